@@ -1,0 +1,48 @@
+# Two commands do all set-up: `make dev` (run the API locally) and `make test` (run every test).
+# Everything they need is installed from the package registries into this folder (.venv, node_modules).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+PY      := .venv/bin/python
+VENV_OK := .venv/.installed
+BUILD_OK := .venv/.build-tools
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: dev test test-rust test-emulator test-cdk synth-check venv build-tools clean
+
+dev: $(VENV_OK)
+	cargo build --bin auth-local
+	@tests/local-cognito/dev.sh
+
+test: test-emulator test-rust test-cdk synth-check
+
+test-rust: $(VENV_OK)
+	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
+	LOCAL_COGNITO_PYTHON=$(CURDIR)/$(PY) cargo nextest run --workspace --no-fail-fast
+
+test-emulator: $(VENV_OK)
+	$(PY) -m pytest tests/local-cognito -q
+
+test-cdk: node_modules/.installed $(VENV_OK)
+	npm test
+
+# A real `cdk synth` with cargo-lambda bundling (release build of the bootstrap binary), then cfn-lint.
+synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
+	npm run synth:check
+
+venv: $(VENV_OK)
+$(VENV_OK): tests/requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+build-tools: $(BUILD_OK)
+$(BUILD_OK): tests/requirements-build.txt $(VENV_OK)
+	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements-build.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf target cdk.out node_modules .venv .dev
