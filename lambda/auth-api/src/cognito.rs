@@ -1,0 +1,532 @@
+//! The narrow wrapper through which every handler reaches Cognito: one method per operation,
+//! SECRET_HASH handled here, errors classified by Cognito's exception type (never by message), and a
+//! guard that refuses any operation the current route does not declare in `cdk/routes.json` (the
+//! local twin of the IAM policy the stack generates from the same list).
+use crate::error::ApiError;
+use crate::secrets::SecretSource;
+use aws_sdk_cognitoidentityprovider as cip;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
+use base64::Engine;
+use cip::error::{ProvideErrorMetadata, SdkError};
+use cip::types::{
+    AttributeType, AuthFlowType, ChallengeNameType, ContextDataType, HttpHeader, SoftwareTokenMfaSettingsType,
+};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+
+/// SECRET_HASH = base64(HMAC-SHA256(key = client secret, message = username + client id)).
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(client_secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Cognito's answer, classified by exception type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CognitoErrorKind {
+    NotAuthorized,
+    UserNotFound,
+    UserNotConfirmed,
+    UsernameExists,
+    CodeMismatch,
+    ExpiredCode,
+    InvalidPassword,
+    InvalidParameter,
+    PasswordResetRequired,
+    TooManyRequests,
+    LimitExceeded,
+    EnableSoftwareTokenMfa,
+    SoftwareTokenMfaNotFound,
+    /// Cognito is unreachable, timed out, or failed on its side.
+    Unavailable,
+    /// The handler called an operation its route does not declare (a bug; 500).
+    Undeclared,
+    /// Anything else: a 500 with no internal detail.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct CognitoError {
+    pub kind: CognitoErrorKind,
+    /// Cognito's exception name (or a transport label), for logs.
+    pub code: String,
+    /// Cognito's message, kept only where it is safe and useful to show (password policy).
+    pub message: Option<String>,
+}
+
+impl CognitoErrorKind {
+    pub fn from_exception(code: &str) -> Self {
+        use CognitoErrorKind::*;
+        match code {
+            "NotAuthorizedException" => NotAuthorized,
+            "UserNotFoundException" => UserNotFound,
+            "UserNotConfirmedException" => UserNotConfirmed,
+            "UsernameExistsException" | "AliasExistsException" => UsernameExists,
+            "CodeMismatchException" => CodeMismatch,
+            "ExpiredCodeException" => ExpiredCode,
+            "InvalidPasswordException" => InvalidPassword,
+            "InvalidParameterException" => InvalidParameter,
+            "PasswordResetRequiredException" => PasswordResetRequired,
+            "TooManyRequestsException" => TooManyRequests,
+            "LimitExceededException" | "TooManyFailedAttemptsException" => LimitExceeded,
+            "EnableSoftwareTokenMFAException" => EnableSoftwareTokenMfa,
+            "SoftwareTokenMFANotFoundException" => SoftwareTokenMfaNotFound,
+            "InternalErrorException" | "CodeDeliveryFailureException" | "UnexpectedLambdaException"
+            | "UserLambdaValidationException" | "InvalidLambdaResponseException" => Unavailable,
+            _ => Other,
+        }
+    }
+}
+
+impl<E, R> From<SdkError<E, R>> for CognitoError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    fn from(err: SdkError<E, R>) -> Self {
+        if find_undeclared(&err).is_some() {
+            return CognitoError { kind: CognitoErrorKind::Undeclared, code: "UndeclaredOperation".into(), message: None };
+        }
+        let (kind, code, message) = match &err {
+            SdkError::ServiceError(se) => {
+                let code = se.err().code().unwrap_or("Unknown").to_string();
+                let kind = CognitoErrorKind::from_exception(&code);
+                let msg = (kind == CognitoErrorKind::InvalidPassword).then(|| se.err().message().map(str::to_string)).flatten();
+                (kind, code, msg)
+            }
+            SdkError::TimeoutError(_) => (CognitoErrorKind::Unavailable, "Timeout".into(), None),
+            SdkError::DispatchFailure(df) => {
+                let code = if df.is_timeout() { "Timeout" } else { "DispatchFailure" };
+                (CognitoErrorKind::Unavailable, code.into(), None)
+            }
+            SdkError::ResponseError(_) => (CognitoErrorKind::Unavailable, "ResponseError".into(), None),
+            _ => (CognitoErrorKind::Other, "ConstructionFailure".into(), None),
+        };
+        CognitoError { kind, code, message }
+    }
+}
+
+fn find_undeclared<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a UndeclaredOperation> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(u) = e.downcast_ref::<UndeclaredOperation>() {
+            return Some(u);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// The default meaning of a Cognito failure; handlers override where a route gives it a sharper one.
+impl From<CognitoError> for ApiError {
+    fn from(e: CognitoError) -> Self {
+        use CognitoErrorKind::*;
+        match e.kind {
+            NotAuthorized => ApiError::InvalidToken,
+            UserNotFound => ApiError::InvalidToken,
+            UserNotConfirmed => ApiError::UserNotConfirmed,
+            UsernameExists => ApiError::InvalidParameter,
+            CodeMismatch | EnableSoftwareTokenMfa => ApiError::InvalidCode,
+            ExpiredCode => ApiError::ExpiredCode,
+            InvalidPassword => ApiError::InvalidPassword(
+                e.message.unwrap_or_else(|| "The password does not meet the password policy".into()),
+            ),
+            InvalidParameter => ApiError::InvalidParameter,
+            PasswordResetRequired => ApiError::PasswordResetRequired,
+            TooManyRequests => ApiError::TooManyRequests,
+            LimitExceeded => ApiError::LimitExceeded,
+            SoftwareTokenMfaNotFound => ApiError::MfaNotSetUp,
+            Unavailable => {
+                tracing::warn!(cognito_error = %e.code, "Cognito unavailable");
+                ApiError::ServiceUnavailable
+            }
+            Undeclared | Other => {
+                tracing::error!(cognito_error = %e.code, "unexpected Cognito failure");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declared-operations guard
+// ---------------------------------------------------------------------------------------------
+
+tokio::task_local! {
+    static CURRENT_ROUTE: &'static crate::definition::Route;
+}
+
+/// Runs `fut` as the handler of `route`: Cognito calls inside it are checked against the route's
+/// declared actions.
+pub async fn with_route<F: std::future::Future>(route: &'static crate::definition::Route, fut: F) -> F::Output {
+    CURRENT_ROUTE.scope(route, fut).await
+}
+
+/// The route whose handler is running on this task, if any (tests record calls with it).
+pub fn current_route() -> Option<&'static crate::definition::Route> {
+    CURRENT_ROUTE.try_with(|r| *r).ok()
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("route {route} called Cognito {operation}, which it does not declare in cdk/routes.json")]
+pub struct UndeclaredOperation {
+    pub route: String,
+    pub operation: String,
+}
+
+/// SDK interceptor that refuses an operation the running route does not declare.
+#[derive(Debug, Default)]
+pub struct DeclaredActionsGuard;
+
+impl Intercept for DeclaredActionsGuard {
+    fn name(&self) -> &'static str {
+        "DeclaredActionsGuard"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (Some(route), Some(meta)) = (current_route(), cfg.load::<Metadata>()) else {
+            return Ok(());
+        };
+        if route.cognito_actions.iter().any(|a| a == meta.name()) {
+            Ok(())
+        } else {
+            let err = UndeclaredOperation { route: route.key().to_string(), operation: meta.name().to_string() };
+            tracing::error!(route = %err.route, operation = %err.operation, "undeclared Cognito operation refused");
+            Err(Box::new(err))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wrapper
+// ---------------------------------------------------------------------------------------------
+
+/// Where a request came from, for Cognito's threat protection (ContextData).
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub ip: String,
+    pub server_name: String,
+    pub server_path: String,
+    pub user_agent: Option<String>,
+}
+
+/// What a sign-in step produced: tokens, or a challenge to answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthOutcome {
+    Tokens(Tokens),
+    Challenge { name: String, session: String, parameters: HashMap<String, String> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub id_token: Option<String>,
+    pub refresh_token: Option<String>,
+    pub expires_in: i32,
+    pub token_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserProfile {
+    pub username: String,
+    pub attributes: Vec<(String, String)>,
+    pub mfa_methods: Vec<String>,
+    pub preferred_mfa: Option<String>,
+}
+
+pub type CResult<T> = Result<T, CognitoError>;
+
+#[derive(Debug)]
+pub struct Cognito {
+    client: cip::Client,
+    user_pool_id: String,
+    client_id: String,
+    client_secret: Option<SecretSource>,
+}
+
+impl Cognito {
+    pub fn new(client: cip::Client, user_pool_id: String, client_id: String, client_secret: Option<SecretSource>) -> Self {
+        Cognito { client, user_pool_id, client_id, client_secret }
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// SECRET_HASH for `username`, when the app client has a secret. A secret that cannot be read
+    /// is a 503 for the caller.
+    pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
+        match &self.client_secret {
+            None => Ok(None),
+            Some(s) => Ok(Some(secret_hash(s.get().await?, username, &self.client_id))),
+        }
+    }
+
+    async fn client_secret(&self) -> Result<Option<&str>, ApiError> {
+        match &self.client_secret {
+            None => Ok(None),
+            Some(s) => s.get().await.map(Some),
+        }
+    }
+
+    pub async fn sign_up(&self, email: &str, password: &str, secret_hash: Option<String>) -> CResult<()> {
+        let attr = AttributeType::builder().name("email").value(email).build().expect("name is set");
+        self.client
+            .sign_up()
+            .client_id(&self.client_id)
+            .set_secret_hash(secret_hash)
+            .username(email)
+            .password(password)
+            .user_attributes(attr)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn confirm_sign_up(&self, email: &str, code: &str, secret_hash: Option<String>) -> CResult<()> {
+        self.client
+            .confirm_sign_up()
+            .client_id(&self.client_id)
+            .set_secret_hash(secret_hash)
+            .username(email)
+            .confirmation_code(code)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn resend_confirmation_code(&self, email: &str, secret_hash: Option<String>) -> CResult<()> {
+        self.client
+            .resend_confirmation_code()
+            .client_id(&self.client_id)
+            .set_secret_hash(secret_hash)
+            .username(email)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    fn context_data(caller: &Caller) -> ContextDataType {
+        let headers = caller
+            .user_agent
+            .iter()
+            .map(|ua| HttpHeader::builder().header_name("User-Agent").header_value(ua).build())
+            .collect::<Vec<_>>();
+        ContextDataType::builder()
+            .ip_address(&caller.ip)
+            .server_name(&caller.server_name)
+            .server_path(&caller.server_path)
+            .set_http_headers(Some(headers))
+            .build()
+            .expect("all required fields are set")
+    }
+
+    pub async fn password_login(&self, email: &str, password: &str, secret_hash: Option<String>, caller: &Caller) -> CResult<AuthOutcome> {
+        let mut req = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", email)
+            .auth_parameters("PASSWORD", password)
+            .context_data(Self::context_data(caller));
+        if let Some(h) = secret_hash {
+            req = req.auth_parameters("SECRET_HASH", h);
+        }
+        let out = req.send().await?;
+        auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)
+    }
+
+    /// Refresh: `username` must be the Cognito username (the `sub` when email is an alias), since
+    /// Cognito checks SECRET_HASH against the username the refresh token belongs to.
+    pub async fn refresh(&self, refresh_token: &str, secret_hash: Option<String>, caller: &Caller) -> CResult<Tokens> {
+        let mut req = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", refresh_token)
+            .context_data(Self::context_data(caller));
+        if let Some(h) = secret_hash {
+            req = req.auth_parameters("SECRET_HASH", h);
+        }
+        let out = req.send().await?;
+        match auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)? {
+            AuthOutcome::Tokens(t) => Ok(t),
+            AuthOutcome::Challenge { .. } => Err(unexpected("UnexpectedChallengeOnRefresh")),
+        }
+    }
+
+    pub async fn respond_to_challenge(
+        &self,
+        challenge: ChallengeNameType,
+        session: &str,
+        responses: Vec<(&str, &str)>,
+        secret_hash: Option<String>,
+        caller: &Caller,
+    ) -> CResult<AuthOutcome> {
+        let mut req = self
+            .client
+            .admin_respond_to_auth_challenge()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(&self.client_id)
+            .challenge_name(challenge)
+            .session(session)
+            .context_data(Self::context_data(caller));
+        for (k, v) in responses {
+            req = req.challenge_responses(k, v);
+        }
+        if let Some(h) = secret_hash {
+            req = req.challenge_responses("SECRET_HASH", h);
+        }
+        let out = req.send().await?;
+        auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)
+    }
+
+    pub async fn get_user(&self, access_token: &str) -> CResult<UserProfile> {
+        let out = self.client.get_user().access_token(access_token).send().await?;
+        Ok(UserProfile {
+            username: out.username,
+            attributes: out.user_attributes.into_iter().map(|a| (a.name, a.value.unwrap_or_default())).collect(),
+            mfa_methods: out.user_mfa_setting_list.unwrap_or_default(),
+            preferred_mfa: out.preferred_mfa_setting,
+        })
+    }
+
+    pub async fn global_sign_out(&self, access_token: &str) -> CResult<()> {
+        self.client.global_sign_out().access_token(access_token).send().await?;
+        Ok(())
+    }
+
+    /// Revokes a refresh token (and the access tokens issued from it).
+    pub async fn revoke_token(&self, refresh_token: &str) -> Result<(), ApiError> {
+        let secret = self.client_secret().await?;
+        self.client
+            .revoke_token()
+            .token(refresh_token)
+            .client_id(&self.client_id)
+            .set_client_secret(secret.map(str::to_string))
+            .send()
+            .await
+            .map_err(CognitoError::from)?;
+        Ok(())
+    }
+
+    pub async fn forgot_password(&self, email: &str, secret_hash: Option<String>) -> CResult<()> {
+        self.client
+            .forgot_password()
+            .client_id(&self.client_id)
+            .set_secret_hash(secret_hash)
+            .username(email)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn confirm_forgot_password(&self, email: &str, code: &str, new_password: &str, secret_hash: Option<String>) -> CResult<()> {
+        self.client
+            .confirm_forgot_password()
+            .client_id(&self.client_id)
+            .set_secret_hash(secret_hash)
+            .username(email)
+            .confirmation_code(code)
+            .password(new_password)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn change_password(&self, access_token: &str, current: &str, new: &str) -> CResult<()> {
+        self.client
+            .change_password()
+            .access_token(access_token)
+            .previous_password(current)
+            .proposed_password(new)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Starts TOTP enrolment; answers the shared secret (base32).
+    pub async fn associate_software_token(&self, access_token: &str) -> CResult<String> {
+        let out = self.client.associate_software_token().access_token(access_token).send().await?;
+        out.secret_code.ok_or_else(|| unexpected("NoSecretCode"))
+    }
+
+    /// Verifies the first TOTP code; true when Cognito accepted it.
+    pub async fn verify_software_token(&self, access_token: &str, code: &str, device_name: Option<&str>) -> CResult<bool> {
+        let out = self
+            .client
+            .verify_software_token()
+            .access_token(access_token)
+            .user_code(code)
+            .set_friendly_device_name(device_name.map(str::to_string))
+            .send()
+            .await?;
+        Ok(out.status.map(|s| s.as_str() == "SUCCESS").unwrap_or(false))
+    }
+
+    pub async fn prefer_totp(&self, access_token: &str) -> CResult<()> {
+        let settings = SoftwareTokenMfaSettingsType::builder().enabled(true).preferred_mfa(true).build();
+        self.client
+            .set_user_mfa_preference()
+            .access_token(access_token)
+            .software_token_mfa_settings(settings)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_user(&self, access_token: &str) -> CResult<()> {
+        self.client.delete_user().access_token(access_token).send().await?;
+        Ok(())
+    }
+}
+
+fn unexpected(code: &str) -> CognitoError {
+    CognitoError { kind: CognitoErrorKind::Other, code: code.into(), message: None }
+}
+
+fn auth_outcome(
+    result: Option<cip::types::AuthenticationResultType>,
+    challenge: Option<ChallengeNameType>,
+    session: Option<String>,
+    parameters: Option<HashMap<String, String>>,
+) -> CResult<AuthOutcome> {
+    if let Some(r) = result {
+        if let Some(access_token) = r.access_token {
+            return Ok(AuthOutcome::Tokens(Tokens {
+                access_token,
+                id_token: r.id_token,
+                refresh_token: r.refresh_token,
+                expires_in: r.expires_in,
+                token_type: r.token_type.unwrap_or_else(|| "Bearer".into()),
+            }));
+        }
+    }
+    match (challenge, session) {
+        (Some(c), Some(session)) => Ok(AuthOutcome::Challenge {
+            name: c.as_str().to_string(),
+            session,
+            parameters: parameters.unwrap_or_default(),
+        }),
+        // Neither tokens nor an answerable challenge: never an empty body; a server-side fault.
+        _ => Err(unexpected("NoTokensNoChallenge")),
+    }
+}

@@ -1,0 +1,120 @@
+//! Configuration from the environment, read once at start-up. A missing required variable stops
+//! the process with a message naming it.
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// The value itself (local dev: `COGNITO_APP_CLIENT_SECRET`).
+    Plain(String),
+    /// A Secrets Manager secret whose SecretString is the value (Lambda: `..._ARN`).
+    Arn(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    /// Exact origins allowed by CORS (`CORS_ORIGIN`, comma-separated). Empty: no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// When set, every request must carry `x-origin-verify` with this value (the CloudFront front door).
+    pub origin_verify: Option<Secret>,
+    /// Issuer label of otpauth:// URIs.
+    pub totp_issuer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("missing required environment variable {0}")]
+    Missing(&'static str),
+    #[error("environment variable {name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Bounds on every Cognito call: a dead or slow Cognito becomes a 503 within `OPERATION_TIMEOUT`.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(2500);
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
+/// One retry at most (transient connection faults); the SDK's retry quota stops retry storms.
+pub const MAX_ATTEMPTS: u32 = 2;
+/// Largest request body accepted (bytes); larger is a 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let required = |k: &'static str| get(k).ok_or(ConfigError::Missing(k));
+        let secret = |plain: &'static str, arn: &'static str| -> Result<Option<Secret>, ConfigError> {
+            match (get(plain), get(arn)) {
+                (Some(_), Some(_)) => Err(ConfigError::Invalid { name: plain, reason: format!("set {plain} or {arn}, not both") }),
+                (Some(v), None) => Ok(Some(Secret::Plain(v))),
+                (None, Some(a)) if a.starts_with("arn:") => Ok(Some(Secret::Arn(a))),
+                (None, Some(_)) => Err(ConfigError::Invalid { name: arn, reason: "must be a Secrets Manager ARN (arn:...)".into() }),
+                (None, None) => Ok(None),
+            }
+        };
+        let cors_origins = get("CORS_ORIGIN")
+            .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        if let Some(bad) = cors_origins.iter().find(|o| !(o.starts_with("https://") || o.starts_with("http://"))) {
+            return Err(ConfigError::Invalid {
+                name: "CORS_ORIGIN",
+                reason: format!("{bad:?} is not an exact origin like https://app.example.com (wildcards are not allowed)"),
+            });
+        }
+        Ok(Config {
+            region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).ok_or(ConfigError::Missing("AWS_REGION"))?,
+            user_pool_id: required("COGNITO_USER_POOL_ID")?,
+            client_id: required("COGNITO_APP_CLIENT_ID")?,
+            client_secret: secret("COGNITO_APP_CLIENT_SECRET", "COGNITO_APP_CLIENT_SECRET_ARN")?,
+            cors_origins,
+            origin_verify: secret("ORIGIN_VERIFY_SECRET", "ORIGIN_VERIFY_SECRET_ARN")?,
+            totp_issuer: get("TOTP_ISSUER").unwrap_or_else(|| "Auth API".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    const BASE: [(&str, &str); 3] =
+        [("AWS_REGION", "eu-west-1"), ("COGNITO_USER_POOL_ID", "eu-west-1_abc"), ("COGNITO_APP_CLIENT_ID", "client")];
+
+    #[test]
+    fn missing_required_variables_are_named() {
+        assert_eq!(cfg(&BASE[1..]), Err(ConfigError::Missing("AWS_REGION")));
+        assert_eq!(cfg(&[BASE[0], BASE[2]]), Err(ConfigError::Missing("COGNITO_USER_POOL_ID")));
+        assert_eq!(cfg(&BASE[..2]), Err(ConfigError::Missing("COGNITO_APP_CLIENT_ID")));
+        let msg = cfg(&BASE[..2]).unwrap_err().to_string();
+        assert!(msg.contains("COGNITO_APP_CLIENT_ID"), "{msg}");
+    }
+
+    #[test]
+    fn secrets_origins_and_defaults() {
+        let mut v = BASE.to_vec();
+        v.push(("CORS_ORIGIN", " https://a.example , http://localhost:5173/ "));
+        v.push(("COGNITO_APP_CLIENT_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x"));
+        let c = cfg(&v).unwrap();
+        assert_eq!(c.cors_origins, vec!["https://a.example", "http://localhost:5173"]);
+        assert_eq!(c.client_secret, Some(Secret::Arn("arn:aws:secretsmanager:eu-west-1:1:secret:x".into())));
+        assert_eq!(c.origin_verify, None);
+        assert_eq!(c.totp_issuer, "Auth API");
+        v.push(("COGNITO_APP_CLIENT_SECRET", "s"));
+        assert!(matches!(cfg(&v), Err(ConfigError::Invalid { .. })));
+        let mut w = BASE.to_vec();
+        w.push(("CORS_ORIGIN", "*"));
+        assert!(matches!(cfg(&w), Err(ConfigError::Invalid { name: "CORS_ORIGIN", .. })));
+    }
+}

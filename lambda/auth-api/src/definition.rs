@@ -1,0 +1,154 @@
+//! The route definition shared with CDK and the OpenAPI document: `cdk/routes.json`, embedded at
+//! compile time so the binary and the stack can never disagree.
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The JSON file, as written in `cdk/routes.json`.
+pub const ROUTES_JSON: &str = include_str!("../../../cdk/routes.json");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    /// Stable identifier; also the audit `action` and the handler module.
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    /// True when the route needs `Authorization: Bearer <access token>`.
+    pub bearer_token: bool,
+    /// Cognito API operations the handler may call (IAM: `cognito-idp:<name>`).
+    pub cognito_actions: Vec<String>,
+    /// Environment variables the stack gives this route's function.
+    pub env: Vec<String>,
+    pub throttle: Throttle,
+    pub summary: String,
+    #[serde(skip)]
+    key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Throttle {
+    pub rate_limit: u32,
+    pub burst_limit: u32,
+}
+
+impl Route {
+    /// The API Gateway route key, e.g. `POST /auth/login`.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Definition {
+    pub routes: Vec<Route>,
+}
+
+/// How a method and path relate to the definition.
+#[derive(Debug)]
+pub enum Lookup<'a> {
+    Found(&'a Route),
+    /// The path exists, with these methods only.
+    MethodNotAllowed(Vec<&'a str>),
+    NotFound,
+}
+
+impl Definition {
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        let mut def: Definition = serde_json::from_str(json)?;
+        for r in &mut def.routes {
+            r.key = format!("{} {}", r.method, r.path);
+        }
+        Ok(def)
+    }
+
+    pub fn by_key(&self, key: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.key == key)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.name == name)
+    }
+
+    pub fn lookup(&self, method: &str, path: &str) -> Lookup<'_> {
+        let path = normalise_path(path);
+        let mut methods = Vec::new();
+        for r in self.routes.iter().filter(|r| r.path == path) {
+            if r.method.eq_ignore_ascii_case(method) {
+                return Lookup::Found(r);
+            }
+            methods.push(r.method.as_str());
+        }
+        if methods.is_empty() {
+            Lookup::NotFound
+        } else {
+            Lookup::MethodNotAllowed(methods)
+        }
+    }
+
+    /// Methods served on `path` (for CORS preflight and `Allow`).
+    pub fn methods_for(&self, path: &str) -> Vec<&str> {
+        let path = normalise_path(path);
+        self.routes.iter().filter(|r| r.path == path).map(|r| r.method.as_str()).collect()
+    }
+}
+
+/// A trailing slash is tolerated (`/auth/login/` is `/auth/login`); nothing else is rewritten.
+fn normalise_path(path: &str) -> &str {
+    if path.len() > 1 {
+        path.strip_suffix('/').unwrap_or(path)
+    } else {
+        path
+    }
+}
+
+/// The embedded definition, parsed once. A unit test proves it parses, so this cannot fail at run time.
+pub fn definition() -> &'static Definition {
+    static DEF: OnceLock<Definition> = OnceLock::new();
+    DEF.get_or_init(|| Definition::parse(ROUTES_JSON).expect("cdk/routes.json is valid (unit-tested)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_definition_parses_and_keys_are_unique() {
+        let def = Definition::parse(ROUTES_JSON).unwrap();
+        assert!(def.routes.len() >= 8);
+        let mut keys: Vec<_> = def.routes.iter().map(|r| r.key().to_string()).collect();
+        let mut names: Vec<_> = def.routes.iter().map(|r| r.name.clone()).collect();
+        keys.sort();
+        names.sort();
+        let (k, n) = (keys.len(), names.len());
+        keys.dedup();
+        names.dedup();
+        assert_eq!(keys.len(), k, "duplicate route key");
+        assert_eq!(names.len(), n, "duplicate route name");
+    }
+
+    #[test]
+    fn every_route_is_well_formed() {
+        for r in &definition().routes {
+            assert!(["GET", "POST", "DELETE", "PUT", "PATCH"].contains(&r.method.as_str()), "{}", r.name);
+            assert!(r.path.starts_with("/auth/"), "{}", r.name);
+            assert!(r.throttle.rate_limit > 0 && r.throttle.burst_limit >= r.throttle.rate_limit, "{}", r.name);
+            for a in &r.cognito_actions {
+                assert!(a.chars().next().unwrap().is_ascii_uppercase() && !a.contains(':'), "{}: {a}", r.name);
+            }
+            for e in &r.env {
+                assert!(e.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{}: {e}", r.name);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_distinguishes_found_wrong_method_and_unknown() {
+        let def = definition();
+        assert!(matches!(def.lookup("POST", "/auth/login"), Lookup::Found(r) if r.name == "login"));
+        assert!(matches!(def.lookup("post", "/auth/login/"), Lookup::Found(r) if r.name == "login"));
+        assert!(matches!(def.lookup("GET", "/auth/login"), Lookup::MethodNotAllowed(m) if m == vec!["POST"]));
+        assert!(matches!(def.lookup("POST", "/auth/nope"), Lookup::NotFound));
+        assert_eq!(def.by_key("GET /auth/userinfo").unwrap().name, "userinfo");
+    }
+}

@@ -1,0 +1,166 @@
+//! The one error contract of every route: an HTTP status, a stable machine code, a human message.
+//! Each variant maps to exactly one row of the README's error table.
+use http::StatusCode;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("The request body is not valid JSON: {0}")]
+    InvalidJson(String),
+    #[error("{field}: {message}")]
+    Validation { field: &'static str, message: String },
+    #[error("Send the body as JSON with Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("The request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("No such route")]
+    NotFound,
+    #[error("This route does not accept that method")]
+    MethodNotAllowed(String),
+    #[error("This route needs an Authorization: Bearer <access token> header")]
+    MissingToken,
+    #[error("The access token is malformed, expired or revoked")]
+    InvalidToken,
+    #[error("Incorrect email or password")]
+    InvalidCredentials,
+    #[error("The current password is incorrect")]
+    IncorrectPassword,
+    #[error("The refresh token is invalid, expired or revoked")]
+    InvalidRefreshToken,
+    #[error("The challenge session is invalid or expired: log in again")]
+    InvalidSession,
+    #[error("The account is not confirmed yet: verify it with the emailed code")]
+    UserNotConfirmed,
+    #[error("The password must be reset before logging in")]
+    PasswordResetRequired,
+    #[error("The account is already confirmed")]
+    AlreadyConfirmed,
+    #[error("The code is incorrect")]
+    InvalidCode,
+    #[error("The code has expired: request a new one")]
+    ExpiredCode,
+    #[error("{0}")]
+    InvalidPassword(String),
+    #[error("TOTP is not set up for this user")]
+    MfaNotSetUp,
+    #[error("Cognito rejected a parameter")]
+    InvalidParameter,
+    #[error("Too many attempts: wait before trying again")]
+    LimitExceeded,
+    #[error("Too many requests: slow down and retry after the Retry-After delay")]
+    TooManyRequests,
+    #[error("This request did not come through the API's front door")]
+    Forbidden,
+    #[error("The identity service is unavailable: retry after the Retry-After delay")]
+    ServiceUnavailable,
+    #[error("An internal error occurred")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Validation { field, message: message.into() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
+            | MfaNotSetUp | InvalidParameter => StatusCode::BAD_REQUEST,
+            MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
+            | InvalidSession => StatusCode::UNAUTHORIZED,
+            UserNotConfirmed | PasswordResetRequired | Forbidden => StatusCode::FORBIDDEN,
+            NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            AlreadyConfirmed => StatusCode::CONFLICT,
+            PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            LimitExceeded | TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code (`error` in the JSON body).
+    pub fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            InvalidJson(_) => "invalid_json",
+            Validation { .. } => "validation_error",
+            UnsupportedMediaType => "unsupported_media_type",
+            PayloadTooLarge(_) => "payload_too_large",
+            NotFound => "not_found",
+            MethodNotAllowed(_) => "method_not_allowed",
+            MissingToken => "missing_token",
+            InvalidToken => "invalid_token",
+            InvalidCredentials => "invalid_credentials",
+            IncorrectPassword => "incorrect_password",
+            InvalidRefreshToken => "invalid_refresh_token",
+            InvalidSession => "invalid_session",
+            UserNotConfirmed => "user_not_confirmed",
+            PasswordResetRequired => "password_reset_required",
+            AlreadyConfirmed => "already_confirmed",
+            InvalidCode => "invalid_code",
+            ExpiredCode => "expired_code",
+            InvalidPassword(_) => "invalid_password",
+            MfaNotSetUp => "mfa_not_set_up",
+            InvalidParameter => "invalid_parameter",
+            LimitExceeded => "limit_exceeded",
+            TooManyRequests => "too_many_requests",
+            Forbidden => "forbidden",
+            ServiceUnavailable => "service_unavailable",
+            Internal => "internal_error",
+        }
+    }
+
+    /// Seconds for the `Retry-After` header, where retrying later can help.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::TooManyRequests => Some(1),
+            ApiError::LimitExceeded => Some(60),
+            ApiError::ServiceUnavailable => Some(5),
+            _ => None,
+        }
+    }
+
+    /// The field a validation error is about, for the JSON body.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// True for failures on the server's side (5xx): logged as errors, not as client mistakes.
+    pub fn is_server_side(&self) -> bool {
+        self.status().is_server_error()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_mistakes_are_4xx_and_only_outages_are_5xx() {
+        let all = [
+            ApiError::InvalidJson("x".into()),
+            ApiError::validation("email", "bad"),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge(1),
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed("POST".into()),
+            ApiError::MissingToken,
+            ApiError::InvalidToken,
+            ApiError::InvalidCredentials,
+            ApiError::InvalidCode,
+            ApiError::InvalidPassword("p".into()),
+            ApiError::TooManyRequests,
+        ];
+        for e in all {
+            assert!(e.status().is_client_error(), "{e:?}");
+        }
+        assert_eq!(ApiError::ServiceUnavailable.status(), 503);
+        assert_eq!(ApiError::Internal.status(), 500);
+        assert_eq!(ApiError::TooManyRequests.retry_after(), Some(1));
+    }
+}

@@ -1,0 +1,171 @@
+//! Framework-neutral request and response: the Lambda adapter and the local server both convert
+//! to these, so the router is the same code in both.
+use crate::error::ApiError;
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub path: String,
+    /// API Gateway's route key (`POST /auth/login`) when the request came through it.
+    pub route_key: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// The address the connection came from (API Gateway's sourceIp, or the local peer).
+    pub peer_ip: String,
+    pub request_id: String,
+}
+
+impl ApiRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl ApiResponse {
+    pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Self {
+        // Serialising our own plain structs cannot fail; fall back to a fixed body all the same.
+        let body = serde_json::to_vec(body).unwrap_or_else(|_| br#"{"error":"internal_error"}"#.to_vec());
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        ApiResponse { status, headers, body: Bytes::from(body) }
+    }
+
+    pub fn empty(status: StatusCode) -> Self {
+        ApiResponse { status, headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    pub fn error(err: &ApiError, request_id: &str) -> Self {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            error: &'a str,
+            message: String,
+            request_id: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            field: Option<&'a str>,
+        }
+        let mut resp = ApiResponse::json(
+            err.status(),
+            &Body { error: err.code(), message: err.to_string(), request_id, field: err.field() },
+        );
+        if let Some(s) = err.retry_after() {
+            resp.headers.insert(http::header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        match err {
+            ApiError::MethodNotAllowed(allow) => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    resp.headers.insert(http::header::ALLOW, v);
+                }
+            }
+            ApiError::MissingToken | ApiError::InvalidToken => {
+                resp.headers.insert(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        resp
+    }
+}
+
+/// CORS from `CORS_ORIGIN`: exact origins only; any other origin gets no allow header.
+#[derive(Debug, Clone, Default)]
+pub struct Cors {
+    origins: Vec<HeaderValue>,
+}
+
+pub const CORS_ALLOW_HEADERS: &str = "Content-Type, Authorization";
+pub const CORS_EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";
+pub const CORS_MAX_AGE_SECONDS: u32 = 600;
+
+impl Cors {
+    pub fn new(origins: &[String]) -> Self {
+        Cors { origins: origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect() }
+    }
+
+    /// The request's origin, if it is on the list.
+    pub fn allowed<'a>(&self, headers: &'a HeaderMap) -> Option<&'a HeaderValue> {
+        let origin = headers.get(http::header::ORIGIN)?;
+        self.origins.iter().any(|o| o == origin).then_some(origin)
+    }
+
+    pub fn apply(&self, req_headers: &HeaderMap, resp: &mut HeaderMap) {
+        resp.append(http::header::VARY, HeaderValue::from_static("Origin"));
+        if let Some(origin) = self.allowed(req_headers) {
+            resp.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            resp.insert(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSE_HEADERS));
+        }
+    }
+
+    /// Answer to an `OPTIONS` preflight for a path served with `methods`.
+    pub fn preflight(&self, req_headers: &HeaderMap, methods: &[&str]) -> ApiResponse {
+        let mut resp = ApiResponse::empty(StatusCode::NO_CONTENT);
+        if self.allowed(req_headers).is_some() {
+            let methods = methods.join(", ");
+            if let Ok(v) = HeaderValue::from_str(&methods) {
+                resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_METHODS, v);
+            }
+            resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(CORS_ALLOW_HEADERS));
+            resp.headers.insert(http::header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from(CORS_MAX_AGE_SECONDS));
+        }
+        resp
+    }
+}
+
+/// Headers every answer carries: never cached (tokens), never sniffed, traceable.
+pub fn add_standard_headers(resp: &mut ApiResponse, request_id: &str) {
+    let h = &mut resp.headers;
+    h.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(http::header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+}
+
+/// The first IP of a `CloudFront-Viewer-Address` value (`203.0.113.9:46532` or `[2001:db8::1]:443`).
+pub fn viewer_ip(value: &str) -> Option<String> {
+    let v = value.trim();
+    let ip = if let Some(rest) = v.strip_prefix('[') {
+        rest.split(']').next()?
+    } else {
+        match v.rsplit_once(':') {
+            Some((ip, _port)) if !ip.contains(':') => ip,
+            _ => v,
+        }
+    };
+    ip.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viewer_address_forms() {
+        assert_eq!(viewer_ip("203.0.113.9:46532").as_deref(), Some("203.0.113.9"));
+        assert_eq!(viewer_ip("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
+        assert_eq!(viewer_ip("2001:db8::1").as_deref(), Some("2001:db8::1"));
+        assert_eq!(viewer_ip("not an ip"), None);
+    }
+
+    #[test]
+    fn cors_allows_exact_origins_only() {
+        let cors = Cors::new(&["https://app.example".into()]);
+        let mut h = HeaderMap::new();
+        h.insert("origin", HeaderValue::from_static("https://app.example"));
+        assert!(cors.allowed(&h).is_some());
+        h.insert("origin", HeaderValue::from_static("https://app.example.evil"));
+        assert!(cors.allowed(&h).is_none());
+        let pre = cors.preflight(&h, &["POST"]);
+        assert!(pre.headers.get("access-control-allow-methods").is_none());
+    }
+}

@@ -1,0 +1,56 @@
+//! Lambda adapter: API Gateway HTTP API (payload 2.0) events to the router and back.
+use crate::http::{ApiRequest, ApiResponse};
+use crate::state::AppState;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use std::sync::Arc;
+
+pub fn to_api_request(req: Request) -> ApiRequest {
+    let (route_key, peer_ip, gw_request_id) = match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(c)) => (c.route_key.clone(), c.http.source_ip.clone(), c.request_id.clone()),
+        _ => (None, None, None),
+    };
+    let request_id = gw_request_id
+        .or_else(|| req.lambda_context_ref().map(|c| c.request_id.clone()))
+        .unwrap_or_else(crate::local::new_request_id);
+    let path = req.raw_http_path().to_string();
+    let (parts, body) = req.into_parts();
+    let body = match body {
+        Body::Empty => bytes::Bytes::new(),
+        Body::Text(t) => bytes::Bytes::from(t),
+        Body::Binary(b) => bytes::Bytes::from(b),
+        _ => bytes::Bytes::new(),
+    };
+    ApiRequest {
+        method: parts.method,
+        path,
+        route_key,
+        headers: parts.headers,
+        body,
+        peer_ip: peer_ip.unwrap_or_default(),
+        request_id,
+    }
+}
+
+pub fn to_lambda_response(resp: ApiResponse) -> Response<Body> {
+    let mut out = Response::new(if resp.body.is_empty() {
+        Body::Empty
+    } else {
+        Body::Text(String::from_utf8_lossy(&resp.body).into_owned())
+    });
+    *out.status_mut() = resp.status;
+    *out.headers_mut() = resp.headers;
+    out
+}
+
+/// Polls the Lambda Runtime API forever, serving each event with the router.
+pub async fn run(state: Arc<AppState>) -> Result<(), lambda_http::Error> {
+    lambda_http::run(lambda_http::service_fn(move |req: Request| {
+        let state = state.clone();
+        async move {
+            let resp = crate::router::handle(&state, to_api_request(req)).await;
+            Ok::<_, std::convert::Infallible>(to_lambda_response(resp))
+        }
+    }))
+    .await
+}

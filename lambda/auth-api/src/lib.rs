@@ -1,0 +1,18 @@
+//! The auth API: a JSON API in front of Amazon Cognito. One router ([`router::handle`]) serves every
+//! route of `cdk/routes.json`, in Lambda (`bootstrap`, via [`lambda`]) and locally (`auth-local`,
+//! via [`local`]).
+pub mod cognito;
+pub mod config;
+pub mod definition;
+pub mod error;
+pub mod http;
+pub mod lambda;
+pub mod local;
+pub mod router;
+pub mod routes;
+pub mod secrets;
+pub mod state;
+pub mod telemetry;
+
+pub use router::handle;
+pub use state::AppState;

@@ -1,0 +1,114 @@
+//! Validation of request fields: clear 400s before anything reaches Cognito.
+use crate::error::ApiError;
+
+pub const MAX_EMAIL: usize = 254;
+/// Cognito's own maximum password length.
+pub const MAX_PASSWORD: usize = 256;
+pub const MAX_CODE: usize = 16;
+pub const MAX_TOKEN: usize = 8192;
+pub const MAX_SESSION: usize = 4096;
+
+/// A syntactically valid email address (trimmed). Deliverability is Cognito's business.
+pub fn email(v: &str) -> Result<String, ApiError> {
+    let v = v.trim();
+    let bad = |m: &str| Err(ApiError::validation("email", m));
+    if v.is_empty() {
+        return bad("is required");
+    }
+    if v.len() > MAX_EMAIL {
+        return bad("must be at most 254 characters");
+    }
+    let Some((local, domain)) = v.rsplit_once('@') else { return bad("must be a valid email address") };
+    let ok_chars = |s: &str| s.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '@' && c != '"' && c != '<' && c != '>');
+    if local.is_empty()
+        || local.len() > 64
+        || !ok_chars(local)
+        || !ok_chars(domain)
+        || domain.len() < 3
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+    {
+        return bad("must be a valid email address");
+    }
+    Ok(v.to_string())
+}
+
+/// A password: present, at most 256 characters, no control characters. Strength is the pool's
+/// password policy, enforced by Cognito (`invalid_password`).
+pub fn password(field: &'static str, v: &str) -> Result<(), ApiError> {
+    if v.is_empty() {
+        return Err(ApiError::validation(field, "is required"));
+    }
+    if v.chars().count() > MAX_PASSWORD {
+        return Err(ApiError::validation(field, "must be at most 256 characters"));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(ApiError::validation(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// A confirmation, reset or TOTP code: 1 to 16 letters or digits.
+pub fn code(field: &'static str, v: &str) -> Result<String, ApiError> {
+    let v = v.trim();
+    if v.is_empty() || v.len() > MAX_CODE || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ApiError::validation(field, "must be 1 to 16 letters or digits"));
+    }
+    Ok(v.to_string())
+}
+
+/// An opaque token or session string: printable ASCII, bounded.
+pub fn opaque(field: &'static str, v: &str, max: usize) -> Result<(), ApiError> {
+    if v.is_empty() {
+        return Err(ApiError::validation(field, "is required"));
+    }
+    if v.len() > max || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::validation(field, "is malformed"));
+    }
+    Ok(())
+}
+
+/// A Cognito username (the `username` returned by login): 1 to 128 visible characters.
+pub fn username(v: &str) -> Result<(), ApiError> {
+    if v.is_empty() || v.chars().count() > 128 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::validation("username", "must be the username returned by login (1 to 128 characters)"));
+    }
+    Ok(())
+}
+
+/// Masks an address as Cognito does (`j***@e***`), from our side so that the answer is the same
+/// whether or not the account exists.
+pub fn mask_email(email: &str) -> String {
+    let (local, domain) = email.rsplit_once('@').unwrap_or((email, ""));
+    let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+    format!("{}***@{}***", first(local), first(domain))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("  a.b+c@example.co.uk ").unwrap(), "a.b+c@example.co.uk");
+        for bad in ["", "plain", "@x.io", "a@", "a@b", "a@.io", "a@io.", "a b@x.io", "a@x..io", "a@x.io\n"] {
+            assert!(email(bad).is_err(), "{bad:?}");
+        }
+        assert!(email(&format!("{}@x.io", "a".repeat(65))).is_err());
+        assert!(email(&format!("a@{}.io", "b".repeat(260))).is_err());
+    }
+
+    #[test]
+    fn passwords_codes_masks() {
+        assert!(password("password", "").is_err());
+        assert!(password("password", &"x".repeat(257)).is_err());
+        assert!(password("password", &"x".repeat(256)).is_ok());
+        assert!(password("password", "ab\u{0}cd").is_err());
+        assert_eq!(code("code", " 123456 ").unwrap(), "123456");
+        assert!(code("code", "12 34").is_err());
+        assert!(code("code", &"1".repeat(17)).is_err());
+        assert_eq!(mask_email("jane@example.com"), "j***@e***");
+    }
+}

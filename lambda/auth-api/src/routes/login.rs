@@ -1,0 +1,27 @@
+//! POST /auth/login {email, password}: tokens, or a challenge (MFA, new password) to answer at
+//! /auth/login/challenge. Unknown user and wrong password give byte-identical 401s.
+use super::input;
+use super::output::auth_reply;
+use crate::cognito::CognitoErrorKind as K;
+use crate::error::ApiError;
+use crate::router::{Ctx, Reply};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Body {
+    email: String,
+    password: String,
+}
+
+pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let b: Body = ctx.body()?;
+    let email = input::email(&b.email)?;
+    input::password("password", &b.password)?;
+    let cognito = &ctx.state.cognito;
+    let hash = cognito.secret_hash(&email).await?;
+    let outcome = cognito.password_login(&email, &b.password, hash, &ctx.caller).await.map_err(|e| match e.kind {
+        K::NotAuthorized | K::UserNotFound => ApiError::InvalidCredentials,
+        _ => e.into(),
+    })?;
+    Ok(auth_reply(outcome))
+}

@@ -1,0 +1,48 @@
+//! POST /auth/login/challenge {email, challenge, session, answer}: finishes a login that answered
+//! a challenge. A wrong TOTP code is a 400 `invalid_code` and the same session may be retried as
+//! far as Cognito allows; an exhausted or expired session is a 401 `invalid_session`.
+use super::input;
+use super::output::auth_reply;
+use crate::cognito::CognitoErrorKind as K;
+use crate::error::ApiError;
+use crate::router::{Ctx, Reply};
+use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Body {
+    email: String,
+    challenge: String,
+    session: String,
+    answer: String,
+}
+
+pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let b: Body = ctx.body()?;
+    let email = input::email(&b.email)?;
+    input::opaque("session", &b.session, input::MAX_SESSION)?;
+    let (challenge, answer_key, answer) = match b.challenge.as_str() {
+        "SOFTWARE_TOKEN_MFA" => {
+            (ChallengeNameType::SoftwareTokenMfa, "SOFTWARE_TOKEN_MFA_CODE", input::code("answer", &b.answer)?)
+        }
+        "NEW_PASSWORD_REQUIRED" => {
+            input::password("answer", &b.answer)?;
+            (ChallengeNameType::NewPasswordRequired, "NEW_PASSWORD", b.answer.clone())
+        }
+        _ => {
+            return Err(ApiError::validation("challenge", "must be SOFTWARE_TOKEN_MFA or NEW_PASSWORD_REQUIRED"));
+        }
+    };
+    let cognito = &ctx.state.cognito;
+    let hash = cognito.secret_hash(&email).await?;
+    let responses = vec![("USERNAME", email.as_str()), (answer_key, answer.as_str())];
+    let outcome = cognito
+        .respond_to_challenge(challenge, &b.session, responses, hash, &ctx.caller)
+        .await
+        .map_err(|e| match e.kind {
+            K::CodeMismatch => ApiError::InvalidCode,
+            K::NotAuthorized | K::ExpiredCode | K::UserNotFound => ApiError::InvalidSession,
+            _ => e.into(),
+        })?;
+    Ok(auth_reply(outcome))
+}

@@ -1,0 +1,100 @@
+//! Response bodies shared by several routes.
+use crate::cognito::{AuthOutcome, Tokens};
+use crate::router::Reply;
+use http::StatusCode;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub expires_in: i32,
+    pub token_type: String,
+    /// The Cognito username (the user's `sub`): send it with `/auth/refresh`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeResponse {
+    /// Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
+    pub challenge: String,
+    /// Pass back to `/auth/login/challenge`.
+    pub session: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeDelivery {
+    pub medium: &'static str,
+    pub destination: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSentResponse {
+    pub message: &'static str,
+    pub code_delivery: CodeDelivery,
+}
+
+impl CodeSentResponse {
+    pub fn reply(message: &'static str, email: &str) -> Reply {
+        Reply::ok(
+            StatusCode::ACCEPTED,
+            &CodeSentResponse {
+                message,
+                code_delivery: CodeDelivery { medium: "EMAIL", destination: crate::routes::input::mask_email(email) },
+            },
+        )
+    }
+}
+
+/// The `username` claim of a Cognito access token. The token came straight from Cognito over TLS,
+/// so reading the claim needs no signature check here.
+pub fn username_claim(access_token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("username").or_else(|| v.get("cognito:username")).and_then(|u| u.as_str()).map(str::to_string)
+}
+
+pub fn tokens(t: Tokens) -> TokenResponse {
+    TokenResponse {
+        username: username_claim(&t.access_token),
+        access_token: t.access_token,
+        id_token: t.id_token,
+        refresh_token: t.refresh_token,
+        expires_in: t.expires_in,
+        token_type: t.token_type,
+    }
+}
+
+/// Tokens, or the challenge to answer: never an empty body.
+pub fn auth_reply(outcome: AuthOutcome) -> Reply {
+    match outcome {
+        AuthOutcome::Tokens(t) => Reply::ok(StatusCode::OK, &tokens(t)),
+        AuthOutcome::Challenge { name, session, .. } => {
+            let mut r = Reply::ok(StatusCode::OK, &ChallengeResponse { challenge: name, session });
+            r.outcome = "challenge";
+            r
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn username_claim_reads_the_payload() {
+        use base64::Engine;
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let tok = format!("{}.{}.sig", enc("{}"), enc(r#"{"username":"5f1c-sub"}"#));
+        assert_eq!(super::username_claim(&tok).as_deref(), Some("5f1c-sub"));
+        assert_eq!(super::username_claim("garbage"), None);
+    }
+}

@@ -1,0 +1,29 @@
+//! POST /auth/resend {email}: a new confirmation code; the same answer for unknown or already
+//! confirmed addresses.
+use super::input;
+use super::output::CodeSentResponse;
+use crate::cognito::CognitoErrorKind as K;
+use crate::error::ApiError;
+use crate::router::{Ctx, Reply};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Body {
+    email: String,
+}
+
+pub const MESSAGE: &str = "If the address has an unconfirmed account, a new code has been sent to it";
+
+pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let b: Body = ctx.body()?;
+    let email = input::email(&b.email)?;
+    let cognito = &ctx.state.cognito;
+    let hash = cognito.secret_hash(&email).await?;
+    match cognito.resend_confirmation_code(&email, hash).await {
+        Ok(()) => {}
+        // Unknown, or already confirmed ("User is already confirmed."): invisible to the caller.
+        Err(e) if matches!(e.kind, K::UserNotFound | K::InvalidParameter | K::NotAuthorized) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(CodeSentResponse::reply(MESSAGE, &email))
+}

@@ -1,0 +1,35 @@
+//! GET /auth/userinfo (Bearer): the user's sub, email, verified flag, attributes and MFA state.
+//! Asks Cognito (GetUser), so a signed-out or deleted user's token is refused at once.
+use crate::error::ApiError;
+use crate::router::{Ctx, Reply};
+use http::StatusCode;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserInfo {
+    sub: String,
+    username: String,
+    email: Option<String>,
+    email_verified: bool,
+    attributes: BTreeMap<String, String>,
+    mfa_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred_mfa: Option<String>,
+}
+
+pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let user = ctx.state.cognito.get_user(ctx.access_token()?).await?;
+    let attributes: BTreeMap<String, String> = user.attributes.into_iter().collect();
+    let info = UserInfo {
+        sub: attributes.get("sub").cloned().unwrap_or_else(|| user.username.clone()),
+        username: user.username,
+        email: attributes.get("email").cloned(),
+        email_verified: attributes.get("email_verified").is_some_and(|v| v == "true"),
+        mfa_enabled: !user.mfa_methods.is_empty(),
+        preferred_mfa: user.preferred_mfa,
+        attributes,
+    };
+    Ok(Reply::ok(StatusCode::OK, &info))
+}

@@ -1,0 +1,61 @@
+//! What is built once at start-up and borrowed by every request: one SDK client, the secrets'
+//! sources (read lazily), CORS. No network call happens here.
+use crate::cognito::{Cognito, DeclaredActionsGuard};
+use crate::config::{self, Config, Secret};
+use crate::http::Cors;
+use crate::secrets::SecretSource;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cognitoidentityprovider as cip;
+
+#[derive(Debug)]
+pub struct AppState {
+    pub cognito: Cognito,
+    pub cors: Cors,
+    pub origin_verify: Option<SecretSource>,
+    pub totp_issuer: String,
+}
+
+/// The shared SDK configuration: bounded timeouts, at most one retry.
+pub async fn sdk_config(region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(config::CONNECT_TIMEOUT)
+                .operation_attempt_timeout(config::ATTEMPT_TIMEOUT)
+                .operation_timeout(config::OPERATION_TIMEOUT)
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(config::MAX_ATTEMPTS))
+        .load()
+        .await
+}
+
+/// The Cognito client, with the declared-actions guard installed.
+pub fn cognito_client(sdk: &SdkConfig) -> cip::Client {
+    cip::Client::from_conf(cip::config::Builder::from(sdk).interceptor(DeclaredActionsGuard).build())
+}
+
+impl AppState {
+    pub async fn from_env() -> Result<Self, config::ConfigError> {
+        let cfg = Config::from_env()?;
+        let sdk = sdk_config(&cfg.region).await;
+        Ok(Self::new(cfg, cognito_client(&sdk), &sdk))
+    }
+
+    /// From parts: tests pass a mocked or recording Cognito client here.
+    pub fn new(cfg: Config, cognito: cip::Client, sdk: &SdkConfig) -> Self {
+        let source = |s: Secret| match s {
+            Secret::Plain(v) => SecretSource::Plain(v),
+            Secret::Arn(arn) => SecretSource::secrets_manager(arn, sdk),
+        };
+        AppState {
+            cognito: Cognito::new(cognito, cfg.user_pool_id, cfg.client_id, cfg.client_secret.map(source)),
+            cors: Cors::new(&cfg.cors_origins),
+            origin_verify: cfg.origin_verify.map(source),
+            totp_issuer: cfg.totp_issuer,
+        }
+    }
+}
