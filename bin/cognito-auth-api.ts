@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The CDK app: `npx cdk deploy --all` stands up the auth API (and, outside us-east-1, its WAF stack).
+// Settings come from context; see CONTEXT_KEYS in lib/app.ts and the README.
+import { App } from 'aws-cdk-lib';
+import { buildAuthApiApp } from '../lib/app';
+
+const app = new App();
+buildAuthApiApp(app);
+app.synth();

@@ -1,0 +1,89 @@
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ThreatProtection } from './cognito-auth-api';
+import { CognitoAuthApiStack } from './cognito-auth-api-stack';
+import { AuthApiWebAclStack } from './web-acl';
+
+/** Context keys the app reads (`npx cdk deploy -c key=value`, or `context` in cdk.json). */
+export const CONTEXT_KEYS = {
+  stackName: 'Name of the main stack (default CognitoAuthApi); the WAF stack is <name>-Waf',
+  region: 'Region of the API (default: CDK_DEFAULT_REGION from the AWS CLI profile, else us-east-1)',
+  corsOrigins: 'Comma list of exact frontend origins (default http://localhost:3000)',
+  frontDoor: 'true|false: CloudFront + WAF in front of the API (default true)',
+  webAclArn: 'ARN of an existing CLOUDFRONT-scope web ACL; no WAF stack is created',
+  threatProtection: 'OFF|AUDIT|ENFORCED: Cognito threat protection (default OFF)',
+  removalPolicy: 'retain|destroy: what `cdk destroy` does to the user pool (default retain)',
+  alarmTopicArn: 'ARN of an existing SNS topic for alarm notifications (default none)',
+  totpIssuer: 'Issuer label in TOTP otpauth URIs (default AuthApi)',
+};
+
+export interface AuthApiAppStacks {
+  readonly api: CognitoAuthApiStack;
+  /** The us-east-1 companion stack holding the CloudFront web ACL, when one is needed. */
+  readonly waf?: AuthApiWebAclStack;
+}
+
+function ctx(app: App, key: keyof typeof CONTEXT_KEYS): string | undefined {
+  const v = app.node.tryGetContext(key);
+  return v === undefined || v === null || v === '' ? undefined : String(v);
+}
+
+function bool(value: string | undefined, key: string, dflt: boolean): boolean {
+  if (value === undefined) return dflt;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`context ${key} must be true or false (got "${value}")`);
+}
+
+/**
+ * Build the app's stacks from context. When the front door is on, no webAclArn is given and the API is
+ * not in us-east-1, a small companion stack in us-east-1 holds the CLOUDFRONT-scope web ACL and the two
+ * stacks share its ARN through cross-region references.
+ */
+export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): AuthApiAppStacks {
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stackName = ctx(app, 'stackName') ?? 'CognitoAuthApi';
+  const region = ctx(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const frontDoor = bool(ctx(app, 'frontDoor'), 'frontDoor', true);
+  let webAclArn = ctx(app, 'webAclArn');
+  const threat = ctx(app, 'threatProtection');
+  if (threat !== undefined && !(threat in ThreatProtection)) {
+    throw new Error(`context threatProtection must be OFF, AUDIT or ENFORCED (got "${threat}")`);
+  }
+  const removal = ctx(app, 'removalPolicy');
+  if (removal !== undefined && removal !== 'retain' && removal !== 'destroy') {
+    throw new Error(`context removalPolicy must be retain or destroy (got "${removal}")`);
+  }
+
+  let waf: AuthApiWebAclStack | undefined;
+  const crossRegion = frontDoor && !webAclArn && region !== 'us-east-1';
+  if (crossRegion) {
+    waf = new AuthApiWebAclStack(app, `${stackName}-Waf`, {
+      env: { account, region: 'us-east-1' },
+      crossRegionReferences: true,
+      description: `CloudFront web ACL of ${stackName} (CLOUDFRONT-scope web ACLs live in us-east-1)`,
+    });
+    webAclArn = waf.webAclArn;
+  }
+  const api = new CognitoAuthApiStack(app, stackName, {
+    env: { account, region },
+    crossRegionReferences: crossRegion,
+    description: 'Serverless auth API: Rust Lambda functions in front of Amazon Cognito',
+    corsOrigins: (ctx(app, 'corsOrigins') ?? 'http://localhost:3000').split(',').map((s) => s.trim()),
+    frontDoor,
+    webAclArn: frontDoor ? webAclArn : undefined,
+    threatProtection: threat as ThreatProtection | undefined,
+    removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : undefined,
+    totpIssuer: ctx(app, 'totpIssuer'),
+    alarmTopicArn: ctx(app, 'alarmTopicArn'),
+  });
+  acknowledgeCrossRegionSupport(api);
+  if (waf) acknowledgeCrossRegionSupport(waf);
+  return { api, waf };
+}
+
+/** cdk-nag acknowledgements for the custom resources CDK adds for cross-region references. */
+function acknowledgeCrossRegionSupport(stack: Stack) {
+  void stack;
+}

@@ -1,0 +1,112 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** Thresholds of the auth API alarms. Every alarm looks at 5-minute periods. */
+export interface AuthApiAlarmThresholds {
+  /** Lambda invocation errors (all functions of the Region together) per 5 minutes. @default 5 */
+  readonly functionErrors?: number;
+  /** Lambda throttles (all functions of the Region together) per 5 minutes. @default 5 */
+  readonly functionThrottles?: number;
+  /** HTTP API 5xx answers per 5 minutes. @default 5 */
+  readonly api5xx?: number;
+  /** HTTP API p99 latency, three 5-minute periods in a row. @default Duration.seconds(2) */
+  readonly apiLatencyP99?: Duration;
+  /** Failed logins (audit events) per 5 minutes. @default 100 */
+  readonly failedLogins?: number;
+}
+
+export interface AuthApiAlarmsProps {
+  readonly api: apigwv2.IHttpApi;
+  /** Log groups of the functions whose audit events count towards the failed-login metric. */
+  readonly functionLogGroups: logs.ILogGroup[];
+  /** Namespace of the failed-login metric. */
+  readonly metricNamespace: string;
+  readonly thresholds?: AuthApiAlarmThresholds;
+  /** Where alarm and OK notifications go. @default - no notification (alarms visible in the console) */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * A fixed set of five alarms, whatever the number of routes: each watches one aggregate metric, so
+ * the idle cost does not grow with the API (an alarm costs the same whether or not it ever fires).
+ */
+export class AuthApiAlarms extends Construct {
+  public readonly functionErrors: cloudwatch.Alarm;
+  public readonly functionThrottles: cloudwatch.Alarm;
+  public readonly api5xx: cloudwatch.Alarm;
+  public readonly apiLatency: cloudwatch.Alarm;
+  public readonly failedLogins: cloudwatch.Alarm;
+  /** The failed-login count published by the audit-event metric filters. */
+  public readonly failedLoginMetric: cloudwatch.Metric;
+
+  constructor(scope: Construct, id: string, props: AuthApiAlarmsProps) {
+    super(scope, id);
+    const t = props.thresholds ?? {};
+    const period = Duration.minutes(5);
+
+    // Lambda publishes Errors and Throttles also without dimensions, summed over every function of the
+    // account in the Region: one metric per alarm instead of one per function (a metric-math sum is limited
+    // to 10 metrics per alarm and is billed per metric). In an account shared with other workloads these
+    // alarms include their functions too; the README says so.
+    const lambdaMetric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period, label: `${metricName} (all functions)` });
+
+    const failedLoginMetricName = 'FailedLogins';
+    props.functionLogGroups.forEach((logGroup, i) => {
+      new logs.MetricFilter(this, `FailedLoginFilter${i}`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal('{ $.target = "audit" && $.action = "login" && $.outcome = "failure" }'),
+        metricNamespace: props.metricNamespace,
+        metricName: failedLoginMetricName,
+        metricValue: '1',
+      });
+    });
+    this.failedLoginMetric = new cloudwatch.Metric({
+      namespace: props.metricNamespace,
+      metricName: failedLoginMetricName,
+      statistic: 'Sum',
+      period,
+    });
+
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1) => {
+      const a = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      if (props.alarmTopic) {
+        a.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+        a.addOkAction(new cwActions.SnsAction(props.alarmTopic));
+      }
+      return a;
+    };
+
+    const errors = t.functionErrors ?? 5;
+    const throttles = t.functionThrottles ?? 5;
+    const fivexx = t.api5xx ?? 5;
+    const latency = t.apiLatencyP99 ?? Duration.seconds(2);
+    const failed = t.failedLogins ?? 100;
+    for (const [name, v] of Object.entries({ functionErrors: errors, functionThrottles: throttles, api5xx: fivexx, failedLogins: failed })) {
+      if (!(v >= 1)) throw new Error(`AuthApiAlarms: thresholds.${name} must be at least 1 (got ${v}).`);
+    }
+
+    this.functionErrors = alarm('FunctionErrors', lambdaMetric('Errors'), errors,
+      `Lambda function errors (Region-wide sum) >= ${errors} in 5 minutes: see the auth API functions' logs.`);
+    this.functionThrottles = alarm('FunctionThrottles', lambdaMetric('Throttles'), throttles,
+      `Lambda throttles (Region-wide sum) >= ${throttles} in 5 minutes: account concurrency exhausted?`);
+    this.api5xx = alarm('Api5xx', props.api.metricServerError({ period, statistic: 'Sum' }), fivexx,
+      `Auth API answered >= ${fivexx} server errors (5xx) in 5 minutes.`);
+    this.apiLatency = alarm('ApiLatencyP99', props.api.metricLatency({ period, statistic: 'p99' }), latency.toMilliseconds(),
+      `Auth API p99 latency >= ${latency.toMilliseconds()} ms for 15 minutes.`, 3);
+    this.failedLogins = alarm('FailedLoginSpike', this.failedLoginMetric, failed,
+      `>= ${failed} failed logins in 5 minutes (audit events): credential stuffing or brute force?`);
+  }
+}

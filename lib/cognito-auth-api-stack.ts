@@ -1,0 +1,32 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CognitoAuthApi, CognitoAuthApiProps } from './cognito-auth-api';
+
+export interface CognitoAuthApiStackProps extends StackProps, CognitoAuthApiProps {
+  /** ARN of an existing SNS topic for alarm notifications (alternative to `alarmTopic`). @default - none */
+  readonly alarmTopicArn?: string;
+}
+
+/** The deployable stack: the CognitoAuthApi construct and the outputs frontends and operators need. */
+export class CognitoAuthApiStack extends Stack {
+  public readonly authApi: CognitoAuthApi;
+
+  constructor(scope: Construct, id: string, props: CognitoAuthApiStackProps) {
+    super(scope, id, props);
+    if (props.alarmTopic && props.alarmTopicArn) {
+      throw new Error('CognitoAuthApiStack: pass alarmTopic or alarmTopicArn, not both.');
+    }
+    const alarmTopic = props.alarmTopic ?? (props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined);
+    this.authApi = new CognitoAuthApi(this, 'AuthApi', { ...props, alarmTopic });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.authApi.url,
+      description: 'Base URL frontends call (CloudFront when the front door is on, else the HTTP API)',
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.authApi.userPool.userPoolId, description: 'Cognito user pool id' });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.authApi.userPoolClient.userPoolClientId,
+      description: 'Cognito app client id (its secret stays in Secrets Manager)',
+    });
+  }
+}

@@ -1,0 +1,668 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { RustFunction } from 'cargo-lambda-cdk';
+import { Construct } from 'constructs';
+import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, QuotaUsage, quotaCategoryOf, quotaUsage } from './cognito-quotas';
+import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
+import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
+
+/** Header CloudFront adds to every origin request; the functions refuse requests without it. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** The crate that builds the `bootstrap` binary, in this repository. */
+export const DEFAULT_MANIFEST_PATH = path.join(__dirname, '..', 'lambda', 'auth-api', 'Cargo.toml');
+
+/** Cognito threat protection (advanced security) setting of a created user pool. */
+export enum ThreatProtection {
+  /** No threat protection; the pool stays on the Essentials feature plan. */
+  OFF = 'OFF',
+  /** Plus feature plan; risks are scored and logged but no sign-in is blocked. */
+  AUDIT = 'AUDIT',
+  /** Plus feature plan; risky sign-ins are challenged or blocked (adaptive authentication). */
+  ENFORCED = 'ENFORCED',
+}
+
+export interface CognitoAuthApiProps {
+  /**
+   * Exact origins (scheme://host[:port]) of the frontends allowed to call the API from a browser.
+   * Used for the HTTP API's CORS preflight answers and passed to the functions as `CORS_ORIGIN`.
+   * `*`, paths and trailing slashes are refused; `http://` only for localhost.
+   */
+  readonly corsOrigins: string[];
+
+  /**
+   * Whether browsers may send credentials (cookies) cross-origin. The API uses bearer tokens, so it needs none.
+   * @default false
+   */
+  readonly corsAllowCredentials?: boolean;
+
+  /**
+   * The route definition: one function, route, IAM policy and throttle per route.
+   * @default - this repository's `cdk/routes.json`
+   */
+  readonly apiDefinition?: ApiDefinition;
+
+  /**
+   * The Cargo.toml of the crate (or workspace) that builds the `bootstrap` binary. It is built once for all functions.
+   * @default - `lambda/auth-api/Cargo.toml` in this repository
+   */
+  readonly manifestPath?: string;
+
+  /**
+   * Instruction set of the functions. ARM_64 needs the `aarch64-unknown-linux-gnu` Rust target installed on the build machine.
+   * @default lambda.Architecture.X86_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /** Memory of each function in MB (CPU scales with it). @default 256 */
+  readonly memorySize?: number;
+
+  /** Timeout of each function; at most 29 seconds (the HTTP API integration limit is 30). @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+
+  /** Retention of the function logs and the API access logs. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Values for environment variable names that routes list in their `env` and that the construct does
+   * not provide itself (it provides COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID, COGNITO_APP_CLIENT_SECRET_ARN,
+   * CORS_ORIGIN, TOTP_ISSUER). A function only gets the names its route lists.
+   * @default - none
+   */
+  readonly environment?: { readonly [name: string]: string };
+
+  /** Issuer label in the otpauth:// URIs of TOTP enrolment (`TOTP_ISSUER`). @default 'AuthApi' */
+  readonly totpIssuer?: string;
+
+  /**
+   * An existing user pool to use instead of creating one. Its settings are yours to manage; the construct
+   * creates an app client in it unless `userPoolClient` is given too.
+   * @default - a new user pool
+   */
+  readonly userPool?: cognito.IUserPool;
+
+  /**
+   * An existing app client of `userPool` (it must have a secret and allow ADMIN_USER_PASSWORD_AUTH and refresh).
+   * Requires `userPool` and `userPoolClientSecret`.
+   * @default - a new app client
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+
+  /**
+   * Secrets Manager secret whose SecretString is the raw secret of `userPoolClient`.
+   * @default - required with `userPoolClient`; otherwise a secret holding the new client's secret
+   */
+  readonly userPoolClientSecret?: secretsmanager.ISecret;
+
+  /**
+   * What happens to a created user pool on stack deletion or replacement. RETAIN also turns on deletion protection.
+   * @default RemovalPolicy.RETAIN (no user data lost by `cdk destroy`)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Cognito threat protection of a created user pool. AUDIT and ENFORCED move the pool to the Plus feature plan,
+   * billed per monthly active user.
+   * @default ThreatProtection.OFF (Essentials feature plan)
+   */
+  readonly threatProtection?: ThreatProtection;
+
+  /** Access token validity (5 minutes to 1 day). @default Duration.minutes(60) */
+  readonly accessTokenValidity?: Duration;
+  /** ID token validity (5 minutes to 1 day). @default Duration.minutes(60) */
+  readonly idTokenValidity?: Duration;
+  /** Refresh token validity (60 minutes to 3650 days). @default Duration.days(30) */
+  readonly refreshTokenValidity?: Duration;
+
+  /**
+   * Attach a REGIONAL web ACL with AWS managed rule groups (IP reputation, common, known bad inputs) to the user pool.
+   * It carries no per-IP rate rule: the pool sees the functions' addresses, not the users'.
+   * @default false
+   */
+  readonly userPoolWebAcl?: boolean;
+
+  /**
+   * Throttle of the stage's default route settings (applies to requests that match no route throttle).
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly stageThrottle?: RouteThrottle;
+
+  /**
+   * Throttle overrides by route name (`{ login: { rateLimit: 80, burstLimit: 160 } }`), over the definition's defaults.
+   * @default - the definition's throttles
+   */
+  readonly routeThrottles?: { readonly [routeName: string]: RouteThrottle };
+
+  /**
+   * Cognito request-rate quotas (requests per second) by category, over the AWS defaults (UserCreation 50,
+   * UserAccountRecovery 30, UserUpdate 25, UserAuthentication 120, UserRead 120, UserToken 120,
+   * UserResourceRead 50, UserResourceUpdate 25). Raise one here after raising it in Service Quotas.
+   * @default DEFAULT_COGNITO_QUOTAS
+   */
+  readonly cognitoQuotas?: { readonly [category: string]: number };
+
+  /**
+   * Allow route throttles whose sum exceeds a Cognito quota category (clients then may see Cognito's
+   * TooManyRequestsException as a 429 from the function instead of API Gateway's 429).
+   * @default false - synth fails with the category, its routes and the fix
+   */
+  readonly allowThrottlesAboveCognitoQuotas?: boolean;
+
+  /**
+   * Put a CloudFront distribution with a CLOUDFRONT-scope WAF web ACL (per-IP rate rules, managed rule groups)
+   * in front of the API, and make the functions refuse requests that did not come through it. Turn off for
+   * development stacks.
+   * @default true
+   */
+  readonly frontDoor?: boolean;
+
+  /**
+   * ARN of an existing CLOUDFRONT-scope web ACL (in us-east-1) for the distribution, e.g. `AuthApiWebAclStack.webAclArn`.
+   * @default - created by the construct when its stack is in us-east-1; required otherwise
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Per-IP rate rules of the web ACL the construct creates (ignored with `webAclArn`).
+   * @default - 100 requests per IP per 5 minutes on the sensitive paths, 1000 on all paths
+   */
+  readonly wafRateLimits?: WebAclRateLimits;
+
+  /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_100 */
+  readonly priceClass?: cloudfront.PriceClass;
+
+  /** SNS topic for alarm and OK notifications. @default - alarms without actions */
+  readonly alarmTopic?: sns.ITopic;
+
+  /** Alarm thresholds. @default - see AuthApiAlarmThresholds */
+  readonly alarmThresholds?: AuthApiAlarmThresholds;
+
+  /** CloudWatch namespace of the failed-login metric. @default 'CognitoAuthApi/<stack name>' */
+  readonly metricNamespace?: string;
+}
+
+/** What the construct built for one route. */
+export interface AuthApiRoute {
+  readonly definition: RouteDefinition;
+  readonly function: lambda.IFunction;
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  readonly routes: apigwv2.HttpRoute[];
+  readonly throttle: RouteThrottle;
+}
+
+/** Environment names the construct can fill itself. */
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER'];
+
+/**
+ * The serverless auth API: a Cognito user pool and app client, one Rust Lambda function per route of the
+ * definition (one shared `bootstrap` binary), an HTTP API with a Cognito JWT authorizer, CORS, throttles
+ * aligned with Cognito's quotas and JSON access logs, optionally a CloudFront + WAF front door, and alarms.
+ */
+export class CognitoAuthApi extends Construct {
+  public readonly userPool: cognito.IUserPool;
+  public readonly userPoolClient: cognito.IUserPoolClient;
+  /** Secret holding the app client's secret (read by the functions that list COGNITO_APP_CLIENT_SECRET_ARN). */
+  public readonly clientSecret: secretsmanager.ISecret;
+  public readonly httpApi: apigwv2.HttpApi;
+  public readonly stage: apigwv2.HttpStage;
+  public readonly accessLogGroup: logs.LogGroup;
+  /** One entry per route of the definition, in definition order. */
+  public readonly routes: AuthApiRoute[];
+  /** The front door, when on. */
+  public readonly distribution?: cloudfront.Distribution;
+  /** The secret CloudFront sends as `x-origin-verify`, when the front door is on. */
+  public readonly originVerifySecret?: secretsmanager.Secret;
+  /** The CLOUDFRONT-scope web ACL, when the construct created it. */
+  public readonly webAcl?: AuthApiWebAcl;
+  /** The web ACL ARN attached to the distribution, when the front door is on. */
+  public readonly webAclArn?: string;
+  public readonly alarms: AuthApiAlarms;
+  /** Worst-case Cognito request rate per quota category allowed by the throttles. */
+  public readonly quotaUsage: QuotaUsage[];
+  /** The URL frontends call: the CloudFront URL when the front door is on, else the API's. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: CognitoAuthApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const definition = props.apiDefinition ?? loadApiDefinition();
+    const frontDoor = props.frontDoor ?? true;
+    const corsOrigins = validateCorsOrigins(props.corsOrigins, props.corsAllowCredentials ?? false);
+    const totpIssuer = props.totpIssuer ?? 'AuthApi';
+    if (!Token.isUnresolved(totpIssuer) && (totpIssuer.length === 0 || totpIssuer.includes(':'))) {
+      throw new Error(`CognitoAuthApi: totpIssuer must be non-empty and contain no ':' (it is the issuer label of otpauth URIs); got "${totpIssuer}".`);
+    }
+    const memorySize = props.memorySize ?? 256;
+    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+      throw new Error(`CognitoAuthApi: memorySize must be an integer number of MB from 128 to 10240 (got ${memorySize}).`);
+    }
+    const timeout = props.timeout ?? Duration.seconds(10);
+    if (timeout.toSeconds() > 29 || timeout.toSeconds() < 1) {
+      throw new Error(`CognitoAuthApi: timeout must be 1 to 29 seconds (the HTTP API gives up after 30); got ${timeout.toHumanString()}.`);
+    }
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const architecture = props.architecture ?? lambda.Architecture.X86_64;
+
+    // ---- throttles and Cognito quotas --------------------------------------------------------------
+    const routeNames = new Set(definition.routes.map((r) => r.name));
+    for (const name of Object.keys(props.routeThrottles ?? {})) {
+      if (!routeNames.has(name)) {
+        throw new Error(`CognitoAuthApi: routeThrottles names route "${name}", which the definition does not have. Routes: ${[...routeNames].join(', ')}.`);
+      }
+    }
+    for (const [name, t] of Object.entries({ ...(props.routeThrottles ?? {}), ...(props.stageThrottle ? { stageThrottle: props.stageThrottle } : {}) })) {
+      if (!(t.rateLimit > 0) || !Number.isInteger(t.burstLimit) || t.burstLimit < 1) {
+        throw new Error(`CognitoAuthApi: throttle of ${name} must have rateLimit > 0 and an integer burstLimit >= 1.`);
+      }
+    }
+    const throttleOf = (r: RouteDefinition): RouteThrottle => props.routeThrottles?.[r.name] ?? r.throttle;
+    for (const [category, rps] of Object.entries(props.cognitoQuotas ?? {})) {
+      if (!(category in DEFAULT_COGNITO_QUOTAS)) {
+        throw new Error(`CognitoAuthApi: cognitoQuotas has unknown category "${category}". Categories: ${Object.keys(DEFAULT_COGNITO_QUOTAS).join(', ')}.`);
+      }
+      if (!(rps > 0)) throw new Error(`CognitoAuthApi: cognitoQuotas.${category} must be a positive number of requests per second (got ${rps}).`);
+    }
+    const quotas = { ...DEFAULT_COGNITO_QUOTAS, ...(props.cognitoQuotas ?? {}) };
+    for (const r of definition.routes) {
+      for (const a of r.cognitoActions) {
+        if (!quotaCategoryOf(a) && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+          throw new Error(
+            `CognitoAuthApi: route ${r.name} calls cognito-idp:${a}, which is in no known quota category, so its throttle cannot be checked. ` +
+              `Add it to COGNITO_QUOTA_CATEGORY_ACTIONS (lib/cognito-quotas.ts) or set allowThrottlesAboveCognitoQuotas: true.`,
+          );
+        }
+      }
+    }
+    this.quotaUsage = quotaUsage(definition.routes, quotas, throttleOf);
+    const over = this.quotaUsage.filter((u) => u.used > u.quota);
+    if (over.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+      throw new Error(
+        'CognitoAuthApi: route throttles allow more Cognito requests than the account quota, so clients would meet Cognito\'s ' +
+          'TooManyRequestsException instead of API Gateway\'s 429:\n' +
+          over.map((u) => `  ${u.category}: ${u.used} rps > quota ${u.quota} rps (${u.contributors.join('; ')})`).join('\n') +
+          '\nFix: lower those routes\' rateLimit (routeThrottles or cdk/routes.json), or raise the quota in Service Quotas and ' +
+          'set cognitoQuotas, or set allowThrottlesAboveCognitoQuotas: true.',
+      );
+    }
+
+    // ---- front door combinations (fail before creating anything) -----------------------------------
+    if (!frontDoor && props.webAclArn) {
+      throw new Error('CognitoAuthApi: webAclArn is only used by the CloudFront front door, which frontDoor: false turns off. Remove webAclArn or set frontDoor: true.');
+    }
+    if (!frontDoor && props.wafRateLimits) {
+      throw new Error('CognitoAuthApi: wafRateLimits configure the front door\'s web ACL, which frontDoor: false turns off. Remove wafRateLimits or set frontDoor: true.');
+    }
+    if (props.webAclArn && props.wafRateLimits) {
+      throw new Error('CognitoAuthApi: wafRateLimits only apply to a web ACL the construct creates; with webAclArn, set the rules on that web ACL instead.');
+    }
+    if (props.webAclArn && !Token.isUnresolved(props.webAclArn) &&
+        !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[^/]+$/.test(props.webAclArn)) {
+      throw new Error(
+        `CognitoAuthApi: webAclArn must be the ARN of a CLOUDFRONT-scope web ACL, which lives in us-east-1 ` +
+          `(arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); got "${props.webAclArn}".`,
+      );
+    }
+    const region = stack.region;
+    if (frontDoor && !props.webAclArn && (Token.isUnresolved(region) || region !== 'us-east-1')) {
+      throw new Error(
+        `CognitoAuthApi: the front door needs a CLOUDFRONT-scope web ACL, which AWS only allows in us-east-1, but stack ` +
+          `${stack.stackName} is ${Token.isUnresolved(region) ? 'environment-agnostic (no region)' : `in ${region}`} and no webAclArn was given. Fix one of: ` +
+          `(1) create an AuthApiWebAclStack with env: { region: 'us-east-1' } and crossRegionReferences: true (also on this stack) and pass its webAclArn; ` +
+          `(2) pass the ARN of an existing CLOUDFRONT-scope web ACL as webAclArn; ` +
+          `(3) deploy this stack to us-east-1 (env: { region: 'us-east-1' }), where the construct creates the web ACL itself; ` +
+          `(4) set frontDoor: false (development stacks only: no WAF, no per-IP limits).`,
+      );
+    }
+
+    // ---- user pool and app client -------------------------------------------------------------------
+    if (props.userPoolClient && !props.userPool) {
+      throw new Error('CognitoAuthApi: userPoolClient needs userPool too (the pool that client belongs to).');
+    }
+    if (props.userPoolClient && !props.userPoolClientSecret) {
+      throw new Error(
+        'CognitoAuthApi: with an existing userPoolClient, pass userPoolClientSecret: a Secrets Manager secret whose SecretString is that client\'s secret ' +
+          '(the construct cannot read it, and never puts it in the template).',
+      );
+    }
+    if (props.userPoolClientSecret && !props.userPoolClient) {
+      throw new Error('CognitoAuthApi: userPoolClientSecret is the secret of an existing userPoolClient; pass userPoolClient too, or neither (a client and its secret are then created).');
+    }
+    if (props.userPool) {
+      const poolOnly = { removalPolicy: props.removalPolicy, threatProtection: props.threatProtection };
+      for (const [k, v] of Object.entries(poolOnly)) {
+        if (v !== undefined) {
+          throw new Error(`CognitoAuthApi: ${k} only applies to a user pool the construct creates; with an existing userPool, set it on that pool.`);
+        }
+      }
+    }
+    if (props.userPoolClient) {
+      const clientOnly = { accessTokenValidity: props.accessTokenValidity, idTokenValidity: props.idTokenValidity, refreshTokenValidity: props.refreshTokenValidity };
+      for (const [k, v] of Object.entries(clientOnly)) {
+        if (v !== undefined) {
+          throw new Error(`CognitoAuthApi: ${k} only applies to an app client the construct creates; with an existing userPoolClient, set it on that client.`);
+        }
+      }
+    }
+
+    if (props.userPool) {
+      this.userPool = props.userPool;
+    } else {
+      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const threat = props.threatProtection ?? ThreatProtection.OFF;
+      const pool = new cognito.UserPool(this, 'UserPool', {
+        signInAliases: { email: true },
+        signInCaseSensitive: false,
+        selfSignUpEnabled: true,
+        autoVerify: { email: true },
+        keepOriginal: { email: true },
+        standardAttributes: { email: { required: true, mutable: true } },
+        userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE },
+        passwordPolicy: {
+          minLength: 12,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireDigits: true,
+          requireSymbols: true,
+          tempPasswordValidity: Duration.days(3),
+        },
+        mfa: cognito.Mfa.OPTIONAL,
+        mfaSecondFactor: { otp: true, sms: false },
+        accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+        featurePlan: threat === ThreatProtection.OFF ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
+        standardThreatProtectionMode:
+          threat === ThreatProtection.OFF ? undefined
+            : threat === ThreatProtection.AUDIT ? cognito.StandardThreatProtectionMode.AUDIT_ONLY
+              : cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+        removalPolicy,
+        deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      });
+      this.userPool = pool;
+      ack(pool, 'AwsSolutions-COG2', 'MFA is optional by product decision: users enrol TOTP through /auth/mfa/totp/* and Cognito then requires it at every sign-in; SMS MFA is off.');
+      if (threat === ThreatProtection.OFF) {
+        ack(pool, 'AwsSolutions-COG8',
+          'The Plus feature plan (billed per monthly active user) is needed only for threat protection, which is the documented threatProtection prop, off by default for cost; per-IP limits and managed rules sit in the WAF front door.');
+      }
+    }
+
+    let clientSecret = props.userPoolClientSecret;
+    if (props.userPoolClient) {
+      this.userPoolClient = props.userPoolClient;
+    } else {
+      const client = new cognito.UserPoolClient(this, 'AppClient', {
+        userPool: this.userPool,
+        generateSecret: true,
+        authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: false },
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(60),
+        idTokenValidity: props.idTokenValidity ?? Duration.minutes(60),
+        refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(30),
+        disableOAuth: true,
+        supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      });
+      this.userPoolClient = client;
+      // The CloudFormation attribute, not `client.userPoolClientSecret` (which adds a custom resource and a Lambda).
+      const cfnClient = client.node.defaultChild as cognito.CfnUserPoolClient;
+      const secret = new secretsmanager.Secret(this, 'ClientSecret', {
+        description: 'Secret of the auth API app client (raw string); read by the functions that compute SECRET_HASH',
+        secretStringValue: SecretValue.resourceAttribute(cfnClient.attrClientSecret),
+      });
+      ack(secret, 'AwsSolutions-SMG4', 'The value is the Cognito app client secret, which Cognito generates and cannot rotate in place; rotating means a new app client (a new deploy).');
+      clientSecret = secret;
+    }
+    this.clientSecret = clientSecret!;
+
+    if (props.userPoolWebAcl ?? false) {
+      const poolAcl = new AuthApiWebAcl(this, 'UserPoolAcl', { scope: 'REGIONAL', metricPrefix: 'AuthApiUserPool' });
+      new wafv2.CfnWebACLAssociation(this, 'UserPoolAclAssociation', {
+        resourceArn: this.userPool.userPoolArn,
+        webAclArn: poolAcl.webAclArn,
+      });
+    }
+
+    // ---- front door secret (functions need its ARN) -----------------------------------------------
+    if (frontDoor) {
+      this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to origin requests; the functions refuse requests without it`,
+        generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      });
+      ack(this.originVerifySecret, 'AwsSolutions-SMG4',
+        'CloudFront reads the value once per deployment (dynamic reference in the origin header) and the functions cache it; rotate by changing the secret and redeploying, as the README describes.');
+    }
+
+    // ---- functions ----------------------------------------------------------------------------------
+    const manifestPath = props.manifestPath ?? DEFAULT_MANIFEST_PATH;
+    const envValues: { [name: string]: string } = {
+      COGNITO_USER_POOL_ID: this.userPool.userPoolId,
+      COGNITO_APP_CLIENT_ID: this.userPoolClient.userPoolClientId,
+      COGNITO_APP_CLIENT_SECRET_ARN: this.clientSecret.secretArn,
+      CORS_ORIGIN: corsOrigins.join(','),
+      TOTP_ISSUER: totpIssuer,
+      ...(props.environment ?? {}),
+    };
+    for (const r of definition.routes) {
+      for (const name of r.env) {
+        if (!(name in envValues) && name !== 'ORIGIN_VERIFY_SECRET_ARN') {
+          throw new Error(
+            `CognitoAuthApi: route ${r.name} lists env var ${name}, which the construct does not provide (it provides ${PROVIDED_ENV.join(', ')}). ` +
+              `Pass its value in the environment prop, or fix the route's env list.`,
+          );
+        }
+      }
+    }
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Auth API (Rust on Lambda, Amazon Cognito)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: corsOrigins,
+        allowMethods: [...new Set(definition.routes.map((r) => r.method as apigwv2.CorsHttpMethod)), apigwv2.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type'],
+        allowCredentials: props.corsAllowCredentials ?? false,
+        maxAge: Duration.hours(1),
+      },
+    });
+    const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
+      userPoolClients: [this.userPoolClient],
+      userPoolRegion: stack.region,
+    });
+
+    this.routes = definition.routes.map((r) => {
+      const logGroup = new logs.LogGroup(this, `${r.name}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
+      const statements: iam.PolicyStatement[] = [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      ];
+      if (r.cognitoActions.length > 0) {
+        statements.push(new iam.PolicyStatement({
+          actions: r.cognitoActions.map((a) => `cognito-idp:${a}`),
+          resources: [this.userPool.userPoolArn],
+        }));
+      }
+      const secretArns: string[] = [];
+      if (r.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) secretArns.push(this.clientSecret.secretArn);
+      if (this.originVerifySecret) secretArns.push(this.originVerifySecret.secretArn);
+      if (secretArns.length > 0) {
+        statements.push(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+      }
+      const role = new iam.Role(this, `${r.name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Auth API ${routeKey(r)}: exactly its declared Cognito actions`,
+        inlinePolicies: { Route: new iam.PolicyDocument({ statements }) },
+      });
+
+      const environment: { [k: string]: string } = {};
+      for (const name of r.env) if (name !== 'ORIGIN_VERIFY_SECRET_ARN') environment[name] = envValues[name];
+      if (this.originVerifySecret) environment.ORIGIN_VERIFY_SECRET_ARN = this.originVerifySecret.secretArn;
+
+      const fn = new RustFunction(this, `${r.name}Function`, {
+        manifestPath,
+        binaryName: 'bootstrap',
+        // Identical bundling props for every function: CDK's asset cache then builds the binary once.
+        bundling: { architecture },
+        architecture,
+        memorySize,
+        timeout,
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+        systemLogLevelV2: lambda.SystemLogLevel.WARN,
+        environment,
+        description: `Auth API ${routeKey(r)}: ${r.summary}`,
+      });
+      const integration = new HttpLambdaIntegration(`${r.name}Integration`, fn);
+      const routes = this.httpApi.addRoutes({
+        path: r.path,
+        methods: [r.method as apigwv2.HttpMethod],
+        integration,
+        authorizer: r.bearerToken ? authorizer : undefined,
+      });
+      if (!r.bearerToken) {
+        for (const route of routes) {
+          ack(route, 'AwsSolutions-APIG4',
+            `${routeKey(r)} is public by design (it is how a user gets or recovers a token); it is protected by its throttle, the WAF front door and Cognito's own checks.`);
+        }
+      }
+      return { definition: r, function: fn, role, logGroup, routes, throttle: throttleOf(r) };
+    });
+
+    // ---- stage: throttles, access logs --------------------------------------------------------------
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const stageThrottle = props.stageThrottle ?? { rateLimit: 100, burstLimit: 200 };
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: stageThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          protocol: '$context.protocol',
+          responseLength: '$context.responseLength',
+          latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integrationLatency',
+          integrationStatus: '$context.integrationStatus',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+          errorMessage: '$context.error.message',
+          userAgent: '$context.identity.userAgent',
+        })),
+      },
+    });
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    const routeSettings: { [key: string]: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number } } = {};
+    for (const r of this.routes) {
+      routeSettings[routeKey(r.definition)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
+      // Route settings name routes by key: the routes must exist before the stage refers to them.
+      for (const route of r.routes) cfnStage.node.addDependency(route);
+    }
+    cfnStage.routeSettings = routeSettings;
+
+    // ---- front door ---------------------------------------------------------------------------------
+    if (frontDoor) {
+      let aclArn = props.webAclArn;
+      if (!aclArn) {
+        this.webAcl = new AuthApiWebAcl(this, 'FrontDoorAcl', { scope: 'CLOUDFRONT', rateLimits: props.wafRateLimits });
+        aclArn = this.webAcl.webAclArn;
+      }
+      this.webAclArn = aclArn;
+      const apiDomain = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+        comment: 'Auth API front door (WAF, per-IP limits)',
+        defaultBehavior: {
+          origin: new origins.HttpOrigin(apiDomain, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            // A Secrets Manager dynamic reference: the value never appears in the template.
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerifySecret!.secretValue.unsafeUnwrap() },
+          }),
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // All viewer headers but Host (API Gateway routes on its own host name), plus CloudFront's
+          // headers, among them CloudFront-Viewer-Address, which the functions use as the caller's IP.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        },
+        webAclId: aclArn,
+        priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+        httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      });
+      ack(this.distribution, 'AwsSolutions-CFR1', 'Geo restriction is not a requirement of an organisation-wide auth API; abuse is limited per IP by the WAF rules.');
+      ack(this.distribution, 'AwsSolutions-CFR3',
+        'Every request CloudFront forwards is in the API access log (JSON) and every auth action in the functions\' audit events with the viewer IP; CloudFront standard logs would duplicate them at extra cost.');
+      ack(this.distribution, 'AwsSolutions-CFR4',
+        'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; a custom domain with TLSv1.2_2021 is a deployment choice outside this construct.');
+    }
+
+    this.alarms = new AuthApiAlarms(this, 'Alarms', {
+      api: this.httpApi,
+      functionLogGroups: this.routes.map((r) => r.logGroup),
+      metricNamespace: props.metricNamespace ?? `CognitoAuthApi/${stack.stackName}`,
+      thresholds: props.alarmThresholds,
+      alarmTopic: props.alarmTopic,
+    });
+
+    this.url = this.distribution ? `https://${this.distribution.distributionDomainName}/` : this.stage.url;
+  }
+}
+
+/** Record a cdk-nag acknowledgement with its reason on a construct and its children. */
+function ack(scope: Construct, id: string, reason: string) {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+function validateCorsOrigins(origins: string[] | undefined, allowCredentials: boolean): string[] {
+  if (!origins || origins.length === 0) {
+    throw new Error(
+      'CognitoAuthApi: corsOrigins is empty. List the exact origins of your frontends, e.g. ["https://app.example.com"] ' +
+        '(for local development ["http://localhost:3000"]).',
+    );
+  }
+  for (const o of origins) {
+    if (Token.isUnresolved(o)) continue;
+    if (o === '*' || o.includes('*')) {
+      throw new Error(
+        `CognitoAuthApi: corsOrigins must list exact origins, not "${o}"` +
+          (allowCredentials ? ' (a wildcard together with corsAllowCredentials would let any site make credentialed calls)' : '') +
+          '. The functions compare the Origin header with this exact list.',
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(o);
+    } catch {
+      throw new Error(`CognitoAuthApi: corsOrigins entry "${o}" is not an origin; write scheme://host[:port], e.g. https://app.example.com.`);
+    }
+    if (url.origin !== o) {
+      throw new Error(`CognitoAuthApi: corsOrigins entry "${o}" is not an exact origin (no path, no trailing slash, lower-case host); did you mean "${url.origin}"?`);
+    }
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+      throw new Error(`CognitoAuthApi: corsOrigins entry "${o}" must use https:// (http:// is accepted only for localhost).`);
+    }
+  }
+  if (new Set(origins).size !== origins.length) throw new Error('CognitoAuthApi: corsOrigins lists an origin twice.');
+  return [...origins];
+}
+
+export { COGNITO_QUOTA_CATEGORY_ACTIONS };

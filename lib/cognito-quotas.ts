@@ -1,0 +1,72 @@
+import { RouteDefinition, RouteThrottle } from './route-definition';
+
+/**
+ * Cognito request-rate quota categories (per account and region, shared by every user pool there)
+ * and the API operations that count against each. Source: Amazon Cognito "Quotas" page,
+ * "API request rate quotas by category".
+ */
+export const COGNITO_QUOTA_CATEGORY_ACTIONS: { readonly [category: string]: readonly string[] } = {
+  UserCreation: ['SignUp', 'ConfirmSignUp'],
+  UserAccountRecovery: ['ForgotPassword', 'ConfirmForgotPassword', 'ChangePassword'],
+  UserUpdate: ['GlobalSignOut', 'DeleteUser', 'UpdateUserAttributes'],
+  UserAuthentication: ['AdminInitiateAuth', 'InitiateAuth', 'AdminRespondToAuthChallenge', 'RespondToAuthChallenge'],
+  UserRead: ['GetUser'],
+  UserToken: ['RevokeToken'],
+  UserResourceRead: ['ResendConfirmationCode'],
+  UserResourceUpdate: ['AssociateSoftwareToken', 'VerifySoftwareToken', 'SetUserMFAPreference'],
+};
+
+/**
+ * Default requests per second of each category (the AWS default quotas). UserAccountRecovery and
+ * UserUpdate cannot be raised; the others can be raised through Service Quotas, and then overridden
+ * with the `cognitoQuotas` prop.
+ */
+export const DEFAULT_COGNITO_QUOTAS: { readonly [category: string]: number } = {
+  UserCreation: 50,
+  UserAccountRecovery: 30,
+  UserUpdate: 25,
+  UserAuthentication: 120,
+  UserRead: 120,
+  UserToken: 120,
+  UserResourceRead: 50,
+  UserResourceUpdate: 25,
+};
+
+/** How much of one quota category the routes' throttles can use. */
+export interface QuotaUsage {
+  readonly category: string;
+  /** The category's requests per second. */
+  readonly quota: number;
+  /** Sum over routes of rateLimit x (number of the route's actions in this category). */
+  readonly used: number;
+  /** Which routes contribute, e.g. `login (AdminInitiateAuth) 50 rps`. */
+  readonly contributors: string[];
+}
+
+/** The category of a Cognito action, or undefined when it is in none of the known categories. */
+export function quotaCategoryOf(action: string): string | undefined {
+  return Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS).find((c) => COGNITO_QUOTA_CATEGORY_ACTIONS[c].includes(action));
+}
+
+/**
+ * For each quota category: the worst-case Cognito request rate the API's throttles allow. A route that
+ * calls two actions of one category (at most once each per request) counts twice.
+ */
+export function quotaUsage(
+  routes: readonly RouteDefinition[],
+  quotas: { readonly [category: string]: number } = DEFAULT_COGNITO_QUOTAS,
+  throttleOf: (r: RouteDefinition) => RouteThrottle = (r) => r.throttle,
+): QuotaUsage[] {
+  return Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS).map((category) => {
+    let used = 0;
+    const contributors: string[] = [];
+    for (const r of routes) {
+      const actions = r.cognitoActions.filter((a) => COGNITO_QUOTA_CATEGORY_ACTIONS[category].includes(a));
+      if (actions.length === 0) continue;
+      const rate = throttleOf(r).rateLimit * actions.length;
+      used += rate;
+      contributors.push(`${r.name} (${actions.join(', ')}) ${rate} rps`);
+    }
+    return { category, quota: quotas[category], used, contributors };
+  });
+}

@@ -1,0 +1,36 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildAuthApiApp, AuthApiAppStacks } from '../../lib/app';
+import { CognitoAuthApiStack, CognitoAuthApiStackProps } from '../../lib/cognito-auth-api-stack';
+import { loadApiDefinition } from '../../lib/route-definition';
+
+/** Context that skips asset bundling (no cargo build in unit tests). */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+export const definition = loadApiDefinition();
+
+/** The app as `npx cdk deploy` builds it, from context, without bundling. */
+export function appFromContext(context: Record<string, unknown> = {}, nag = true): { app: App; stacks: AuthApiAppStacks } {
+  const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
+  const stacks = buildAuthApiApp(app, { nag });
+  return { app, stacks };
+}
+
+/** A stack with the given props in a fresh app (no cdk-nag plugin), bundling skipped. */
+export function stackWith(props: Partial<CognitoAuthApiStackProps> = {}, region = 'us-east-1'): CognitoAuthApiStack {
+  const app = new App({ context: SKIP_BUNDLING });
+  return new CognitoAuthApiStack(app, 'TestStack', {
+    env: { account: '123456789012', region },
+    corsOrigins: ['https://app.example.com'],
+    ...props,
+  });
+}
+
+export function template(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** Resources of one type as [logicalId, resource] pairs. */
+export function resourcesOf(t: Template, type: string): [string, any][] {
+  return Object.entries(t.findResources(type));
+}
