@@ -28,9 +28,15 @@ pub async fn sdk_config(region: &str) -> SdkConfig {
                 .operation_timeout(config::OPERATION_TIMEOUT)
                 .build(),
         )
-        .retry_config(RetryConfig::standard().with_max_attempts(config::MAX_ATTEMPTS))
+        .retry_config(retry_config())
         .load()
         .await
+}
+
+/// At most `MAX_ATTEMPTS` attempts per call, with the standard mode's retry quota (a token
+/// bucket that stops retrying when failures pile up), so a throttled Cognito is not stormed.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(config::MAX_ATTEMPTS)
 }
 
 /// The Cognito client, with the declared-actions guard installed.

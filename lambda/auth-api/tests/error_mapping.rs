@@ -1,0 +1,293 @@
+//! Every row of the error table, through the real router and the real SDK deserialisers, with
+//! Cognito's answers mocked by aws-smithy-mocks (no network). Also: the SECRET_HASH vector, the
+//! declared-actions guard, and never an empty login answer.
+use auth_api::cognito::{secret_hash, with_route, CognitoErrorKind, DeclaredActionsGuard};
+use auth_api::config::{Config, Secret};
+use auth_api::definition::definition;
+use auth_api::http::ApiRequest;
+use auth_api::AppState;
+use aws_sdk_cognitoidentityprovider as cip;
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use aws_smithy_runtime_api::http::{Response as HttpResponse, StatusCode};
+use aws_smithy_types::body::SdkBody;
+use serde_json::{json, Value};
+
+const FAKE_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6InN1Yi0xIn0.c2ln";
+
+fn cfg() -> Config {
+    Config {
+        region: "us-east-1".into(),
+        user_pool_id: "us-east-1_test".into(),
+        client_id: "client123".into(),
+        client_secret: Some(Secret::Plain("shh".into())),
+        cors_origins: vec!["https://app.example".into()],
+        origin_verify: None,
+        totp_issuer: "Test".into(),
+    }
+}
+
+fn state(rules: &[&Rule]) -> AppState {
+    let client = mock_client!(cip, RuleMode::MatchAny, rules.iter().copied(), |c| c
+        .interceptor(DeclaredActionsGuard)
+        .retry_config(auth_api::state::retry_config()));
+    AppState::new(cfg(), client, &aws_config::SdkConfig::builder().build())
+}
+
+fn cognito_error(exception: &str) -> HttpResponse {
+    let body = json!({"__type": exception, "message": format!("mocked {exception}")}).to_string();
+    let status = if exception == "InternalErrorException" { 500 } else { 400 };
+    HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+}
+
+/// A rule making `op` fail with Cognito exception `ex`.
+fn fail(op: &str, ex: &str) -> Rule {
+    let ex = ex.to_string();
+    let r = move || cognito_error(&ex);
+    match op {
+        "SignUp" => mock!(Client::sign_up).then_http_response(r),
+        "ConfirmSignUp" => mock!(Client::confirm_sign_up).then_http_response(r),
+        "ResendConfirmationCode" => mock!(Client::resend_confirmation_code).then_http_response(r),
+        "AdminInitiateAuth" => mock!(Client::admin_initiate_auth).then_http_response(r),
+        "AdminRespondToAuthChallenge" => mock!(Client::admin_respond_to_auth_challenge).then_http_response(r),
+        "GetUser" => mock!(Client::get_user).then_http_response(r),
+        "GlobalSignOut" => mock!(Client::global_sign_out).then_http_response(r),
+        "RevokeToken" => mock!(Client::revoke_token).then_http_response(r),
+        "ForgotPassword" => mock!(Client::forgot_password).then_http_response(r),
+        "ConfirmForgotPassword" => mock!(Client::confirm_forgot_password).then_http_response(r),
+        "ChangePassword" => mock!(Client::change_password).then_http_response(r),
+        "AssociateSoftwareToken" => mock!(Client::associate_software_token).then_http_response(r),
+        "VerifySoftwareToken" => mock!(Client::verify_software_token).then_http_response(r),
+        "DeleteUser" => mock!(Client::delete_user).then_http_response(r),
+        other => panic!("no mock for {other}"),
+    }
+}
+
+fn request(route: &str, body: Value) -> ApiRequest {
+    let r = definition().by_name(route).unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert("content-type", "application/json".parse().unwrap());
+    if r.bearer_token {
+        headers.insert("authorization", format!("Bearer {FAKE_JWT}").parse().unwrap());
+    }
+    ApiRequest {
+        method: r.method.parse().unwrap(),
+        path: r.path.clone(),
+        route_key: Some(r.key().to_string()),
+        headers,
+        body: body.to_string().into(),
+        peer_ip: "198.51.100.7".into(),
+        request_id: "req-1".into(),
+    }
+}
+
+fn body_for(route: &str) -> Value {
+    match route {
+        "register" | "login" => json!({"email": "jane@example.com", "password": "Corr3ct-horse!"}),
+        "verify" => json!({"email": "jane@example.com", "code": "123456"}),
+        "resend" | "passwordForgot" => json!({"email": "jane@example.com"}),
+        "refresh" => json!({"refreshToken": "opaque.refresh.token", "username": "sub-1"}),
+        "logout" => json!({"refreshToken": "opaque.refresh.token"}),
+        "passwordReset" => json!({"email": "jane@example.com", "code": "123456", "newPassword": "N3w-password!"}),
+        "passwordChange" => json!({"currentPassword": "Corr3ct-horse!", "newPassword": "N3w-password!"}),
+        "totpVerify" => json!({"code": "123456"}),
+        "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": "sess-abcdefghijklmnopqrstuvwxyz", "answer": "123456"}),
+        _ => json!({}),
+    }
+}
+
+async fn call(route: &str, rules: &[&Rule]) -> (u16, Value, http::HeaderMap) {
+    let st = state(rules);
+    let resp = auth_api::handle(&st, request(route, body_for(route))).await;
+    let v: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+    (resp.status.as_u16(), v, resp.headers)
+}
+
+fn ok_resend() -> Rule {
+    mock!(Client::resend_confirmation_code).then_output(|| cip::operation::resend_confirmation_code::ResendConfirmationCodeOutput::builder().build())
+}
+
+/// (route, failing operation, Cognito exception, expected status, expected code)
+const TABLE: &[(&str, &str, &str, u16, &str)] = &[
+    ("login", "AdminInitiateAuth", "NotAuthorizedException", 401, "invalid_credentials"),
+    ("login", "AdminInitiateAuth", "UserNotFoundException", 401, "invalid_credentials"),
+    ("login", "AdminInitiateAuth", "UserNotConfirmedException", 403, "user_not_confirmed"),
+    ("login", "AdminInitiateAuth", "PasswordResetRequiredException", 403, "password_reset_required"),
+    ("login", "AdminInitiateAuth", "TooManyRequestsException", 429, "too_many_requests"),
+    ("login", "AdminInitiateAuth", "TooManyFailedAttemptsException", 429, "limit_exceeded"),
+    ("login", "AdminInitiateAuth", "InternalErrorException", 503, "service_unavailable"),
+    ("login", "AdminInitiateAuth", "BrandNewUnknownException", 500, "internal_error"),
+    ("register", "SignUp", "InvalidPasswordException", 400, "invalid_password"),
+    ("register", "SignUp", "InvalidParameterException", 400, "invalid_parameter"),
+    ("register", "SignUp", "TooManyRequestsException", 429, "too_many_requests"),
+    ("register", "SignUp", "CodeDeliveryFailureException", 503, "service_unavailable"),
+    ("verify", "ConfirmSignUp", "CodeMismatchException", 400, "invalid_code"),
+    ("verify", "ConfirmSignUp", "ExpiredCodeException", 400, "expired_code"),
+    ("verify", "ConfirmSignUp", "UserNotFoundException", 400, "invalid_code"),
+    ("verify", "ConfirmSignUp", "NotAuthorizedException", 409, "already_confirmed"),
+    ("verify", "ConfirmSignUp", "LimitExceededException", 429, "limit_exceeded"),
+    ("resend", "ResendConfirmationCode", "LimitExceededException", 429, "limit_exceeded"),
+    ("refresh", "AdminInitiateAuth", "NotAuthorizedException", 401, "invalid_refresh_token"),
+    ("userinfo", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
+    ("userinfo", "GetUser", "UserNotFoundException", 401, "invalid_token"),
+    ("userinfo", "GetUser", "TooManyRequestsException", 429, "too_many_requests"),
+    ("logout", "RevokeToken", "NotAuthorizedException", 401, "invalid_refresh_token"),
+    ("passwordForgot", "ForgotPassword", "LimitExceededException", 429, "limit_exceeded"),
+    ("passwordForgot", "ForgotPassword", "CodeDeliveryFailureException", 503, "service_unavailable"),
+    ("passwordReset", "ConfirmForgotPassword", "CodeMismatchException", 400, "invalid_code"),
+    ("passwordReset", "ConfirmForgotPassword", "ExpiredCodeException", 400, "expired_code"),
+    ("passwordReset", "ConfirmForgotPassword", "InvalidPasswordException", 400, "invalid_password"),
+    ("passwordReset", "ConfirmForgotPassword", "UserNotFoundException", 400, "invalid_code"),
+    ("passwordChange", "ChangePassword", "NotAuthorizedException", 401, "incorrect_password"),
+    ("passwordChange", "ChangePassword", "InvalidPasswordException", 400, "invalid_password"),
+    ("passwordChange", "ChangePassword", "LimitExceededException", 429, "limit_exceeded"),
+    ("totpSetup", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
+    ("totpVerify", "VerifySoftwareToken", "EnableSoftwareTokenMFAException", 400, "invalid_code"),
+    ("totpVerify", "VerifySoftwareToken", "CodeMismatchException", 400, "invalid_code"),
+    ("totpVerify", "VerifySoftwareToken", "SoftwareTokenMFANotFoundException", 400, "mfa_not_set_up"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 401, "invalid_session"),
+    ("deleteUser", "DeleteUser", "NotAuthorizedException", 401, "invalid_token"),
+];
+
+#[tokio::test]
+async fn every_error_mapping_in_the_table() {
+    for (route, op, ex, status, code) in TABLE {
+        let rule = fail(op, ex);
+        let (got, body, headers) = call(route, &[&rule]).await;
+        assert_eq!((got, body["error"].as_str()), (*status, Some(*code)), "{route} / {ex}: {body}");
+        assert_eq!(body["requestId"], "req-1", "{route} / {ex}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{route} / {ex}");
+        let text = body.to_string();
+        if *code != "invalid_password" {
+            assert!(!text.contains("mocked"), "Cognito's message leaked: {text}");
+            assert!(!text.contains("Exception"), "internal type leaked: {text}");
+        }
+        if *status == 429 || *status == 503 {
+            assert!(headers.get("retry-after").is_some(), "{route} / {ex}: no Retry-After");
+        }
+        assert_eq!(headers["content-type"], "application/json");
+        let max = if *status == 429 || *status == 503 { auth_api::config::MAX_ATTEMPTS as usize } else { 1 };
+        assert!((1..=max).contains(&rule.num_calls()), "{route} / {ex}: called {} times", rule.num_calls());
+    }
+}
+
+#[tokio::test]
+async fn password_policy_message_is_passed_on() {
+    let rule = fail("SignUp", "InvalidPasswordException");
+    let (_, body, _) = call("register", &[&rule]).await;
+    assert_eq!(body["message"], "mocked InvalidPasswordException");
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_are_byte_identical() {
+    let a = auth_api::handle(&state(&[&fail("AdminInitiateAuth", "NotAuthorizedException")]), request("login", body_for("login"))).await;
+    let b = auth_api::handle(&state(&[&fail("AdminInitiateAuth", "UserNotFoundException")]), request("login", body_for("login"))).await;
+    assert_eq!(a.status, b.status);
+    assert_eq!(a.body, b.body);
+}
+
+#[tokio::test]
+async fn register_and_enumeration_safe_routes_answer_the_same_for_existing_or_unknown() {
+    let new_user = mock!(Client::sign_up).then_output(|| {
+        cip::operation::sign_up::SignUpOutput::builder().user_confirmed(false).user_sub("s").build().unwrap()
+    });
+    let a = auth_api::handle(&state(&[&new_user]), request("register", body_for("register"))).await;
+    let exists = fail("SignUp", "UsernameExistsException");
+    let resend = ok_resend();
+    let b = auth_api::handle(&state(&[&exists, &resend]), request("register", body_for("register"))).await;
+    assert_eq!((a.status.as_u16(), &a.body), (202, &b.body));
+    assert_eq!(b.status, 202);
+    assert_eq!(resend.num_calls(), 1, "an existing unconfirmed user gets a new code");
+    let confirmed = fail("ResendConfirmationCode", "InvalidParameterException");
+    let c = auth_api::handle(&state(&[&exists, &confirmed]), request("register", body_for("register"))).await;
+    assert_eq!((c.status, &c.body), (b.status, &b.body));
+
+    for (route, op) in [("resend", "ResendConfirmationCode"), ("passwordForgot", "ForgotPassword")] {
+        let unknown = fail(op, "UserNotFoundException");
+        let (s, body, _) = call(route, &[&unknown]).await;
+        assert_eq!(s, 202, "{route}");
+        assert_eq!(body["codeDelivery"]["destination"], "j***@e***", "{route}");
+    }
+}
+
+#[tokio::test]
+async fn login_answers_tokens_or_a_challenge_never_an_empty_body() {
+    let tokens = mock!(Client::admin_initiate_auth).then_output(|| {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .authentication_result(
+                cip::types::AuthenticationResultType::builder()
+                    .access_token(FAKE_JWT)
+                    .id_token("id.tok.en")
+                    .refresh_token("refresh")
+                    .expires_in(3600)
+                    .token_type("Bearer")
+                    .build(),
+            )
+            .build()
+    });
+    let (s, body, h) = call("login", &[&tokens]).await;
+    assert_eq!(s, 200);
+    assert_eq!(body["accessToken"], FAKE_JWT);
+    assert_eq!(body["expiresIn"], 3600);
+    assert_eq!(body["tokenType"], "Bearer");
+    assert_eq!(body["username"], "sub-1");
+    assert_eq!(h["cache-control"], "no-store");
+
+    let challenge = mock!(Client::admin_initiate_auth).then_output(|| {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .challenge_name(cip::types::ChallengeNameType::SoftwareTokenMfa)
+            .session("sess")
+            .build()
+    });
+    let (s, body, _) = call("login", &[&challenge]).await;
+    assert_eq!((s, body["challenge"].as_str(), body["session"].as_str()), (200, Some("SOFTWARE_TOKEN_MFA"), Some("sess")));
+
+    let nothing = mock!(Client::admin_initiate_auth)
+        .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().build());
+    let (s, body, _) = call("login", &[&nothing]).await;
+    assert_eq!((s, body["error"].as_str()), (500, Some("internal_error")));
+}
+
+#[test]
+fn secret_hash_matches_a_known_vector() {
+    // Computed independently: base64(HMAC-SHA256("example-client-secret", username + client id)).
+    assert_eq!(
+        secret_hash("example-client-secret", "5f2c8a6e-0d4b-4c55-9a8e-3f0f5b1f2a11", "3n4b5urk1ft4fl3mg5e62d9ado"),
+        "fv03P47GICTMu1sGnUsmBrPquYd73vV4o4YS5QEHuqg="
+    );
+}
+
+#[tokio::test]
+async fn refresh_hashes_the_cognito_username_not_an_email() {
+    let rule = mock!(Client::admin_initiate_auth)
+        .match_requests(|r| {
+            r.auth_parameters().and_then(|p| p.get("SECRET_HASH")).map(String::as_str)
+                == Some(secret_hash("shh", "sub-1", "client123").as_str())
+        })
+        .then_http_response(|| cognito_error("NotAuthorizedException"));
+    let (_, _, _) = call("refresh", &[&rule]).await;
+    assert_eq!(rule.num_calls(), 1, "SECRET_HASH was not computed from the username field");
+}
+
+#[tokio::test]
+async fn the_guard_refuses_an_operation_the_route_does_not_declare() {
+    // A real client aimed at a closed port: a refused call fails before any connection
+    // (Undeclared); an allowed one gets as far as the network (Unavailable).
+    let sdk = aws_config::SdkConfig::builder()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(
+            aws_sdk_cognitoidentityprovider::config::Credentials::for_tests(),
+        ))
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    let st = AppState::new(cfg(), auth_api::state::cognito_client(&sdk), &sdk);
+    let login = definition().by_name("login").unwrap();
+    let userinfo = definition().by_name("userinfo").unwrap();
+    let refused = with_route(login, st.cognito.get_user(FAKE_JWT)).await.unwrap_err();
+    assert_eq!(refused.kind, CognitoErrorKind::Undeclared);
+    let allowed = with_route(userinfo, st.cognito.get_user(FAKE_JWT)).await.unwrap_err();
+    assert_eq!(allowed.kind, CognitoErrorKind::Unavailable);
+}
