@@ -280,7 +280,8 @@ impl Cognito {
         }
     }
 
-    async fn client_secret(&self) -> Result<Option<&str>, ApiError> {
+    /// The app client secret itself (RevokeToken takes it instead of a SECRET_HASH).
+    pub async fn client_secret(&self) -> Result<Option<&str>, ApiError> {
         match &self.client_secret {
             None => Ok(None),
             Some(s) => s.get().await.map(Some),
@@ -419,16 +420,14 @@ impl Cognito {
     }
 
     /// Revokes a refresh token (and the access tokens issued from it).
-    pub async fn revoke_token(&self, refresh_token: &str) -> Result<(), ApiError> {
-        let secret = self.client_secret().await?;
+    pub async fn revoke_token(&self, refresh_token: &str, client_secret: Option<&str>) -> CResult<()> {
         self.client
             .revoke_token()
             .token(refresh_token)
             .client_id(&self.client_id)
-            .set_client_secret(secret.map(str::to_string))
+            .set_client_secret(client_secret.map(str::to_string))
             .send()
-            .await
-            .map_err(CognitoError::from)?;
+            .await?;
         Ok(())
     }
 

@@ -40,8 +40,11 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The JSON body as `T`: 415 without a JSON content type, 400 for bad JSON or wrong shapes.
+    /// The JSON body as `T`: 400 when empty, 415 without a JSON content type, 400 for bad JSON or wrong shapes.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if self.req.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::InvalidJson("the body is empty".into()));
+        }
         let ct = self.req.header("content-type").unwrap_or("");
         let mime = ct.split(';').next().unwrap_or("").trim();
         if !mime.eq_ignore_ascii_case("application/json") {

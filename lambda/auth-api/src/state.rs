@@ -19,6 +19,11 @@ pub struct AppState {
 
 /// The shared SDK configuration: bounded timeouts, at most one retry.
 pub async fn sdk_config(region: &str) -> SdkConfig {
+    sdk_loader(region).load().await
+}
+
+/// The loader behind [`sdk_config`]; tests add an endpoint and test credentials to it.
+pub fn sdk_loader(region: &str) -> aws_config::ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .timeout_config(
@@ -29,8 +34,6 @@ pub async fn sdk_config(region: &str) -> SdkConfig {
                 .build(),
         )
         .retry_config(retry_config())
-        .load()
-        .await
 }
 
 /// At most `MAX_ATTEMPTS` attempts per call, with the standard mode's retry quota (a token

@@ -1,6 +1,7 @@
 //! POST /auth/logout (Bearer, optional {refreshToken}): signs the user out everywhere
-//! (GlobalSignOut) and, when given, revokes the refresh token (RevokeToken).
+//! (GlobalSignOut), then, when given, revokes the refresh token (RevokeToken).
 use super::input;
+use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
@@ -25,13 +26,23 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         input::opaque("refreshToken", t, input::MAX_TOKEN)?;
     }
     let cognito = &ctx.state.cognito;
-    if let Some(t) = &b.refresh_token {
-        // Revoke first: it needs the session GlobalSignOut would end.
-        cognito.revoke_token(t).await.map_err(|e| match e {
-            ApiError::InvalidToken => ApiError::InvalidRefreshToken,
-            other => other,
-        })?;
-    }
+    let secret = match &b.refresh_token {
+        Some(_) => cognito.client_secret().await?,
+        None => None,
+    };
+    // Sign out everywhere first: revoking the refresh token first would also kill the access
+    // token this call needs.
     cognito.global_sign_out(ctx.access_token()?).await?;
+    if let Some(t) = &b.refresh_token {
+        match cognito.revoke_token(t, secret).await {
+            Ok(()) => {}
+            // Already dead: GlobalSignOut has just invalidated every refresh token of the user.
+            Err(e) if e.kind == K::NotAuthorized => {}
+            Err(e) if e.kind == K::InvalidParameter || e.code == "UnsupportedTokenTypeException" => {
+                return Err(ApiError::validation("refreshToken", "is not a refresh token"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     Ok(Reply::ok(StatusCode::OK, &SignedOut { signed_out: true, refresh_token_revoked: b.refresh_token.is_some() }))
 }

@@ -1,0 +1,202 @@
+//! The core routes end to end: the real router over HTTP (local server), the real SDK, the local
+//! Cognito emulator. Happy paths and failure paths of register, verify, resend, login, refresh,
+//! userinfo, logout, and CORS.
+mod support;
+use serde_json::json;
+use support::*;
+
+#[tokio::test]
+async fn register_verify_login_userinfo_refresh_logout() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("story");
+
+    let r = api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    assert_eq!(r.json["codeDelivery"]["medium"], "EMAIL");
+    assert_eq!(r.json["codeDelivery"]["destination"], "s***@e***");
+
+    // Unconfirmed: a distinct answer with the right password, the generic 401 with a wrong one.
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (403, "user_not_confirmed"));
+    let r = api.post("/auth/login", json!({"email": email, "password": "Wrong-passw0rd!"})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_credentials"));
+
+    let r = api.post("/auth/verify", json!({"email": email, "code": "000000"})).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_code"));
+    let r = api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"confirmed": true})));
+    let r = api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!((r.status, r.error()), (409, "already_confirmed"));
+
+    let t = api.login(&email, PASSWORD).await;
+    assert_eq!(t["tokenType"], "Bearer");
+    assert!(t["expiresIn"].as_i64().unwrap() > 0);
+    for k in ["accessToken", "idToken", "refreshToken", "username"] {
+        assert!(t[k].as_str().is_some_and(|s| !s.is_empty()), "{k} missing: {t}");
+    }
+    let access = t["accessToken"].as_str().unwrap();
+    let refresh = t["refreshToken"].as_str().unwrap();
+    let username = t["username"].as_str().unwrap();
+    assert_ne!(username, email, "the Cognito username is the sub, not the email");
+
+    let r = api.get_auth("/auth/userinfo", access).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["email"], email.as_str());
+    assert_eq!(r.json["emailVerified"], true);
+    assert_eq!(r.json["sub"], username);
+    assert_eq!(r.json["attributes"]["email"], email.as_str());
+    assert_eq!(r.json["mfaEnabled"], false);
+
+    // Refresh: the SECRET_HASH must be computed from the sub; from the email Cognito refuses.
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": email})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let new_access = r.json["accessToken"].as_str().unwrap().to_string();
+    assert!(r.json["idToken"].is_string());
+    assert_eq!(api.get_auth("/auth/userinfo", &new_access).await.status, 200);
+
+    let r = api.post_auth("/auth/logout", access, json!({"refreshToken": refresh})).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    for token in [access, new_access.as_str()] {
+        let r = api.get_auth("/auth/userinfo", token).await;
+        assert_eq!((r.status, r.error()), (401, "invalid_token"));
+        assert_eq!(r.headers["www-authenticate"], "Bearer");
+    }
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
+}
+
+#[tokio::test]
+async fn logout_without_refresh_token_still_ends_every_session() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("logout");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+    let r = api.send(api.http.post(format!("{}/auth/logout", api.base)).bearer_auth(access)).await;
+    assert_eq!((r.status, r.json["refreshTokenRevoked"].as_bool()), (200, Some(false)), "{}", r.json);
+    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"], "username": t["username"]})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "GlobalSignOut revokes refresh tokens too");
+    let r = api.post_auth("/auth/logout", access, json!({})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"));
+}
+
+#[tokio::test]
+async fn no_account_enumeration_through_login_register_or_resend() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let known = email("known");
+    api.confirmed_user(&known).await;
+    let unknown = email("nobody");
+
+    let wrong = api.post("/auth/login", json!({"email": known, "password": "Wrong-passw0rd!"})).await;
+    let nobody = api.post("/auth/login", json!({"email": unknown, "password": "Wrong-passw0rd!"})).await;
+    assert_eq!((wrong.status, nobody.status), (401, 401));
+    assert_eq!(wrong.body_without_request_id(), nobody.body_without_request_id());
+    assert_eq!(wrong.bytes.len(), nobody.bytes.len());
+
+    // Registering a taken address answers exactly like a new one (same first letters).
+    let taken = api.post("/auth/register", json!({"email": known, "password": PASSWORD})).await;
+    let fresh_email = known.replacen("known", "kn0wn", 1);
+    let fresh = api.post("/auth/register", json!({"email": fresh_email, "password": PASSWORD})).await;
+    assert_eq!((taken.status, fresh.status), (202, 202));
+    assert_eq!(taken.body_without_request_id(), fresh.body_without_request_id());
+
+    // Resend: unknown, confirmed and unconfirmed addresses all look the same.
+    let a = api.post("/auth/resend", json!({"email": unknown})).await;
+    let b = api.post("/auth/resend", json!({"email": known})).await;
+    let c = api.post("/auth/resend", json!({"email": fresh_email})).await;
+    assert_eq!((a.status, b.status, c.status), (202, 202, 202));
+    assert_eq!(a.json["message"], b.json["message"]);
+    assert_eq!(b.body_without_request_id(), c.body_without_request_id());
+
+    // A wrong code for an unknown address is just a wrong code.
+    let r = api.post("/auth/verify", json!({"email": unknown, "code": DEV_CODE})).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_code"));
+}
+
+#[tokio::test]
+async fn resend_gives_a_working_code_to_an_unconfirmed_user() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("resend");
+    assert_eq!(api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await.status, 202);
+    let r = api.post("/auth/resend", json!({"email": email})).await;
+    assert_eq!(r.status, 202);
+    let r = api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}
+
+#[tokio::test]
+async fn weak_password_is_refused_with_the_policy_reason() {
+    let env = Env::start().await;
+    let r = env.api.post("/auth/register", json!({"email": email("weak"), "password": "short"})).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_password"));
+    assert!(r.json["message"].as_str().unwrap().contains("Password"), "{}", r.json);
+}
+
+#[tokio::test]
+async fn cors_preflight_and_responses_follow_the_allow_list() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let preflight = |origin: &'static str| {
+        api.http
+            .request(reqwest::Method::OPTIONS, format!("{}/auth/login", api.base))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+    };
+    let r = api.send(preflight(ALLOWED_ORIGIN)).await;
+    assert_eq!(r.status, 204);
+    assert_eq!(r.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+    assert!(r.headers["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    assert!(r.headers["access-control-allow-headers"].to_str().unwrap().to_lowercase().contains("content-type"));
+    assert!(r.headers["access-control-allow-headers"].to_str().unwrap().to_lowercase().contains("authorization"));
+
+    let r = api.send(preflight("https://evil.example")).await;
+    assert!(r.headers.get("access-control-allow-origin").is_none());
+    assert!(r.headers.get("access-control-allow-methods").is_none());
+
+    let login = |origin: &'static str| {
+        api.http.post(format!("{}/auth/login", api.base)).header("origin", origin).json(&json!({"email": "a@b.io", "password": "x"}))
+    };
+    let r = api.send(login(ALLOWED_ORIGIN)).await;
+    assert_eq!(r.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+    assert!(r.headers["access-control-expose-headers"].to_str().unwrap().contains("Retry-After"));
+    let r = api.send(login("https://evil.example")).await;
+    assert!(r.headers.get("access-control-allow-origin").is_none());
+    assert_eq!(r.headers["vary"], "Origin");
+}
+
+#[tokio::test]
+async fn bad_input_over_http_gets_clear_json_4xx() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let url = |p: &str| format!("{}{p}", api.base);
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (api.http.post(url("/auth/login")), 400, "invalid_json"),
+        (api.http.post(url("/auth/login")).header("content-type", "application/json").body("{nope"), 400, "invalid_json"),
+        (api.http.post(url("/auth/login")).header("content-type", "text/plain").body("{}"), 415, "unsupported_media_type"),
+        (api.http.post(url("/auth/login")).json(&json!({"email": 5, "password": "x"})), 400, "validation_error"),
+        (api.http.post(url("/auth/login")).json(&json!({"email": "a@b.io"})), 400, "validation_error"),
+        (api.http.post(url("/auth/login")).json(&json!({"email": "not-an-email", "password": "x"})), 400, "validation_error"),
+        (api.http.post(url("/auth/login")).json(&json!({"email": "a@b.io", "password": "x".repeat(257)})), 400, "validation_error"),
+        (api.http.post(url("/auth/login")).header("content-type", "application/json").body(vec![b' '; 20_000]), 413, "payload_too_large"),
+        (api.http.get(url("/auth/userinfo")), 401, "missing_token"),
+        (api.http.get(url("/auth/userinfo")).header("authorization", "Basic dXNlcjpwYXNz"), 401, "invalid_token"),
+        (api.http.get(url("/auth/userinfo")).header("authorization", "Bearer not-a-jwt"), 401, "invalid_token"),
+        (api.http.get(url("/auth/userinfo")).header("authorization", "Bearer a.b.c"), 401, "invalid_token"),
+        (api.http.get(url("/auth/login")), 405, "method_not_allowed"),
+        (api.http.post(url("/auth/nowhere")).json(&json!({})), 404, "not_found"),
+        (api.http.get(url("/")), 404, "not_found"),
+    ];
+    for (i, (req, status, code)) in cases.into_iter().enumerate() {
+        let r = api.send(req).await;
+        assert_eq!((r.status, r.error()), (status, code), "case {i}: {}", String::from_utf8_lossy(&r.bytes));
+        assert_eq!(r.headers["content-type"], "application/json", "case {i}");
+        assert!(r.json["message"].is_string() && r.json["requestId"].is_string(), "case {i}");
+    }
+}

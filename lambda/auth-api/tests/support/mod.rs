@@ -1,0 +1,238 @@
+//! Test support shared by the integration tests: the local Cognito emulator (moto, extended by
+//! tests/local-cognito/local_cognito.py) as a child process, the real router behind the local HTTP
+//! server, a recorder of which Cognito operation each route calls, and small HTTP helpers.
+#![allow(dead_code)]
+
+use auth_api::config::{Config, Secret};
+use auth_api::AppState;
+use aws_sdk_cognitoidentityprovider as cip;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+pub const PASSWORD: &str = "Corr3ct-Horse-Battery!";
+pub const ALLOWED_ORIGIN: &str = "http://localhost:5173";
+/// The code the emulator accepts (DEV_CONFIRMATION_CODE's default).
+pub const DEV_CODE: &str = "123456";
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// The emulator process; killed when dropped.
+pub struct Emulator {
+    child: Child,
+    pub endpoint: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl Emulator {
+    pub fn start() -> Self {
+        let root = workspace_root();
+        let python = std::env::var("LOCAL_COGNITO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| root.join(".venv/bin/python"));
+        assert!(python.exists(), "{} not found: run `make venv` (or `make test`) first", python.display());
+        let mut child = Command::new(&python)
+            .arg(root.join("tests/local-cognito/local_cognito.py"))
+            .args(["--port", "0", "--bootstrap", "--exit-with-parent"])
+            .env("DEV_CONFIRMATION_CODE", DEV_CODE)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the local Cognito emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator said {line:?}: {e}"));
+        let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("no {k} in {line}")).to_string();
+        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), child }
+    }
+
+    /// Sets the emulator's fault injection (`{"throttle": true}`, `{"delaySeconds": 2}`, ...).
+    pub async fn faults(&self, body: Value) {
+        let r = reqwest::Client::new().post(format!("{}/_local/faults", self.endpoint)).json(&body).send().await.unwrap();
+        assert!(r.status().is_success(), "faults: {}", r.status());
+    }
+
+    /// Kills the emulator now (outage drills).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// (route name, Cognito operation) for every call a handler made.
+pub type Calls = Arc<Mutex<Vec<(String, String)>>>;
+
+#[derive(Debug)]
+struct Recorder(Calls);
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "Recorder"
+    }
+    fn read_before_serialization(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let (Some(route), Some(meta)) = (auth_api::cognito::current_route(), cfg.load::<Metadata>()) {
+            self.0.lock().unwrap().push((route.name.clone(), meta.name().to_string()));
+        }
+        Ok(())
+    }
+}
+
+pub fn config_for(endpoint_cfg: &Emulator) -> Config {
+    Config {
+        region: "us-east-1".into(),
+        user_pool_id: endpoint_cfg.user_pool_id.clone(),
+        client_id: endpoint_cfg.client_id.clone(),
+        client_secret: Some(Secret::Plain(endpoint_cfg.client_secret.clone())),
+        cors_origins: vec![ALLOWED_ORIGIN.into()],
+        origin_verify: None,
+        totp_issuer: "Auth API Test".into(),
+    }
+}
+
+/// The product's SDK configuration (timeouts, retries), aimed at `endpoint` with test credentials.
+pub async fn sdk_for(endpoint: &str) -> aws_config::SdkConfig {
+    auth_api::state::sdk_loader("us-east-1")
+        .endpoint_url(endpoint)
+        .credentials_provider(cip::config::Credentials::for_tests())
+        .load()
+        .await
+}
+
+/// The router, served over HTTP on an ephemeral port, in front of `cfg`'s Cognito.
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub calls: Calls,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Api {
+    pub async fn start(cfg: Config, endpoint: &str) -> Self {
+        let sdk = sdk_for(endpoint).await;
+        let calls: Calls = Arc::default();
+        let client = cip::Client::from_conf(
+            cip::config::Builder::from(&sdk)
+                .interceptor(auth_api::cognito::DeclaredActionsGuard)
+                .interceptor(Recorder(calls.clone()))
+                .build(),
+        );
+        let state = Arc::new(AppState::new(cfg, client, &sdk));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(auth_api::local::serve(listener, state));
+        Api { base, http: reqwest::Client::new(), calls, server }
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        let r = req.send().await.expect("the local server answers");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.unwrap();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, json, bytes: bytes.to_vec() }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(self.http.post(format!("{}{path}", self.base)).bearer_auth(token).json(&body)).await
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Resp {
+        self.send(self.http.get(format!("{}{path}", self.base)).bearer_auth(token)).await
+    }
+
+    pub async fn delete_auth(&self, path: &str, token: &str) -> Resp {
+        self.send(self.http.delete(format!("{}{path}", self.base)).bearer_auth(token)).await
+    }
+
+    /// Registers and confirms `email` with [`PASSWORD`].
+    pub async fn confirmed_user(&self, email: &str) {
+        let r = self.post("/auth/register", serde_json::json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, 202, "register: {}", r.json);
+        let r = self.post("/auth/verify", serde_json::json!({"email": email, "code": DEV_CODE})).await;
+        assert_eq!(r.status, 200, "verify: {}", r.json);
+    }
+
+    /// Logs in and returns the token body.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let r = self.post("/auth/login", serde_json::json!({"email": email, "password": password})).await;
+        assert_eq!(r.status, 200, "login: {}", r.json);
+        assert!(r.json["accessToken"].is_string(), "login gave no tokens: {}", r.json);
+        r.json
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Resp {
+    pub fn error(&self) -> &str {
+        self.json["error"].as_str().unwrap_or("")
+    }
+
+    /// The body without its per-request `requestId`, for "identical answer" comparisons.
+    pub fn body_without_request_id(&self) -> Value {
+        let mut v = self.json.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("requestId");
+        }
+        v
+    }
+}
+
+/// An emulator and the API in front of it.
+pub struct Env {
+    pub emu: Emulator,
+    pub api: Api,
+}
+
+impl Env {
+    pub async fn start() -> Self {
+        let emu = Emulator::start();
+        let api = Api::start(config_for(&emu), &emu.endpoint).await;
+        Env { emu, api }
+    }
+}
+
+/// A unique address per call, so tests sharing an emulator never collide.
+pub fn email(tag: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{tag}.{}.{}@example.com", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
