@@ -1,0 +1,170 @@
+//! The account lifecycle end to end against the emulator: forgot/reset, change password, TOTP
+//! enrolment and the login challenge (codes computed by totp-rs), account deletion.
+mod support;
+use serde_json::json;
+use support::*;
+use totp_rs::{Algorithm, Secret, TOTP};
+
+const NEW_PASSWORD: &str = "An0ther-Long-Passw0rd!";
+
+#[tokio::test]
+async fn forgot_then_reset_then_login_with_the_new_password_only() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("reset");
+    api.confirmed_user(&email).await;
+
+    let known = api.post("/auth/password/forgot", json!({"email": email})).await;
+    let unknown = api.post("/auth/password/forgot", json!({"email": support::email("ghost").replacen("ghost", "reset", 1)})).await;
+    assert_eq!((known.status, unknown.status), (202, 202));
+    assert_eq!(known.body_without_request_id(), unknown.body_without_request_id(), "forgot must not reveal accounts");
+    assert_eq!(known.headers.get("content-length"), unknown.headers.get("content-length"));
+
+    let reset = |code: &str, pw: &str| json!({"email": email, "code": code, "newPassword": pw});
+    let r = api.post("/auth/password/reset", reset("000000", NEW_PASSWORD)).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_code"));
+    let r = api.post("/auth/password/reset", reset(DEV_CODE, "weak")).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_password"));
+    let r = api.post("/auth/password/reset", reset(DEV_CODE, NEW_PASSWORD)).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"passwordReset": true})));
+
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_credentials"), "the old password must fail");
+    api.login(&email, NEW_PASSWORD).await;
+}
+
+#[tokio::test]
+async fn an_expired_reset_code_has_its_own_error() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("expired");
+    api.confirmed_user(&email).await;
+    env.emu.faults(json!({"codeTtlSeconds": 0})).await;
+    assert_eq!(api.post("/auth/password/forgot", json!({"email": email})).await.status, 202);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let r = api.post("/auth/password/reset", json!({"email": email, "code": DEV_CODE, "newPassword": NEW_PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (400, "expired_code"));
+}
+
+#[tokio::test]
+async fn change_password() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("change");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+
+    let change = |cur: &str, new: &str| json!({"currentPassword": cur, "newPassword": new});
+    let r = api.post_auth("/auth/password/change", access, change("Wrong-passw0rd!", NEW_PASSWORD)).await;
+    assert_eq!((r.status, r.error()), (401, "incorrect_password"));
+    let r = api.post_auth("/auth/password/change", access, change(PASSWORD, "weak")).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_password"));
+    let r = api.post_auth("/auth/password/change", access, change(PASSWORD, NEW_PASSWORD)).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"passwordChanged": true})));
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 401);
+    api.login(&email, NEW_PASSWORD).await;
+}
+
+fn totp_from(secret_b32: &str) -> TOTP {
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap()).unwrap()
+}
+
+fn code_at_step_offset(totp: &TOTP, steps: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    totp.generate((now + steps * 30) as u64)
+}
+
+#[tokio::test]
+async fn totp_enrolment_then_login_with_the_challenge() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("totp");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+
+    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let secret = r.json["secret"].as_str().unwrap().to_string();
+    let uri = r.json["otpauthUri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/Auth%20API%20Test:"), "{uri}");
+    assert!(uri.contains(&format!("secret={secret}")), "{uri}");
+    let totp = totp_from(&secret);
+
+    // A wrong first code is refused and TOTP stays off.
+    let wrong = if code_at_step_offset(&totp, 0) == "000000" { "111111" } else { "000000" };
+    let r = api.post_auth("/auth/mfa/totp/verify", access, json!({"code": wrong})).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_code"));
+    assert_eq!(api.get_auth("/auth/userinfo", access).await.json["mfaEnabled"], false);
+
+    let r = api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0), "deviceName": "phone"})).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"mfaEnabled": true, "method": "TOTP"})));
+    let info = api.get_auth("/auth/userinfo", access).await.json;
+    assert_eq!((info["mfaEnabled"].as_bool(), info["preferredMfa"].as_str()), (Some(true), Some("SOFTWARE_TOKEN_MFA")));
+
+    assert_eq!(api.post_auth("/auth/logout", access, json!({"refreshToken": t["refreshToken"]})).await.status, 200);
+
+    // Login now answers the challenge, not tokens.
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.json["challenge"].as_str()), (200, Some("SOFTWARE_TOKEN_MFA")), "{}", r.json);
+    assert!(r.json.get("accessToken").is_none());
+    let session = r.json["session"].as_str().unwrap().to_string();
+
+    let answer = |code: String| json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code});
+    let r = api.post("/auth/login/challenge", answer(wrong.to_string())).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_code"));
+    // The same session may be retried; codes are single-use, so answer with the next step's code.
+    let r = api.post("/auth/login/challenge", answer(code_at_step_offset(&totp, 1))).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let access = r.json["accessToken"].as_str().expect("tokens after the challenge").to_string();
+    assert_eq!(api.get_auth("/auth/userinfo", &access).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_challenge_session_dies_after_too_many_wrong_codes() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("mfafail");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await.json["secret"].as_str().unwrap().to_string();
+    let totp = totp_from(&secret);
+    assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let session = r.json["session"].as_str().unwrap().to_string();
+    let valid: Vec<String> = (-1..=1).map(|s| code_at_step_offset(&totp, s)).collect();
+    let wrong = ["000000", "111111", "222222", "333333", "444444"].into_iter().filter(|c| !valid.iter().any(|v| v == c)).collect::<Vec<_>>();
+    let answer = |code: &str| json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code});
+    let mut codes = vec![];
+    for c in &wrong[..3] {
+        codes.push(api.post("/auth/login/challenge", answer(c)).await.error().to_string());
+    }
+    assert_eq!(codes, ["invalid_code", "invalid_code", "invalid_code"]);
+    // Three wrong answers used the session up: even the right code is now refused.
+    let r = api.post("/auth/login/challenge", answer(&code_at_step_offset(&totp, 1))).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_session"));
+}
+
+#[tokio::test]
+async fn delete_account_then_login_and_tokens_fail() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("delete");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+
+    let r = api.delete_auth("/auth/user", access).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"deleted": true})));
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_credentials"));
+    let r = api.get_auth("/auth/userinfo", access).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"));
+    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"], "username": t["username"]})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
+    let r = api.delete_auth("/auth/user", access).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"));
+}
