@@ -236,3 +236,61 @@ pub fn email(tag: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     format!("{tag}.{}.{}@example.com", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
+
+/// Every route once, success and failure paths, against the emulator; returns every secret
+/// the tour used or received (passwords, codes, tokens, sessions, the client and TOTP secrets).
+pub async fn tour(env: &Env) -> Vec<String> {
+    use serde_json::json;
+    let api = &env.api;
+    let mut secrets = vec![env.emu.client_secret.clone(), PASSWORD.to_string(), DEV_CODE.to_string()];
+    let new_password = "Tour-N3w-Passw0rd!".to_string();
+    let third_password = "Tour-Th1rd-Passw0rd!".to_string();
+    secrets.extend([new_password.clone(), third_password.clone(), "Wrong-Passw0rd-42!".to_string()]);
+    let email = email("tour");
+
+    api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
+    // Registering again reaches ResendConfirmationCode for the unconfirmed owner.
+    api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
+    api.post("/auth/resend", json!({"email": email})).await;
+    api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    api.post("/auth/verify", json!({"email": email, "code": "987654"})).await;
+    secrets.push("987654".into());
+    api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await;
+    api.post("/auth/login", json!({"email": email, "password": "Wrong-Passw0rd-42!"})).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap().to_string();
+    let refresh = t["refreshToken"].as_str().unwrap().to_string();
+    secrets.extend([access.clone(), refresh.clone(), t["idToken"].as_str().unwrap().to_string()]);
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": t["username"]})).await;
+    assert_eq!(r.status, 200, "tour refresh: {}", r.json);
+    secrets.push(r.json["accessToken"].as_str().unwrap().to_string());
+    api.get_auth("/auth/userinfo", &access).await;
+    api.post_auth("/auth/password/change", &access, json!({"currentPassword": PASSWORD, "newPassword": new_password})).await;
+    api.post("/auth/password/forgot", json!({"email": email})).await;
+    api.post("/auth/password/reset", json!({"email": email, "code": DEV_CODE, "newPassword": third_password})).await;
+    let t = api.login(&email, &third_password).await;
+    let access = t["accessToken"].as_str().unwrap().to_string();
+    secrets.extend([access.clone(), t["refreshToken"].as_str().unwrap().to_string()]);
+    let setup = api.post_auth("/auth/mfa/totp/setup", &access, json!({})).await;
+    let totp_secret = setup.json["secret"].as_str().expect("totp secret").to_string();
+    secrets.push(totp_secret.clone());
+    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, totp_rs::Secret::Encoded(totp_secret).to_bytes().unwrap()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = totp.generate(now);
+    secrets.push(code.clone());
+    let r = api.post_auth("/auth/mfa/totp/verify", &access, json!({"code": code})).await;
+    assert_eq!(r.status, 200, "tour totp verify: {}", r.json);
+    api.post_auth("/auth/logout", &access, json!({"refreshToken": t["refreshToken"]})).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": third_password})).await;
+    let session = r.json["session"].as_str().expect("challenge session").to_string();
+    secrets.push(session.clone());
+    let code = totp.generate(now + 30);
+    secrets.push(code.clone());
+    let r = api.post("/auth/login/challenge", json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code})).await;
+    assert_eq!(r.status, 200, "tour challenge: {}", r.json);
+    let access = r.json["accessToken"].as_str().unwrap().to_string();
+    secrets.push(access.clone());
+    let r = api.delete_auth("/auth/user", &access).await;
+    assert_eq!(r.status, 200, "tour delete: {}", r.json);
+    secrets
+}
