@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/tests/cdk'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 120000,
   maxWorkers: 2,

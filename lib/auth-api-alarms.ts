@@ -54,7 +54,7 @@ export class AuthApiAlarms extends Construct {
     // to 10 metrics per alarm and is billed per metric). In an account shared with other workloads these
     // alarms include their functions too; the README says so.
     const lambdaMetric = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period, label: `${metricName} (all functions)` });
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period });
 
     const failedLoginMetricName = 'FailedLogins';
     props.functionLogGroups.forEach((logGroup, i) => {

@@ -156,7 +156,7 @@ export class AuthApiWebAcl extends Construct {
       description:
         props.scope === 'CLOUDFRONT'
           ? 'Auth API front door: per-IP rate limits on sensitive paths, AWS managed rule groups'
-          : 'Auth API user pool: AWS managed rule groups (no per-IP rule: the pool sees the API functions, not users)',
+          : 'Auth API user pool: AWS managed rule groups only, no per-IP rule since the pool sees the API functions, not users',
       visibilityConfig: visibility(props.scope === 'CLOUDFRONT' ? 'FrontDoor' : 'UserPool'),
       rules,
     });

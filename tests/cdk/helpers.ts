@@ -4,8 +4,11 @@ import { buildAuthApiApp, AuthApiAppStacks } from '../../lib/app';
 import { CognitoAuthApiStack, CognitoAuthApiStackProps } from '../../lib/cognito-auth-api-stack';
 import { loadApiDefinition } from '../../lib/route-definition';
 
-/** Context that skips asset bundling (no cargo build in unit tests). */
-export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+/**
+ * Context that skips asset bundling (no cargo build in unit tests), and makes CDK's built-in CloudFormation
+ * validation fail synth on an error instead of printing a warning.
+ */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[], '@aws-cdk/core:validateAgainstDefaultRules': true };
 
 export const definition = loadApiDefinition();
 
@@ -33,4 +36,17 @@ export function template(stack: Stack): Template {
 /** Resources of one type as [logicalId, resource] pairs. */
 export function resourcesOf(t: Template, type: string): [string, any][] {
   return Object.entries(t.findResources(type));
+}
+
+/** Logical id of a construct's default CloudFormation resource. */
+export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as any);
+}
+
+/** Every string in a template fragment (deep), after JSON round trip. */
+export function allStrings(x: unknown, out: string[] = []): string[] {
+  if (typeof x === 'string') out.push(x);
+  else if (Array.isArray(x)) x.forEach((y) => allStrings(y, out));
+  else if (x && typeof x === 'object') Object.values(x).forEach((y) => allStrings(y, out));
+  return out;
 }

@@ -1,0 +1,101 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
+import { routeKey } from '../../lib/route-definition';
+import { appFromContext, definition, logicalId, resourcesOf } from './helpers';
+
+// Least privilege, held to the definition: each function's role grants exactly its route's declared
+// Cognito actions on exactly the user pool, the secrets it needs, and writing to its own log group.
+describe.each([
+  ['front door on', { region: 'us-east-1' }],
+  ['front door off', { region: 'eu-west-1', frontDoor: 'false' }],
+])('IAM (%s)', (_label, context) => {
+  let stack: CognitoAuthApiStack;
+  let t: Template;
+  beforeAll(() => {
+    stack = appFromContext(context, false).stacks.api;
+    t = Template.fromStack(stack);
+  });
+
+  const statementsOf = (routeName: string): any[] => {
+    const r = stack.authApi.routes.find((x) => x.definition.name === routeName)!;
+    const fn = t.toJSON().Resources[logicalId(stack, r.function)];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = t.toJSON().Resources[roleId];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    // No policy resource attached to the role besides its own inline document.
+    const attached = resourcesOf(t, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles ?? []).includes(roleId));
+    expect(attached).toEqual([]);
+    expect(role.Properties.Policies).toHaveLength(1);
+    return role.Properties.Policies[0].PolicyDocument.Statement;
+  };
+  const asList = (x: unknown) => (Array.isArray(x) ? x : [x]);
+
+  test('every route of the definition has a function, a route and a role', () => {
+    expect(stack.authApi.routes.map((r) => r.definition.name)).toEqual(definition.routes.map((r) => r.name));
+    const keys = resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    for (const r of definition.routes) expect(keys).toContain(routeKey(r));
+  });
+
+  test.each(definition.routes.map((r) => [r.name, r] as const))('%s: cognito-idp actions equal its declared actions, on the user pool only', (name, route) => {
+    const st = statementsOf(name);
+    const cognito = st.filter((s) => asList(s.Action).some((a: string) => a.startsWith('cognito-idp:')));
+    const actions = cognito.flatMap((s) => asList(s.Action)).sort();
+    expect(actions).toEqual(route.cognitoActions.map((a) => `cognito-idp:${a}`).sort());
+    for (const s of cognito) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.authApi.userPool as any), 'Arn'] });
+    }
+  });
+
+  test.each(definition.routes.map((r) => [r.name, r] as const))('%s: GetSecretValue only on the secrets it needs; nothing else', (name, route) => {
+    const st = statementsOf(name);
+    const expectedSecrets = [
+      ...(route.env.includes('COGNITO_APP_CLIENT_SECRET_ARN') ? [{ Ref: logicalId(stack, stack.authApi.clientSecret as any) }] : []),
+      ...(stack.authApi.originVerifySecret ? [{ Ref: logicalId(stack, stack.authApi.originVerifySecret) }] : []),
+    ];
+    const secrets = st.filter((s) => asList(s.Action).some((a: string) => a.startsWith('secretsmanager:')));
+    if (expectedSecrets.length === 0) {
+      expect(secrets).toEqual([]);
+    } else {
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0].Action).toBe('secretsmanager:GetSecretValue');
+      expect(asList(secrets[0].Resource)).toEqual(expectedSecrets);
+    }
+    const logs = st.filter((s) => asList(s.Action).some((a: string) => a.startsWith('logs:')));
+    expect(logs).toEqual([{
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [logicalId(stack, stack.authApi.routes.find((r) => r.definition.name === name)!.logGroup as any), 'Arn'] },
+    }]);
+    // Nothing beyond cognito-idp, the secrets and the function's own log group.
+    expect(st.length).toBe((route.cognitoActions.length > 0 ? 1 : 0) + secrets.length + logs.length);
+  });
+
+  test('no wildcard action anywhere, and no wildcard resource outside logs, in the functions\' roles', () => {
+    for (const r of stack.authApi.routes) {
+      for (const s of statementsOf(r.definition.name)) {
+        for (const a of asList(s.Action)) expect(a).not.toMatch(/\*/);
+        if (!asList(s.Action).every((a: string) => a.startsWith('logs:'))) {
+          for (const res of asList(s.Resource)) expect(JSON.stringify(res)).not.toMatch(/\*/);
+        }
+      }
+    }
+  });
+});
+
+test('a route with no Cognito actions (e.g. GET /auth/openapi.json) gets no cognito-idp statement at all', () => {
+  const extra = { ...definition.routes[0], name: 'openapi', method: 'GET', path: '/auth/openapi.json', bearerToken: false, cognitoActions: [], env: ['CORS_ORIGIN'] };
+  const { App } = require('aws-cdk-lib');
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new CognitoAuthApiStack(app, 'S', {
+    env: { region: 'us-east-1', account: '123456789012' },
+    corsOrigins: ['https://app.example.com'],
+    apiDefinition: { routes: [...definition.routes, extra] },
+  });
+  const t = Template.fromStack(stack);
+  const r = stack.authApi.routes.find((x) => x.definition.name === 'openapi')!;
+  const roleId = t.toJSON().Resources[logicalId(stack, r.function)].Properties.Role['Fn::GetAtt'][0];
+  const text = JSON.stringify(t.toJSON().Resources[roleId]);
+  expect(text).not.toContain('cognito-idp');
+  expect(text).not.toContain(logicalId(stack, stack.authApi.clientSecret as any));
+});

@@ -1,0 +1,52 @@
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, quotaCategoryOf, quotaUsage } from '../../lib/cognito-quotas';
+import { definition, stackWith } from './helpers';
+
+describe('Cognito quota alignment of the default throttles', () => {
+  const usage = quotaUsage(definition.routes);
+
+  test.each(Object.keys(DEFAULT_COGNITO_QUOTAS))('%s: sum over routes of rateLimit x actions in the category <= quota', (category) => {
+    const u = usage.find((x) => x.category === category)!;
+    // Recompute independently of quotaUsage: rateLimit x (number of the route's actions in the category).
+    const expected = definition.routes.reduce(
+      (sum, r) => sum + r.throttle.rateLimit * r.cognitoActions.filter((a) => COGNITO_QUOTA_CATEGORY_ACTIONS[category].includes(a)).length, 0);
+    expect(u.used).toBe(expected);
+    expect(u.used).toBeLessThanOrEqual(DEFAULT_COGNITO_QUOTAS[category]);
+  });
+
+  test('every action the definition declares belongs to a quota category', () => {
+    for (const r of definition.routes) for (const a of r.cognitoActions) expect([r.name, a, quotaCategoryOf(a)]).not.toContain(undefined);
+  });
+
+  test('the table is the documented one', () => {
+    expect(DEFAULT_COGNITO_QUOTAS).toEqual({
+      UserCreation: 50, UserAccountRecovery: 30, UserUpdate: 25, UserAuthentication: 120,
+      UserRead: 120, UserToken: 120, UserResourceRead: 50, UserResourceUpdate: 25,
+    });
+    const all = Object.values(COGNITO_QUOTA_CATEGORY_ACTIONS).flat();
+    expect(new Set(all).size).toBe(all.length); // each action in exactly one category
+  });
+
+  test('the construct exposes the same usage and synthesizes with the defaults', () => {
+    const stack = stackWith();
+    expect(stack.authApi.quotaUsage).toEqual(usage);
+  });
+
+  test('overridden throttles above a quota fail at synth with the category, the routes and the fix', () => {
+    expect(() => stackWith({ routeThrottles: { login: { rateLimit: 100, burstLimit: 200 } } }))
+      .toThrow(/UserAuthentication: 170 rps > quota 120 rps \(login \(AdminInitiateAuth\) 100 rps; loginChallenge .*\n.*Fix: lower those routes' rateLimit/s);
+  });
+
+  test('a raised quota (cognitoQuotas) makes the same throttles valid', () => {
+    const stack = stackWith({ routeThrottles: { login: { rateLimit: 100, burstLimit: 200 } }, cognitoQuotas: { UserAuthentication: 200 } });
+    expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserAuthentication')).toMatchObject({ used: 170, quota: 200 });
+  });
+
+  test('allowThrottlesAboveCognitoQuotas lets an operator knowingly exceed a quota', () => {
+    expect(() => stackWith({ routeThrottles: { passwordForgot: { rateLimit: 50, burstLimit: 100 } }, allowThrottlesAboveCognitoQuotas: true })).not.toThrow();
+  });
+
+  test('a route calling two actions of one category counts twice', () => {
+    const u = quotaUsage([{ ...definition.routes[0], name: 'x', cognitoActions: ['VerifySoftwareToken', 'SetUserMFAPreference'], throttle: { rateLimit: 7, burstLimit: 14 } }]);
+    expect(u.find((c) => c.category === 'UserResourceUpdate')!.used).toBe(14);
+  });
+});

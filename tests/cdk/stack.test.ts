@@ -1,0 +1,270 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
+import { DEFAULT_SENSITIVE_PATHS, MANAGED_RULE_GROUPS } from '../../lib/web-acl';
+import { routeKey } from '../../lib/route-definition';
+import { appFromContext, definition, logicalId, resourcesOf } from './helpers';
+
+// The default stack exactly as `npx cdk deploy` builds it in us-east-1 (front door on, web ACL in the stack).
+let stack: CognitoAuthApiStack;
+let t: Template;
+beforeAll(() => {
+  stack = appFromContext({ region: 'us-east-1' }, false).stacks.api;
+  t = Template.fromStack(stack);
+});
+
+const fnId = (name: string) => logicalId(stack, stack.authApi.routes.find((r) => r.definition.name === name)!.function);
+const fnProps = (name: string) => t.toJSON().Resources[fnId(name)].Properties;
+
+describe('functions (one per route, one shared binary)', () => {
+  test('one Rust function per route, all running the shared bootstrap binary on provided.al2023 x86_64', () => {
+    const fns = resourcesOf(t, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Handler === 'bootstrap');
+    expect(fns).toHaveLength(definition.routes.length);
+    for (const [, r] of fns) {
+      expect(r.Properties).toMatchObject({ Runtime: 'provided.al2023', Architectures: ['x86_64'], MemorySize: 256, Timeout: 10 });
+    }
+    // Same asset for every function: the binary is built (and uploaded) once.
+    expect(new Set(fns.map(([, r]) => JSON.stringify(r.Properties.Code))).size).toBe(1);
+  });
+
+  test.each(definition.routes.map((r) => [r.name, r] as const))('%s: exactly the env vars its route lists, plus ORIGIN_VERIFY_SECRET_ARN', (name, route) => {
+    const vars = fnProps(name).Environment.Variables;
+    expect(Object.keys(vars).sort()).toEqual([...route.env, 'ORIGIN_VERIFY_SECRET_ARN'].sort());
+    expect(vars.ORIGIN_VERIFY_SECRET_ARN).toEqual({ Ref: logicalId(stack, stack.authApi.originVerifySecret!) });
+    if (route.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) {
+      expect(vars.COGNITO_APP_CLIENT_SECRET_ARN).toEqual({ Ref: logicalId(stack, stack.authApi.clientSecret as any) });
+    }
+    if (route.env.includes('CORS_ORIGIN')) expect(vars.CORS_ORIGIN).toBe('http://localhost:3000');
+    if (route.env.includes('TOTP_ISSUER')) expect(vars.TOTP_ISSUER).toBe('AuthApi');
+    expect(vars).not.toHaveProperty('COGNITO_APP_CLIENT_SECRET');
+  });
+
+  test('JSON logs to a per-function log group with retention', () => {
+    for (const r of stack.authApi.routes) {
+      const p = fnProps(r.definition.name);
+      expect(p.LoggingConfig).toEqual({
+        LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN',
+        LogGroup: { Ref: logicalId(stack, r.logGroup as any) },
+      });
+    }
+    const groups = resourcesOf(t, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(definition.routes.length + 1); // + the access log group
+    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('HTTP API', () => {
+  test.each(definition.routes.map((r) => [routeKey(r), r] as const))('route %s invokes its own function (payload 2.0), JWT only on token routes', (key, r) => {
+    const [[, route]] = resourcesOf(t, 'AWS::ApiGatewayV2::Route').filter(([, x]) => x.Properties.RouteKey === key);
+    const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+    const integration = t.toJSON().Resources[integrationId].Properties;
+    expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fnId(r.name), 'Arn'] } });
+    if (r.bearerToken) {
+      expect(route.Properties.AuthorizationType).toBe('JWT');
+      expect(route.Properties.AuthorizerId).toEqual({ Ref: expect.stringMatching(/CognitoJwt/) });
+    } else {
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+    }
+  });
+
+  test('no route outside the definition', () => {
+    expect(resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort()).toEqual(definition.routes.map(routeKey).sort());
+  });
+
+  test('Cognito JWT authorizer: issuer is the pool, audience the app client', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack, stack.authApi.userPoolClient as any) }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.us-east-1.amazonaws.com/', { Ref: logicalId(stack, stack.authApi.userPool as any) }]] },
+      },
+    });
+  });
+
+  test('CORS preflight from the prop: exact origins, the definition\'s methods, no credentials', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['http://localhost:3000'],
+        AllowCredentials: false,
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowMethods: Match.arrayWith(['POST', 'GET', 'DELETE', 'OPTIONS']),
+      },
+    });
+  });
+
+  test('$default stage: auto-deploy, per-route throttles from the definition, routes created first', () => {
+    const [[stageId, stage]] = resourcesOf(t, 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+    const expected: Record<string, unknown> = {};
+    for (const r of definition.routes) expected[routeKey(r)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
+    expect(stage.Properties.RouteSettings).toEqual(expected);
+    const routeIds = resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(t.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  test('JSON access logs with the request id, to a log group with retention', () => {
+    const [[, stage]] = resourcesOf(t, 'AWS::ApiGatewayV2::Stage');
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', ip: '$context.identity.sourceIp' });
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.authApi.accessLogGroup), 'Arn'] });
+  });
+});
+
+describe('user pool and app client', () => {
+  test('email sign-in, self sign-up, email verification, strong passwords, optional TOTP, email-only recovery', () => {
+    t.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      UserPoolTier: 'ESSENTIALS',
+      DeletionProtection: 'ACTIVE',
+      UserPoolAddOns: Match.absent(),
+    });
+  });
+
+  test('kept on stack deletion by default', () => {
+    t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('app client: generated secret, only admin password auth and refresh, no user existence errors, revocation on', () => {
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 43200,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+
+  test('the client secret goes to Secrets Manager straight from the client resource', () => {
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: { 'Fn::GetAtt': [logicalId(stack, stack.authApi.userPoolClient as any), 'ClientSecret'] },
+    });
+    expect(resourcesOf(t, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Handler !== 'bootstrap')).toHaveLength(0); // no custom resource to read it
+  });
+
+  test('threat protection is a prop: AUDIT/ENFORCED move the pool to the Plus plan', () => {
+    const { api } = appFromContext({ region: 'us-east-1', threatProtection: 'ENFORCED' }, false).stacks;
+    Template.fromStack(api).hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+});
+
+describe('front door', () => {
+  test('CloudFront before the API: all methods, no caching, viewer headers except Host plus CloudFront-Viewer-Address, HTTPS only', () => {
+    const [[, dist]] = resourcesOf(t, 'AWS::CloudFront::Distribution');
+    const c = dist.Properties.DistributionConfig;
+    expect(c.DefaultCacheBehavior).toMatchObject({
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      // Managed-AllViewerExceptHostHeader: every viewer header but Host (API Gateway needs its own) and the
+      // CloudFront-* headers, among them CloudFront-Viewer-Address.
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(c.Origins).toHaveLength(1);
+    expect(c.Origins[0].DomainName['Fn::Join'][1]).toEqual([{ Ref: logicalId(stack, stack.authApi.httpApi) }, '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }]);
+    expect(c.Origins[0].CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(c.WebACLId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(stack.authApi.webAcl!.webAcl), 'Arn'] });
+  });
+
+  test('origin-verify header value is a Secrets Manager dynamic reference', () => {
+    const [[, dist]] = resourcesOf(t, 'AWS::CloudFront::Distribution');
+    expect(dist.Properties.DistributionConfig.Origins[0].OriginCustomHeaders).toEqual([{
+      HeaderName: 'x-origin-verify',
+      HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(stack, stack.authApi.originVerifySecret!) }, ':SecretString:::}}']] },
+    }]);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true } });
+  });
+
+  test('CLOUDFRONT web ACL: IP reputation, stricter per-IP limit on the sensitive paths, per-IP limit on all, common and known-bad-inputs groups', () => {
+    const [[, acl]] = resourcesOf(t, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+    const rules = acl.Properties.Rules;
+    expect(rules.map((r: any) => r.Name)).toEqual([MANAGED_RULE_GROUPS[0], 'PerIpSensitivePaths', 'PerIpAllPaths', MANAGED_RULE_GROUPS[1], MANAGED_RULE_GROUPS[2]]);
+    const sensitive = rules[1].Statement.RateBasedStatement;
+    expect(sensitive).toMatchObject({ AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300 });
+    const scoped = sensitive.ScopeDownStatement.OrStatement.Statements.map((s: any) => s.ByteMatchStatement);
+    expect(scoped.map((s: any) => s.SearchString)).toEqual(DEFAULT_SENSITIVE_PATHS);
+    expect(DEFAULT_SENSITIVE_PATHS).toEqual(['/auth/login', '/auth/register', '/auth/verify', '/auth/password/forgot', '/auth/password/reset']);
+    for (const s of scoped) expect(s).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' });
+    expect(rules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 });
+    for (const r of [rules[1], rules[2]]) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+    for (const i of [0, 3, 4]) expect(rules[i]).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } } });
+    expect(new Set(rules.map((r: any) => r.Priority)).size).toBe(rules.length);
+  });
+
+  test('no regional web ACL on the user pool by default', () => {
+    t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
+describe('operations', () => {
+  test('five alarms on aggregate metrics, whatever the number of routes', () => {
+    const alarms = resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toHaveLength(5);
+    const byMetric = Object.fromEntries(alarms.map((a) => [`${a.Namespace}/${a.MetricName}`, a]));
+    expect(Object.keys(byMetric).sort()).toEqual([
+      'AWS/ApiGateway/5xx', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', `CognitoAuthApi/CognitoAuthApi/FailedLogins`,
+    ].sort());
+    expect(byMetric['AWS/Lambda/Errors'].Dimensions).toBeUndefined();
+    expect(byMetric['AWS/Lambda/Throttles'].Dimensions).toBeUndefined();
+    expect(byMetric['AWS/ApiGateway/5xx'].Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: logicalId(stack, stack.authApi.httpApi) } }]);
+    expect(byMetric['AWS/ApiGateway/Latency']).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 2000, EvaluationPeriods: 3 });
+    for (const a of alarms) {
+      expect(a).toMatchObject({ TreatMissingData: 'notBreaching', Period: 300 });
+      expect(a.AlarmActions).toBeUndefined(); // no topic by default
+    }
+  });
+
+  test('failed-login metric from the audit events of the functions\' log groups', () => {
+    const filters = resourcesOf(t, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters.length).toBe(definition.routes.length);
+    const login = stack.authApi.routes.find((r) => r.definition.path === '/auth/login')!;
+    expect(filters).toContainEqual({
+      LogGroupName: { Ref: logicalId(stack, login.logGroup as any) },
+      FilterPattern: '{ $.target = "audit" && $.action = "login" && $.outcome = "failure" }',
+      MetricTransformations: [{ MetricNamespace: 'CognitoAuthApi/CognitoAuthApi', MetricName: 'FailedLogins', MetricValue: '1' }],
+    });
+  });
+
+  test('alarms notify an SNS topic when one is given', () => {
+    const api = appFromContext({ region: 'us-east-1', alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops' }, false).stacks.api;
+    const alarms = resourcesOf(Template.fromStack(api), 'AWS::CloudWatch::Alarm');
+    for (const [, a] of alarms) {
+      expect(a.Properties.AlarmActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ops']);
+      expect(a.Properties.OKActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ops']);
+    }
+  });
+});
+
+describe('outputs', () => {
+  test('ApiUrl is the CloudFront URL when the front door is on; pool and client ids', () => {
+    const o = t.toJSON().Outputs;
+    expect(o.ApiUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.authApi.distribution!), 'DomainName'] }, '/']] });
+    expect(o.UserPoolId.Value).toEqual({ Ref: logicalId(stack, stack.authApi.userPool as any) });
+    expect(o.UserPoolClientId.Value).toEqual({ Ref: logicalId(stack, stack.authApi.userPoolClient as any) });
+  });
+
+  test('ApiUrl is the HTTP API URL when the front door is off', () => {
+    const api = appFromContext({ region: 'eu-west-1', frontDoor: 'false' }, false).stacks.api;
+    const tt = Template.fromStack(api);
+    expect(JSON.stringify(tt.toJSON().Outputs.ApiUrl.Value)).toContain('.execute-api.eu-west-1.');
+    tt.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    tt.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    for (const [, f] of resourcesOf(tt, 'AWS::Lambda::Function')) expect(f.Properties.Environment.Variables).not.toHaveProperty('ORIGIN_VERIFY_SECRET_ARN');
+  });
+});
