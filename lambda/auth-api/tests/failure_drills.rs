@@ -1,0 +1,159 @@
+//! When Cognito misbehaves the API still answers quickly and in JSON: unreachable (closed port),
+//! gone mid-run and back again (no restart), slow (never answers), throttling, and a client
+//! secret that cannot be read.
+mod support;
+use auth_api::config::{OPERATION_TIMEOUT, MAX_ATTEMPTS};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::*;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+/// The documented bound: every answer within the SDK's operation timeout plus a little.
+fn bound() -> Duration {
+    OPERATION_TIMEOUT + Duration::from_millis(1500)
+}
+
+fn assert_unavailable(r: &Resp, started: Instant) {
+    assert_eq!((r.status, r.error()), (503, "service_unavailable"), "{}", r.json);
+    assert!(r.headers.get("retry-after").is_some());
+    assert!(started.elapsed() < bound(), "took {:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&r.bytes);
+    for leak in ["127.0.0.1", "Dispatch", "Timeout", "error trying", "hyper"] {
+        assert!(!text.contains(leak), "internal detail {leak:?} in {text}");
+    }
+}
+
+async fn closed_port() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn unreachable_cognito_is_a_quick_503() {
+    let emu = Emulator::start(); // only for realistic ids
+    let api = Api::start(config_for(&emu), &closed_port().await).await;
+    for body in [json!({"email": "a@example.com", "password": "Whatever-1!"})] {
+        let started = Instant::now();
+        let r = api.post("/auth/login", body).await;
+        assert_unavailable(&r, started);
+    }
+}
+
+#[tokio::test]
+async fn a_cognito_that_never_answers_is_a_503_within_the_bound() {
+    // Accepts connections and reads, never writes.
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = vec![];
+        while let Ok((s, _)) = l.accept().await {
+            held.push(s);
+        }
+    });
+    let emu = Emulator::start();
+    let api = Api::start(config_for(&emu), &endpoint).await;
+    let started = Instant::now();
+    let r = api.post("/auth/login", json!({"email": "a@example.com", "password": "Whatever-1!"})).await;
+    assert_unavailable(&r, started);
+    assert!(started.elapsed() >= Duration::from_secs(2), "a silent server must hit the timeout, not fail fast");
+}
+
+#[tokio::test]
+async fn a_slow_cognito_is_a_503_within_the_bound() {
+    let env = Env::start().await;
+    env.emu.faults(json!({"delaySeconds": 8})).await;
+    let started = Instant::now();
+    let r = env.api.post("/auth/login", json!({"email": "a@example.com", "password": "Whatever-1!"})).await;
+    assert_unavailable(&r, started);
+}
+
+/// A TCP proxy in front of the emulator that can be switched off (every connection, old and new,
+/// is cut) and on again, as when Cognito's endpoint goes away and comes back.
+async fn switchable_proxy(upstream: String) -> (String, Arc<AtomicBool>) {
+    let up = Arc::new(AtomicBool::new(true));
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = format!("http://{}", l.local_addr().unwrap());
+    let target = upstream.trim_start_matches("http://").to_string();
+    let flag = up.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = l.accept().await {
+            if !flag.load(Ordering::SeqCst) {
+                let _ = client.shutdown().await;
+                continue;
+            }
+            let (target, flag) = (target.clone(), flag.clone());
+            tokio::spawn(async move {
+                let Ok(mut server) = TcpStream::connect(&target).await else { return };
+                let pump = tokio::io::copy_bidirectional(&mut client, &mut server);
+                let watch = async {
+                    while flag.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                tokio::select! { _ = pump => {}, _ = watch => {} }
+            });
+        }
+    });
+    (addr, up)
+}
+
+#[tokio::test]
+async fn cognito_going_away_mid_run_and_coming_back_needs_no_restart() {
+    let emu = Emulator::start();
+    let (proxy, up) = switchable_proxy(emu.endpoint.clone()).await;
+    let api = Api::start(config_for(&emu), &proxy).await;
+    let email = email("outage");
+    api.confirmed_user(&email).await;
+    api.login(&email, PASSWORD).await;
+
+    up.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_unavailable(&r, started);
+
+    up.store(true, Ordering::SeqCst);
+    api.login(&email, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn throttling_is_a_429_with_retry_after_and_no_retry_storm() {
+    let env = Env::start().await;
+    let http = reqwest::Client::new();
+    let calls_url = format!("{}/_local/calls", env.emu.endpoint);
+    http.delete(&calls_url).send().await.unwrap();
+    env.emu.faults(json!({"throttle": true})).await;
+    let requests = 5;
+    for _ in 0..requests {
+        let r = env.api.post("/auth/login", json!({"email": "a@example.com", "password": "Whatever-1!"})).await;
+        assert_eq!((r.status, r.error()), (429, "too_many_requests"), "{}", r.json);
+        assert_eq!(r.headers["retry-after"], "1");
+    }
+    let calls: serde_json::Value = http.get(&calls_url).send().await.unwrap().json().await.unwrap();
+    let n = calls.as_array().map(|a| a.len()).or_else(|| calls["calls"].as_array().map(|a| a.len())).unwrap();
+    assert!(n <= requests * MAX_ATTEMPTS as usize, "{n} Cognito calls for {requests} requests: a retry storm");
+    assert!(n >= requests, "{n} calls: the requests did not reach Cognito");
+}
+
+#[tokio::test]
+async fn an_unreadable_client_secret_is_a_503_with_no_detail() {
+    let emu = Emulator::start();
+    let mut cfg = config_for(&emu);
+    // The emulator also speaks Secrets Manager; this secret does not exist.
+    cfg.client_secret = Some(auth_api::config::Secret::Arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf".into()));
+    let api = Api::start(cfg, &emu.endpoint).await;
+    for _ in 0..2 {
+        let started = Instant::now();
+        let r = api.post("/auth/login", json!({"email": "a@example.com", "password": "Whatever-1!"})).await;
+        assert_unavailable(&r, started);
+        assert!(!String::from_utf8_lossy(&r.bytes).contains("secret"), "{}", r.json);
+    }
+    // Routes that need no secret keep working.
+    let r = api.get_auth("/auth/userinfo", "aaa.bbb.ccc").await;
+    assert_eq!(r.status, 401);
+}
