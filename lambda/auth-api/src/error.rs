@@ -130,6 +130,43 @@ impl ApiError {
         }
     }
 
+    /// One of each variant: the error table of the README and the OpenAPI document.
+    pub fn catalogue() -> Vec<ApiError> {
+        use ApiError::*;
+        vec![
+            InvalidJson("the body is empty".into()),
+            ApiError::validation("email", "must be a valid email address"),
+            UnsupportedMediaType,
+            PayloadTooLarge(crate::config::MAX_BODY_BYTES),
+            NotFound,
+            MethodNotAllowed("POST".into()),
+            MissingToken,
+            InvalidToken,
+            InvalidCredentials,
+            IncorrectPassword,
+            InvalidRefreshToken,
+            InvalidSession,
+            UserNotConfirmed,
+            PasswordResetRequired,
+            AlreadyConfirmed,
+            InvalidCode,
+            ExpiredCode,
+            InvalidPassword("Password did not conform with policy: Password not long enough".into()),
+            MfaNotSetUp,
+            InvalidParameter,
+            LimitExceeded,
+            TooManyRequests,
+            Forbidden,
+            ServiceUnavailable,
+            Internal,
+        ]
+    }
+
+    /// The catalogue entry for a code.
+    pub fn by_code(code: &str) -> Option<ApiError> {
+        Self::catalogue().into_iter().find(|e| e.code() == code)
+    }
+
     /// True for failures on the server's side (5xx): logged as errors, not as client mistakes.
     pub fn is_server_side(&self) -> bool {
         self.status().is_server_error()
@@ -162,5 +199,26 @@ mod tests {
         assert_eq!(ApiError::ServiceUnavailable.status(), 503);
         assert_eq!(ApiError::Internal.status(), 500);
         assert_eq!(ApiError::TooManyRequests.retry_after(), Some(1));
+    }
+
+    #[test]
+    fn the_catalogue_has_every_code_once() {
+        let codes: Vec<_> = ApiError::catalogue().iter().map(ApiError::code).collect();
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+        assert_eq!(codes.len(), 25, "a new ApiError variant must be added to the catalogue");
+    }
+
+    #[test]
+    fn every_code_a_route_documents_exists() {
+        let mut g = schemars::SchemaGenerator::default();
+        for r in &crate::definition::definition().routes {
+            let doc = crate::routes::doc(&r.name, &mut g).unwrap();
+            for code in doc.errors {
+                assert!(ApiError::by_code(code).is_some(), "{}: unknown error code {code}", r.name);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod openapi;
 pub mod router;
 pub mod routes;
 pub mod secrets;

@@ -176,7 +176,9 @@ async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse
         },
     };
     let result = run_route(&ctx).await;
-    audit(route, req, &ip, &result);
+    if !route.cognito_actions.is_empty() {
+        audit(route, req, &ip, &result);
+    }
     result.map(|r| r.response)
 }
 

@@ -3,14 +3,19 @@
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Serialize)]
-struct Deleted {
-    deleted: bool,
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &[];
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "DeleteUserResponse")]
+pub struct Response {
+    pub deleted: bool,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     ctx.state.cognito.delete_user(ctx.access_token()?).await?;
-    Ok(Reply::ok(StatusCode::OK, &Deleted { deleted: true }))
+    Ok(Reply::ok(StatusCode::OK, &Response { deleted: true }))
 }

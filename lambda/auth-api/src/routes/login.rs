@@ -5,16 +5,22 @@ use super::output::auth_reply;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Body {
-    email: String,
-    password: String,
+pub type Response = super::output::LoginResponse;
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_credentials", "user_not_confirmed", "password_reset_required"];
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "LoginRequest")]
+pub struct Request {
+    pub email: String,
+    pub password: String,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     input::password("password", &b.password)?;
     let cognito = &ctx.state.cognito;

@@ -7,18 +7,27 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Body {
-    email: String,
-    challenge: String,
-    session: String,
-    answer: String,
+pub type Response = super::output::LoginResponse;
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_code", "invalid_session", "invalid_password"];
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "LoginChallengeRequest")]
+pub struct Request {
+    pub email: String,
+    /// The `challenge` login answered: `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
+    pub challenge: String,
+    /// The `session` login answered.
+    pub session: String,
+    /// The TOTP code, or the new password.
+    pub answer: String,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     input::opaque("session", &b.session, input::MAX_SESSION)?;
     let (challenge, answer_key, answer) = match b.challenge.as_str() {

@@ -5,23 +5,30 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize, Default)]
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_refresh_token"];
+
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    refresh_token: Option<String>,
+#[schemars(rename = "LogoutRequest")]
+pub struct Request {
+    /// Also revoke this refresh token (optional; GlobalSignOut already ends every session).
+    pub refresh_token: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct SignedOut {
-    signed_out: bool,
-    refresh_token_revoked: bool,
+#[schemars(rename = "LogoutResponse")]
+pub struct Response {
+    pub signed_out: bool,
+    pub refresh_token_revoked: bool,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.optional_body()?;
+    let b: Request = ctx.optional_body()?;
     if let Some(t) = &b.refresh_token {
         input::opaque("refreshToken", t, input::MAX_TOKEN)?;
     }
@@ -44,5 +51,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(Reply::ok(StatusCode::OK, &SignedOut { signed_out: true, refresh_token_revoked: b.refresh_token.is_some() }))
+    Ok(Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: b.refresh_token.is_some() }))
 }

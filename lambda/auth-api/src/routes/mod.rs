@@ -10,6 +10,7 @@ mod delete_user;
 mod login;
 mod login_challenge;
 mod logout;
+mod openapi;
 mod password_change;
 mod password_forgot;
 mod password_reset;
@@ -21,8 +22,18 @@ mod totp_verify;
 mod userinfo;
 mod verify;
 
+/// What the OpenAPI document says about one route (from the handler's own types).
+pub struct RouteDoc {
+    pub request: Option<schemars::Schema>,
+    pub request_required: bool,
+    pub response: schemars::Schema,
+    pub status: u16,
+    /// Error codes particular to the route (the common ones are added by the generator).
+    pub errors: &'static [&'static str],
+}
+
 macro_rules! handlers {
-    ($($name:literal => $module:ident),* $(,)?) => {
+    ($($name:literal => $module:ident [$($body:tt)*]),* $(,)?) => {
         /// Route names that have a handler.
         pub const HANDLED: &[&str] = &[$($name),*];
 
@@ -33,24 +44,45 @@ macro_rules! handlers {
                 _ => None,
             }
         }
+
+        /// The route's request and response schemas, status and errors, for the OpenAPI document.
+        pub fn doc(name: &str, g: &mut schemars::SchemaGenerator) -> Option<RouteDoc> {
+            match name {
+                $($name => {
+                    let (request, request_required) = handlers!(@body g $module $($body)*);
+                    Some(RouteDoc {
+                        request,
+                        request_required,
+                        response: g.subschema_for::<$module::Response>(),
+                        status: $module::STATUS,
+                        errors: $module::ERRORS,
+                    })
+                })*
+                _ => None,
+            }
+        }
     };
+    (@body $g:ident $module:ident) => { (None, false) };
+    (@body $g:ident $module:ident body) => { (Some($g.subschema_for::<$module::Request>()), true) };
+    (@body $g:ident $module:ident optional body) => { (Some($g.subschema_for::<$module::Request>()), false) };
 }
 
 handlers! {
-    "register" => register,
-    "verify" => verify,
-    "resend" => resend,
-    "login" => login,
-    "loginChallenge" => login_challenge,
-    "refresh" => refresh,
-    "userinfo" => userinfo,
-    "logout" => logout,
-    "passwordForgot" => password_forgot,
-    "passwordReset" => password_reset,
-    "passwordChange" => password_change,
-    "totpSetup" => totp_setup,
-    "totpVerify" => totp_verify,
-    "deleteUser" => delete_user,
+    "register" => register [body],
+    "verify" => verify [body],
+    "resend" => resend [body],
+    "login" => login [body],
+    "loginChallenge" => login_challenge [body],
+    "refresh" => refresh [body],
+    "userinfo" => userinfo [],
+    "logout" => logout [optional body],
+    "passwordForgot" => password_forgot [body],
+    "passwordReset" => password_reset [body],
+    "passwordChange" => password_change [body],
+    "totpSetup" => totp_setup [],
+    "totpVerify" => totp_verify [body],
+    "deleteUser" => delete_user [],
+    "openapi" => openapi [],
 }
 
 #[cfg(test)]

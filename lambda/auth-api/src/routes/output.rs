@@ -2,24 +2,28 @@
 use crate::cognito::{AuthOutcome, Tokens};
 use crate::router::Reply;
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <accessToken>`.
     pub access_token: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// Seconds until the access and id tokens expire.
     pub expires_in: i32,
+    /// Always `Bearer`.
     pub token_type: String,
     /// The Cognito username (the user's `sub`): send it with `/auth/refresh`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeResponse {
     /// Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
@@ -28,14 +32,16 @@ pub struct ChallengeResponse {
     pub session: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeDelivery {
+    /// Always `EMAIL`.
     pub medium: &'static str,
+    /// The masked address, e.g. `j***@e***`.
     pub destination: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeSentResponse {
     pub message: &'static str,
@@ -75,12 +81,20 @@ pub fn tokens(t: Tokens) -> TokenResponse {
     }
 }
 
+/// A login step's answer: tokens, or a challenge to answer at `/auth/login/challenge`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum LoginResponse {
+    Tokens(TokenResponse),
+    Challenge(ChallengeResponse),
+}
+
 /// Tokens, or the challenge to answer: never an empty body.
 pub fn auth_reply(outcome: AuthOutcome) -> Reply {
     match outcome {
-        AuthOutcome::Tokens(t) => Reply::ok(StatusCode::OK, &tokens(t)),
+        AuthOutcome::Tokens(t) => Reply::ok(StatusCode::OK, &LoginResponse::Tokens(tokens(t))),
         AuthOutcome::Challenge { name, session, .. } => {
-            let mut r = Reply::ok(StatusCode::OK, &ChallengeResponse { challenge: name, session });
+            let mut r = Reply::ok(StatusCode::OK, &LoginResponse::Challenge(ChallengeResponse { challenge: name, session }));
             r.outcome = "challenge";
             r
         }

@@ -5,23 +5,29 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["incorrect_password", "invalid_password"];
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    current_password: String,
-    new_password: String,
+#[schemars(rename = "PasswordChangeRequest")]
+pub struct Request {
+    pub current_password: String,
+    pub new_password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Done {
-    password_changed: bool,
+#[schemars(rename = "PasswordChangeResponse")]
+pub struct Response {
+    pub password_changed: bool,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     input::password("currentPassword", &b.current_password)?;
     input::password("newPassword", &b.new_password)?;
     ctx.state
@@ -32,5 +38,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             K::NotAuthorized => ApiError::IncorrectPassword,
             _ => e.into(),
         })?;
-    Ok(Reply::ok(StatusCode::OK, &Done { password_changed: true }))
+    Ok(Reply::ok(StatusCode::OK, &Response { password_changed: true }))
 }

@@ -5,17 +5,23 @@ use super::output::CodeSentResponse;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Body {
-    email: String,
+pub type Response = CodeSentResponse;
+pub const STATUS: u16 = 202;
+pub const ERRORS: &[&str] = &[];
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "PasswordForgotRequest")]
+pub struct Request {
+    pub email: String,
 }
 
 pub const MESSAGE: &str = "If the address has an account, a password reset code has been sent to it";
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;

@@ -5,24 +5,31 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "invalid_password"];
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    email: String,
-    code: String,
-    new_password: String,
+#[schemars(rename = "PasswordResetRequest")]
+pub struct Request {
+    pub email: String,
+    /// The emailed reset code.
+    pub code: String,
+    pub new_password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Done {
-    password_reset: bool,
+#[schemars(rename = "PasswordResetResponse")]
+pub struct Response {
+    pub password_reset: bool,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     let code = input::code("code", &b.code)?;
     input::password("newPassword", &b.new_password)?;
@@ -32,5 +39,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         K::UserNotFound | K::CodeMismatch | K::NotAuthorized => ApiError::InvalidCode,
         _ => e.into(),
     })?;
-    Ok(Reply::ok(StatusCode::OK, &Done { password_reset: true }))
+    Ok(Reply::ok(StatusCode::OK, &Response { password_reset: true }))
 }

@@ -7,17 +7,24 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+pub type Response = super::output::TokenResponse;
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_refresh_token"];
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    refresh_token: String,
-    username: String,
+#[schemars(rename = "RefreshRequest")]
+pub struct Request {
+    pub refresh_token: String,
+    /// The `username` login answered (the user's `sub`), not the email.
+    pub username: String,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     input::opaque("refreshToken", &b.refresh_token, input::MAX_TOKEN)?;
     input::username(&b.username)?;
     let cognito = &ctx.state.cognito;

@@ -7,18 +7,26 @@ use super::output::CodeSentResponse;
 use crate::cognito::CognitoErrorKind;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Body {
-    email: String,
-    password: String,
+pub type Response = CodeSentResponse;
+pub const STATUS: u16 = 202;
+pub const ERRORS: &[&str] = &["invalid_password"];
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "RegisterRequest")]
+pub struct Request {
+    /// The address to register; it becomes the sign-in name.
+    pub email: String,
+    /// Checked against the user pool's password policy.
+    pub password: String,
 }
 
 pub const MESSAGE: &str = "If the address can be registered, a confirmation code has been sent to it";
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     input::password("password", &b.password)?;
     let cognito = &ctx.state.cognito;

@@ -4,13 +4,20 @@ use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Serialize)]
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &[];
+
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct TotpSetup {
-    secret: String,
-    otpauth_uri: String,
+#[schemars(rename = "TotpSetupResponse")]
+pub struct Response {
+    /// The shared secret (base32), for manual entry.
+    pub secret: String,
+    /// The same secret as an `otpauth://` URI (show it as a QR code).
+    pub otpauth_uri: String,
 }
 
 /// `otpauth://totp/Issuer:account?secret=...&issuer=Issuer&algorithm=SHA1&digits=6&period=30`
@@ -37,7 +44,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         .unwrap_or(user.username);
     let secret = cognito.associate_software_token(token).await?;
     let otpauth_uri = otpauth_uri(&ctx.state.totp_issuer, &account, &secret);
-    Ok(Reply::ok(StatusCode::OK, &TotpSetup { secret, otpauth_uri }))
+    Ok(Reply::ok(StatusCode::OK, &Response { secret, otpauth_uri }))
 }
 
 #[cfg(test)]

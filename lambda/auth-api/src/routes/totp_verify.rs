@@ -4,24 +4,33 @@ use super::input;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_code", "mfa_not_set_up"];
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    code: String,
-    device_name: Option<String>,
+#[schemars(rename = "TotpVerifyRequest")]
+pub struct Request {
+    /// The current code from the authenticator app.
+    pub code: String,
+    /// A name for the authenticator (optional, up to 64 characters).
+    pub device_name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Enabled {
-    mfa_enabled: bool,
-    method: &'static str,
+#[schemars(rename = "TotpVerifyResponse")]
+pub struct Response {
+    pub mfa_enabled: bool,
+    /// Always `TOTP`.
+    pub method: &'static str,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let code = input::code("code", &b.code)?;
     if let Some(d) = &b.device_name {
         if d.chars().count() > 64 || d.chars().any(char::is_control) {
@@ -34,5 +43,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(ApiError::InvalidCode);
     }
     cognito.prefer_totp(token).await?;
-    Ok(Reply::ok(StatusCode::OK, &Enabled { mfa_enabled: true, method: "TOTP" }))
+    Ok(Reply::ok(StatusCode::OK, &Response { mfa_enabled: true, method: "TOTP" }))
 }

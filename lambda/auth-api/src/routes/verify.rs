@@ -4,21 +4,28 @@ use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
-struct Body {
-    email: String,
-    code: String,
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "already_confirmed"];
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "VerifyRequest")]
+pub struct Request {
+    pub email: String,
+    /// The code emailed at registration.
+    pub code: String,
 }
 
-#[derive(Serialize)]
-struct Confirmed {
-    confirmed: bool,
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "VerifyResponse")]
+pub struct Response {
+    pub confirmed: bool,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Body = ctx.body()?;
+    let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     let code = input::code("code", &b.code)?;
     let cognito = &ctx.state.cognito;
@@ -30,5 +37,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         K::NotAuthorized => ApiError::AlreadyConfirmed,
         _ => e.into(),
     })?;
-    Ok(Reply::ok(StatusCode::OK, &Confirmed { confirmed: true }))
+    Ok(Reply::ok(StatusCode::OK, &Response { confirmed: true }))
 }

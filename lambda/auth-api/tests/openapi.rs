@@ -1,0 +1,35 @@
+//! `cdk/openapi.json` must be exactly what the generator makes from the route definition and the
+//! handlers' types. `make openapi` (UPDATE_OPENAPI=1) rewrites it.
+#[test]
+fn the_checked_in_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cdk/openapi.json");
+    let generated = auth_api::openapi::document_text();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap();
+    assert!(checked_in == generated, "cdk/openapi.json is stale: run `make openapi` and commit it");
+}
+
+#[test]
+fn the_document_covers_every_route_with_bodies_security_and_errors() {
+    let doc = auth_api::openapi::document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for r in &auth_api::definition::definition().routes {
+        let op = &doc["paths"][&r.path][r.method.to_lowercase()];
+        assert!(op.is_object(), "{} {} missing", r.method, r.path);
+        assert_eq!(op["security"].is_array(), r.bearer_token, "{}", r.name);
+        let responses = op["responses"].as_object().unwrap();
+        assert!(responses.keys().any(|k| k.starts_with('2')), "{}: no success response", r.name);
+        assert!(responses.contains_key("500"), "{}", r.name);
+        if r.bearer_token {
+            assert!(responses["401"]["description"].as_str().unwrap().contains("missing_token"), "{}", r.name);
+        }
+    }
+    let login = &doc["paths"]["/auth/login"]["post"];
+    let schema_ref = login["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap();
+    let name = schema_ref.rsplit('/').next().unwrap();
+    let required = doc["components"]["schemas"][name]["required"].as_array().unwrap();
+    assert!(required.contains(&"email".into()) && required.contains(&"password".into()));
+}
