@@ -84,16 +84,16 @@ describe('construct reuse in a second stack', () => {
   });
 
   test('adding a route to the definition needs no CDK change: it gets a function, a route, a policy, a throttle', () => {
-    const openapi = { name: 'openapi', method: 'GET', path: '/auth/openapi.json', bearerToken: false, cognitoActions: [], env: ['CORS_ORIGIN'], throttle: { rateLimit: 5, burstLimit: 10 }, summary: 'OpenAPI document' };
+    const added = { name: 'addedNoCognito', method: 'GET', path: '/auth/added-no-cognito', bearerToken: false, cognitoActions: [], env: ['CORS_ORIGIN'], throttle: { rateLimit: 5, burstLimit: 10 }, summary: 'OpenAPI document' };
     const app = new App({ context: SKIP_BUNDLING });
     const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
-    const api = new CognitoAuthApi(stack, 'Auth', { corsOrigins: ['https://a.example.org'], apiDefinition: { routes: [...definition.routes, openapi] } });
+    const api = new CognitoAuthApi(stack, 'Auth', { corsOrigins: ['https://a.example.org'], apiDefinition: { routes: [...definition.routes, added] } });
     const t = Template.fromStack(stack);
-    expect(resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('GET /auth/openapi.json');
+    expect(resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('GET /auth/added-no-cognito');
     const [[, stage]] = resourcesOf(t, 'AWS::ApiGatewayV2::Stage');
-    expect(stage.Properties.RouteSettings['GET /auth/openapi.json']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
-    const fn = t.toJSON().Resources[logicalId(stack, api.routes.find((r) => r.definition.name === 'openapi')!.function)];
+    expect(stage.Properties.RouteSettings['GET /auth/added-no-cognito']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    const fn = t.toJSON().Resources[logicalId(stack, api.routes.find((r) => r.definition.name === 'addedNoCognito')!.function)];
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['CORS_ORIGIN', 'ORIGIN_VERIFY_SECRET_ARN']);
-    expect(routeKey(openapi)).toBe('GET /auth/openapi.json');
+    expect(routeKey(added)).toBe('GET /auth/added-no-cognito');
   });
 });

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm run synth:check`: a REAL `cdk synth` of the app, with cargo-lambda bundling the Rust `bootstrap`
+// binary (release, x86_64, via zig; no Docker), then checks on what it produced:
+//   - the binary was bundled exactly once per synth (one "Bundling asset" line) and every function of the
+//     definition uses that one asset;
+//   - the asset holds an x86-64 ELF `bootstrap`; its zip size is reported;
+//   - cfn-lint passes on every synthesized template (cdk-nag already ran inside the synth: an
+//     unacknowledged finding fails it).
+// Two synths: the API in eu-west-1 with its us-east-1 WAF stack (cold, the realistic multi-region case), then
+// the default single-stack app (warm cargo cache). Timings go to cdk.out/synth-check.json.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+const venvBin = path.join(root, '.venv', 'bin');
+const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}` };
+delete env.CDK_DEFAULT_REGION; // the checks below choose the region explicitly (context), not the caller's profile
+const routes = JSON.parse(fs.readFileSync(path.join(root, 'cdk', 'routes.json'), 'utf-8')).routes;
+const cfnLintCfg = JSON.parse(fs.readFileSync(path.join(__dirname, 'cfn-lint.json'), 'utf-8'));
+
+let passed = 0;
+let failed = 0;
+const results = {};
+function check(name, ok, detail) {
+  if (ok) passed++; else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+}
+
+function run(cmd, args, opts = {}) {
+  const t0 = Date.now();
+  const p = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024, ...opts });
+  return { ...p, seconds: (Date.now() - t0) / 1000 };
+}
+
+const cl = run('cargo', ['lambda', '--version']);
+if (cl.status !== 0) {
+  console.error('cargo-lambda is not on PATH: run `make build-tools` (installs cargo-lambda and zig into .venv from tests/requirements-build.txt).');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+console.log(`using ${cl.stdout.trim()}`);
+
+function synth(label, outdir, context) {
+  fs.rmSync(path.join(root, outdir), { recursive: true, force: true });
+  const args = ['synth', '--quiet', '--output', outdir];
+  for (const [k, v] of Object.entries(context)) args.push('--context', `${k}=${v}`);
+  console.log(`\n== ${label}: npx cdk ${args.join(' ')}`);
+  const p = run(path.join(root, 'node_modules', '.bin', 'cdk'), args);
+  const stderr = p.stderr || '';
+  const bundled = (stderr.match(/Bundling asset /g) || []).length;
+  const r = { seconds: p.seconds, bundlingRuns: bundled };
+  results[label] = r;
+  check(`${label}: cdk synth succeeds (cdk-nag included)`, p.status === 0, `${p.seconds.toFixed(1)} s`);
+  if (p.status !== 0) {
+    console.error(stderr.slice(-8000));
+    return;
+  }
+  check(`${label}: the bootstrap binary is bundled exactly once`, bundled === 1, `${bundled} bundling run(s)`);
+
+  const dir = path.join(root, outdir);
+  const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(dir, f));
+  const fns = [];
+  for (const t of templates) {
+    const tpl = JSON.parse(fs.readFileSync(t, 'utf-8'));
+    for (const res of Object.values(tpl.Resources || {})) {
+      if (res.Type === 'AWS::Lambda::Function' && res.Properties.Handler === 'bootstrap') fns.push(res.Properties);
+    }
+  }
+  const keys = [...new Set(fns.map((f) => f.Code && f.Code.S3Key))];
+  check(`${label}: one function per route (${routes.length}), all on one asset`, fns.length === routes.length && keys.length === 1,
+    `${fns.length} functions, ${keys.length} distinct asset(s)`);
+  if (keys.length === 1 && typeof keys[0] === 'string') {
+    const assetDir = path.join(dir, `asset.${keys[0].replace(/\.zip$/, '')}`);
+    const bin = path.join(assetDir, 'bootstrap');
+    const exists = fs.existsSync(bin);
+    let elf = false;
+    if (exists) {
+      const head = Buffer.alloc(20);
+      const fd = fs.openSync(bin, 'r');
+      fs.readSync(fd, head, 0, 20, 0);
+      fs.closeSync(fd);
+      elf = head.readUInt32BE(0) === 0x7f454c46 && head.readUInt16LE(18) === 0x3e; // ELF, EM_X86_64
+    }
+    check(`${label}: asset holds an x86-64 ELF bootstrap`, exists && elf, path.relative(root, bin));
+    if (exists) {
+      const zip = path.join(os.tmpdir(), `bootstrap-${process.pid}.zip`);
+      const py = fs.existsSync(path.join(venvBin, 'python')) ? path.join(venvBin, 'python') : 'python3';
+      const z = run(py, ['-c',
+        'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z: z.write(sys.argv[1], "bootstrap")',
+        bin, zip]);
+      if (z.status === 0) {
+        r.binaryBytes = fs.statSync(bin).size;
+        r.zipBytes = fs.statSync(zip).size;
+        fs.rmSync(zip, { force: true });
+        console.log(`     bootstrap ${(r.binaryBytes / 1048576).toFixed(2)} MiB, zipped ${(r.zipBytes / 1048576).toFixed(2)} MiB`);
+      }
+    }
+  }
+
+  const lint = run(path.join(venvBin, 'cfn-lint'), ['--format', 'parseable', '--ignore-checks', ...Object.keys(cfnLintCfg.ignoreChecks), '--', ...templates]);
+  const out = `${lint.stdout || ''}${lint.stderr || ''}`.trim();
+  check(`${label}: cfn-lint passes on ${templates.length} template(s)`, lint.status === 0 && out === '', out.split('\n').slice(0, 20).join('\n'));
+}
+
+synth('eu-west-1 + us-east-1 WAF stack', 'cdk.out/check-eu-west-1', { region: 'eu-west-1' });
+synth('default app (us-east-1)', 'cdk.out/check-default', {});
+
+fs.mkdirSync(path.join(root, 'cdk.out'), { recursive: true });
+fs.writeFileSync(path.join(root, 'cdk.out', 'synth-check.json'), JSON.stringify(results, null, 2));
+console.log(`\nsynth:check ${JSON.stringify(results)}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
