@@ -122,7 +122,7 @@ proptest! {
         with_route_key in any::<bool>(),
     ) {
         let rt = runtime();
-        let state = state(&rt);
+        let state = state(rt);
         let mut map = http::HeaderMap::new();
         for (k, v) in headers {
             if let (Ok(k), Ok(v)) = (http::HeaderName::from_bytes(k.as_bytes()), http::HeaderValue::from_bytes(&v)) {
