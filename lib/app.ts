@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ThreatProtection } from './cognito-auth-api';
 import { CognitoAuthApiStack } from './cognito-auth-api-stack';
@@ -78,12 +78,5 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     totpIssuer: ctx(app, 'totpIssuer'),
     alarmTopicArn: ctx(app, 'alarmTopicArn'),
   });
-  acknowledgeCrossRegionSupport(api);
-  if (waf) acknowledgeCrossRegionSupport(waf);
   return { api, waf };
-}
-
-/** cdk-nag acknowledgements for the custom resources CDK adds for cross-region references. */
-function acknowledgeCrossRegionSupport(stack: Stack) {
-  void stack;
 }

@@ -16,7 +16,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { RustFunction } from 'cargo-lambda-cdk';
 import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, QuotaUsage, quotaCategoryOf, quotaUsage } from './cognito-quotas';
+import { DEFAULT_COGNITO_QUOTAS, QuotaUsage, quotaCategoryOf, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
@@ -523,7 +523,7 @@ export class CognitoAuthApi extends Construct {
         applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
         systemLogLevelV2: lambda.SystemLogLevel.WARN,
         environment,
-        description: `Auth API ${routeKey(r)}: ${r.summary}`,
+        description: `Auth API ${routeKey(r)}: ${r.summary}`.slice(0, 256),
       });
       const integration = new HttpLambdaIntegration(`${r.name}Integration`, fn);
       const routes = this.httpApi.addRoutes({
@@ -664,5 +664,3 @@ function validateCorsOrigins(origins: string[] | undefined, allowCredentials: bo
   if (new Set(origins).size !== origins.length) throw new Error('CognitoAuthApi: corsOrigins lists an origin twice.');
   return [...origins];
 }
-
-export { COGNITO_QUOTA_CATEGORY_ACTIONS };

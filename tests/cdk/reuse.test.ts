@@ -97,3 +97,19 @@ describe('construct reuse in a second stack', () => {
     expect(routeKey(added)).toBe('GET /auth/added-no-cognito');
   });
 });
+
+test('wafRateLimits shape the created web ACL (one sensitive path, 60 s window)', () => {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+  new CognitoAuthApi(stack, 'Auth', {
+    corsOrigins: ['https://a.example.org'],
+    wafRateLimits: { sensitivePaths: ['/auth/login'], sensitivePathsPerIp: 20, allPathsPerIp: 300, evaluationWindowSeconds: 60 },
+  });
+  const [[, acl]] = resourcesOf(Template.fromStack(stack), 'AWS::WAFv2::WebACL');
+  const rules = acl.Properties.Rules;
+  expect(rules[1].Statement.RateBasedStatement).toMatchObject({
+    Limit: 20, EvaluationWindowSec: 60,
+    ScopeDownStatement: { ByteMatchStatement: { SearchString: '/auth/login', PositionalConstraint: 'STARTS_WITH' } },
+  });
+  expect(rules[2].Statement.RateBasedStatement).toMatchObject({ Limit: 300, EvaluationWindowSec: 60 });
+});
