@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn every_route_gets_the_configuration_the_binary_requires() {
+        // One binary serves every route and refuses to start without these (config.rs).
+        for r in &definition().routes {
+            for v in ["COGNITO_USER_POOL_ID", "COGNITO_APP_CLIENT_ID"] {
+                assert!(r.env.iter().any(|e| e == v), "route {} does not list {v}", r.name);
+            }
+        }
+    }
+
+    #[test]
     fn lookup_distinguishes_found_wrong_method_and_unknown() {
         let def = definition();
         assert!(matches!(def.lookup("POST", "/auth/login"), Lookup::Found(r) if r.name == "login"));
