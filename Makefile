@@ -46,3 +46,27 @@ node_modules/.installed: package.json package-lock.json
 
 clean:
 	rm -rf target cdk.out node_modules .venv .dev
+
+# Frontend (examples/demo, tests/e2e, tests/contract): the demo page typed from cdk/openapi.json,
+# its real-browser test in Debian's Chromium, and schemathesis against the local API.
+.PHONY: demo e2e contract
+DEMO := examples/demo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(DEMO)/node_modules/.installed: $(DEMO)/package.json $(DEMO)/package-lock.json
+	cd $(DEMO) && npm ci --no-audit --no-fund
+	touch $@
+
+# Fails when src/openapi.ts is stale against cdk/openapi.json (fix: cd examples/demo && npm run gen).
+demo: $(DEMO)/node_modules/.installed
+	cd $(DEMO) && npm run --silent gen:check
+	cd $(DEMO) && npm run --silent build
+
+e2e: demo $(VENV_OK)
+	test -x "$${CHROMIUM:-/usr/bin/chromium}" || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	cargo build --bin auth-local
+	cd $(DEMO) && npm run --silent e2e
+
+contract: $(VENV_OK)
+	cargo build --bin auth-local
+	tests/contract/run.sh

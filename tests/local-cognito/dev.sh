@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# `make dev`: the local Cognito emulator plus the API's local server (the same router as Lambda).
-# Env: PORT (default 3000), CORS_ORIGIN (default http://localhost:5173), DEV_CONFIRMATION_CODE
-# (default 123456: the code for sign-up confirmation and password reset).
+# `make dev`: the local Cognito emulator plus the API's local server (the same router as Lambda),
+# and the demo page (examples/demo) served from another origin, so the browser does real CORS.
+# Env: PORT (default 3000), DEMO_PORT (default 5173; DEMO_PORT=0: no demo page), CORS_ORIGIN
+# (default http://localhost:$DEMO_PORT), DEV_CONFIRMATION_CODE (default 123456: the code for
+# sign-up confirmation and password reset). The end-to-end and contract tests run this script
+# too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
 PORT="${PORT:-3000}"
+DEMO_PORT="${DEMO_PORT:-5173}"
 mkdir -p .dev
 info=.dev/local-cognito.json
+[ "$PORT" = 3000 ] || info=".dev/local-cognito.$PORT.json"   # runs on other ports do not clash
 
 .venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap >"$info" &
 emu=$!
 api=""
+page=""
 cleanup() {
   trap - INT TERM EXIT
+  [ -n "$page" ] && kill "$page" 2>/dev/null || true
   [ -n "$api" ] && kill "$api" 2>/dev/null || true
   kill "$emu" 2>/dev/null || true
   wait 2>/dev/null || true
-  echo "stopped the API and the local Cognito"
+  [ "$PORT" = 3000 ] || rm -f "$info"
+  echo "stopped the API and the local Cognito${page:+ and the demo page}"
 }
 trap cleanup INT TERM EXIT
 
@@ -28,7 +36,7 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
 export AWS_ENDPOINT_URL="$(field endpoint)"
 export COGNITO_USER_POOL_ID="$(field userPoolId)" COGNITO_APP_CLIENT_ID="$(field clientId)"
 export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
-export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:5173}"
+export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT
 
 target/debug/auth-local &
@@ -38,13 +46,42 @@ for _ in $(seq 1 100); do
   kill -0 "$api" 2>/dev/null || { echo "the API failed to start (is port $PORT free? set PORT=...)" >&2; exit 1; }
   sleep 0.1
 done
+
+# The demo page: a static folder served by Python's http.server on another origin than the API
+# (localhost vs 127.0.0.1, and another port). Built here if needed; without Node it is skipped.
+page_line="(not served: DEMO_PORT=0)"
+if [ "$DEMO_PORT" != 0 ]; then
+  demo=examples/demo
+  if [ ! -f "$demo/dist/index.html" ] || [ -n "$(find "$demo/src" "$demo/static" -newer "$demo/dist/index.html" -type f 2>/dev/null | head -1)" ]; then
+    echo "building the demo page ($demo)..."
+    if ! { { [ -f "$demo/node_modules/.installed" ] || { (cd "$demo" && npm ci --no-audit --no-fund --loglevel=error) && touch "$demo/node_modules/.installed"; }; } \
+          && (cd "$demo" && npm run --silent build); }; then
+      echo "warning: could not build the demo page; serving the API only (try: make demo)" >&2
+      DEMO_PORT=0
+      page_line="(not served: the build failed; try make demo)"
+    fi
+  fi
+fi
+if [ "$DEMO_PORT" != 0 ]; then
+  .venv/bin/python -m http.server "$DEMO_PORT" --bind 127.0.0.1 --directory examples/demo/dist >.dev/demo-page.log 2>&1 &
+  page=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_PORT") 2>/dev/null && break
+    kill -0 "$page" 2>/dev/null || { echo "the demo page server failed to start (is port $DEMO_PORT free? set DEMO_PORT=...)" >&2; exit 1; }
+    sleep 0.1
+  done
+  page_line="http://localhost:$DEMO_PORT/?api=http://127.0.0.1:$PORT   (its requests: .dev/demo-page.log)"
+fi
+
 cat <<MSG
 
   Auth API:        http://127.0.0.1:$PORT   (try: curl -s -XPOST localhost:$PORT/auth/register -H 'content-type: application/json' -d '{"email":"me@example.com","password":"Passw0rd!x"}')
+  OpenAPI:         http://127.0.0.1:$PORT/auth/openapi.json
+  Demo page:       $page_line
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
   CORS origin:     $CORS_ORIGIN
-  Ctrl-C stops both.
+  Ctrl-C stops everything.
 
 MSG
 wait "$api"
