@@ -70,3 +70,15 @@ e2e: demo $(VENV_OK)
 contract: $(VENV_OK)
 	cargo build --bin auth-local
 	tests/contract/run.sh
+
+# Benchmarks (bench/): cold start under a stub Lambda Runtime API, warm overhead against a stub
+# Cognito, artifact size and cost -> bench/results.md; `load` runs wrk against auth-local + the emulator.
+.PHONY: bench bench-smoke load
+bench:
+	bench/bench.sh
+
+bench-smoke:
+	bench/bench.sh --smoke
+
+load: $(VENV_OK)
+	bench/load.sh
