@@ -319,8 +319,11 @@ export interface components {
         };
         LoginChallengeRequest: {
             email: string;
-            /** @description The `challenge` login answered: `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`. */
-            challenge: string;
+            /**
+             * @description The `challenge` login answered: `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
+             * @enum {string}
+             */
+            challenge: "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED";
             /** @description The `session` login answered. */
             session: string;
             /** @description The TOTP code, or the new password. */
@@ -536,7 +539,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -148,7 +148,7 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("totpVerify", "VerifySoftwareToken", "SoftwareTokenMFANotFoundException", 400, "mfa_not_set_up"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
-    ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 401, "invalid_session"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 400, "expired_code"),
     ("deleteUser", "DeleteUser", "NotAuthorizedException", 401, "invalid_token"),
 ];
 

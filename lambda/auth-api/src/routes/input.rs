@@ -8,6 +8,13 @@ pub const MAX_CODE: usize = 16;
 pub const MAX_TOKEN: usize = 8192;
 pub const MAX_SESSION: usize = 4096;
 
+// The same rules as JSON Schema patterns, for the OpenAPI document (ECMA-262 syntax).
+pub const EMAIL_PATTERN: &str = r#"^\s*[^\s@"<>\u0000-\u001f\u007f-\u009f]{1,64}@[^\s@"<>.\u0000-\u001f\u007f-\u009f]+(\.[^\s@"<>.\u0000-\u001f\u007f-\u009f]+)+\s*$"#;
+pub const PASSWORD_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
+pub const CODE_PATTERN: &str = r"^\s*[A-Za-z0-9]{1,16}\s*$";
+pub const OPAQUE_PATTERN: &str = r"^[!-~]+$";
+pub const USERNAME_PATTERN: &str = r"^[^\s\u0000-\u001f\u007f-\u009f]+$";
+
 /// A syntactically valid email address (trimmed). Deliverability is Cognito's business.
 pub fn email(v: &str) -> Result<String, ApiError> {
     let v = v.trim();
@@ -15,13 +22,13 @@ pub fn email(v: &str) -> Result<String, ApiError> {
     if v.is_empty() {
         return bad("is required");
     }
-    if v.len() > MAX_EMAIL {
+    if v.chars().count() > MAX_EMAIL {
         return bad("must be at most 254 characters");
     }
     let Some((local, domain)) = v.rsplit_once('@') else { return bad("must be a valid email address") };
     let ok_chars = |s: &str| s.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '@' && c != '"' && c != '<' && c != '>');
     if local.is_empty()
-        || local.len() > 64
+        || local.chars().count() > 64
         || !ok_chars(local)
         || !ok_chars(domain)
         || domain.len() < 3

@@ -15,7 +15,9 @@ pub const ERRORS: &[&str] = &["invalid_credentials", "user_not_confirmed", "pass
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "LoginRequest")]
 pub struct Request {
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub password: String,
 }
 

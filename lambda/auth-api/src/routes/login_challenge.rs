@@ -1,6 +1,6 @@
 //! POST /auth/login/challenge {email, challenge, session, answer}: finishes a login that answered
-//! a challenge. A wrong TOTP code is a 400 `invalid_code` and the same session may be retried as
-//! far as Cognito allows; an exhausted or expired session is a 401 `invalid_session`.
+//! a challenge. A wrong TOTP code is a 400 `invalid_code` (a code already used once: 400
+//! `expired_code`) and the same session may be retried as far as Cognito allows; an exhausted or expired session is a 401 `invalid_session`.
 use super::input;
 use super::output::auth_reply;
 use crate::cognito::CognitoErrorKind as K;
@@ -12,17 +12,21 @@ use serde::Deserialize;
 
 pub type Response = super::output::LoginResponse;
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_code", "invalid_session", "invalid_password"];
+pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "invalid_session", "invalid_password"];
 
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "LoginChallengeRequest")]
 pub struct Request {
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
     /// The `challenge` login answered: `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
+    #[schemars(extend("enum" = ["SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED"]))]
     pub challenge: String,
     /// The `session` login answered.
+    #[schemars(length(min = 1, max = 4096), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub session: String,
     /// The TOTP code, or the new password.
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub answer: String,
 }
 
@@ -50,7 +54,9 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         .await
         .map_err(|e| match e.kind {
             K::CodeMismatch => ApiError::InvalidCode,
-            K::NotAuthorized | K::ExpiredCode | K::UserNotFound => ApiError::InvalidSession,
+            // A TOTP code already used once: wait for the next one; the session stays usable.
+            K::ExpiredCode => ApiError::ExpiredCode,
+            K::NotAuthorized | K::UserNotFound => ApiError::InvalidSession,
             _ => e.into(),
         })?;
     Ok(auth_reply(outcome))

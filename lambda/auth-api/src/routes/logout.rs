@@ -16,6 +16,7 @@ pub const ERRORS: &[&str] = &["invalid_refresh_token"];
 #[schemars(rename = "LogoutRequest")]
 pub struct Request {
     /// Also revoke this refresh token (optional; GlobalSignOut already ends every session).
+    #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: Option<String>,
 }
 

@@ -15,7 +15,9 @@ pub const ERRORS: &[&str] = &["incorrect_password", "invalid_password"];
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "PasswordChangeRequest")]
 pub struct Request {
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub current_password: String,
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub new_password: String,
 }
 

@@ -15,9 +15,12 @@ pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "invalid_password"
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "PasswordResetRequest")]
 pub struct Request {
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
     /// The emailed reset code.
+    #[schemars(regex(pattern = crate::routes::input::CODE_PATTERN))]
     pub code: String,
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub new_password: String,
 }
 

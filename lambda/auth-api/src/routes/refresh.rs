@@ -18,8 +18,10 @@ pub const ERRORS: &[&str] = &["invalid_refresh_token"];
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "RefreshRequest")]
 pub struct Request {
+    #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: String,
     /// The `username` login answered (the user's `sub`), not the email.
+    #[schemars(length(min = 1, max = 128), regex(pattern = crate::routes::input::USERNAME_PATTERN))]
     pub username: String,
 }
 

@@ -18,8 +18,10 @@ pub const ERRORS: &[&str] = &["invalid_password"];
 #[schemars(rename = "RegisterRequest")]
 pub struct Request {
     /// The address to register; it becomes the sign-in name.
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
     /// Checked against the user pool's password policy.
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub password: String,
 }
 

@@ -15,6 +15,7 @@ pub const ERRORS: &[&str] = &[];
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "ResendRequest")]
 pub struct Request {
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
 }
 

@@ -15,8 +15,10 @@ pub const ERRORS: &[&str] = &["invalid_code", "mfa_not_set_up"];
 #[schemars(rename = "TotpVerifyRequest")]
 pub struct Request {
     /// The current code from the authenticator app.
+    #[schemars(regex(pattern = crate::routes::input::CODE_PATTERN))]
     pub code: String,
     /// A name for the authenticator (optional, up to 64 characters).
+    #[schemars(length(max = 64), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
     pub device_name: Option<String>,
 }
 

@@ -35,8 +35,8 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         username: user.username,
         email: attributes.get("email").cloned(),
         email_verified: attributes.get("email_verified").is_some_and(|v| v == "true"),
-        mfa_enabled: !user.mfa_methods.is_empty(),
-        preferred_mfa: user.preferred_mfa,
+        mfa_enabled: user.mfa_methods.iter().any(|m| !m.is_empty()),
+        preferred_mfa: user.preferred_mfa.filter(|m| !m.is_empty()),
         attributes,
     };
     Ok(Reply::ok(StatusCode::OK, &info))

@@ -13,8 +13,10 @@ pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "already_confirmed
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "VerifyRequest")]
 pub struct Request {
+    #[schemars(length(max = 254), regex(pattern = crate::routes::input::EMAIL_PATTERN))]
     pub email: String,
     /// The code emailed at registration.
+    #[schemars(regex(pattern = crate::routes::input::CODE_PATTERN))]
     pub code: String,
 }
 
