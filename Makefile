@@ -7,13 +7,13 @@ VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk synth-check venv build-tools clean
+.PHONY: dev test test-rust test-emulator test-cdk synth-check openapi venv build-tools clean
 
 dev: $(VENV_OK)
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: test-emulator test-rust test-cdk synth-check
+test: test-emulator test-rust test-cdk e2e contract synth-check
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -24,6 +24,11 @@ test-emulator: $(VENV_OK)
 
 test-cdk: node_modules/.installed $(VENV_OK)
 	npm test
+
+# Regenerates cdk/openapi.json (and the demo page's types) from the route definition and the Rust types.
+openapi:
+	UPDATE_OPENAPI=1 cargo nextest run -p auth-api --test openapi
+	cd examples/demo && npm run --silent gen
 
 # A real `cdk synth` with cargo-lambda bundling (release build of the bootstrap binary), then cfn-lint.
 synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)

@@ -8,7 +8,7 @@ import { AuthApiWebAclStack } from './web-acl';
 export const CONTEXT_KEYS = {
   stackName: 'Name of the main stack (default CognitoAuthApi); the WAF stack is <name>-Waf',
   region: 'Region of the API (default: CDK_DEFAULT_REGION from the AWS CLI profile, else us-east-1)',
-  corsOrigins: 'Comma list of exact frontend origins (default http://localhost:3000)',
+  corsOrigins: 'Comma list of exact frontend origins (default http://localhost:5173)',
   frontDoor: 'true|false: CloudFront + WAF in front of the API (default true)',
   webAclArn: 'ARN of an existing CLOUDFRONT-scope web ACL; no WAF stack is created',
   threatProtection: 'OFF|AUDIT|ENFORCED: Cognito threat protection (default OFF)',
@@ -70,7 +70,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     env: { account, region },
     crossRegionReferences: crossRegion,
     description: 'Serverless auth API: Rust Lambda functions in front of Amazon Cognito',
-    corsOrigins: (ctx(app, 'corsOrigins') ?? 'http://localhost:3000').split(',').map((s) => s.trim()),
+    corsOrigins: (ctx(app, 'corsOrigins') ?? 'http://localhost:5173').split(',').map((s) => s.trim()),
     frontDoor,
     webAclArn: frontDoor ? webAclArn : undefined,
     threatProtection: threat as ThreatProtection | undefined,

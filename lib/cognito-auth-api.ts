@@ -635,7 +635,7 @@ function validateCorsOrigins(origins: string[] | undefined, allowCredentials: bo
   if (!origins || origins.length === 0) {
     throw new Error(
       'CognitoAuthApi: corsOrigins is empty. List the exact origins of your frontends, e.g. ["https://app.example.com"] ' +
-        '(for local development ["http://localhost:3000"]).',
+        '(for local development ["http://localhost:5173"]).',
     );
   }
   for (const o of origins) {

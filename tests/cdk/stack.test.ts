@@ -33,7 +33,7 @@ describe('functions (one per route, one shared binary)', () => {
     if (route.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) {
       expect(vars.COGNITO_APP_CLIENT_SECRET_ARN).toEqual({ Ref: logicalId(stack, stack.authApi.clientSecret as any) });
     }
-    if (route.env.includes('CORS_ORIGIN')) expect(vars.CORS_ORIGIN).toBe('http://localhost:3000');
+    if (route.env.includes('CORS_ORIGIN')) expect(vars.CORS_ORIGIN).toBe('http://localhost:5173');
     if (route.env.includes('TOTP_ISSUER')) expect(vars.TOTP_ISSUER).toBe('AuthApi');
     expect(vars).not.toHaveProperty('COGNITO_APP_CLIENT_SECRET');
   });
@@ -85,7 +85,7 @@ describe('HTTP API', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
-        AllowOrigins: ['http://localhost:3000'],
+        AllowOrigins: ['http://localhost:5173'],
         AllowCredentials: false,
         AllowHeaders: ['authorization', 'content-type'],
         AllowMethods: Match.arrayWith(['POST', 'GET', 'DELETE', 'OPTIONS']),
