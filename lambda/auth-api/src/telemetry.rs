@@ -1,17 +1,20 @@
 //! Logging: `tracing`, JSON (one object per line, fields at the top level) in Lambda when
 //! `AWS_LAMBDA_LOG_FORMAT=JSON` or anywhere with `LOG_FORMAT=json`; readable text otherwise.
-//! Level from `RUST_LOG`, else `AWS_LAMBDA_LOG_LEVEL`, else `info`.
-use tracing_subscriber::EnvFilter;
+//! Level from `RUST_LOG` (`target=level,...`), else `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+use std::str::FromStr;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 
-/// Quiet defaults for the SDK and HTTP stack; our own crate at the chosen level.
-pub fn filter() -> EnvFilter {
-    if let Ok(f) = std::env::var("RUST_LOG") {
-        if let Ok(f) = EnvFilter::try_new(f) {
-            return f;
-        }
+/// Quiet defaults for the SDK and HTTP stack; our own crate and the audit events at the chosen
+/// level. `RUST_LOG` takes `target=level` directives (no regular expressions: a smaller binary).
+pub fn filter() -> Targets {
+    if let Some(f) = std::env::var("RUST_LOG").ok().and_then(|v| Targets::from_str(&v).ok()) {
+        return f;
     }
-    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL").unwrap_or_else(|_| "info".into()).to_lowercase();
-    EnvFilter::new(format!("warn,auth_api={level},audit={level},lambda_runtime=warn"))
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .ok()
+        .and_then(|l| LevelFilter::from_str(&l).ok())
+        .unwrap_or(LevelFilter::INFO);
+    Targets::new().with_default(LevelFilter::WARN).with_target("auth_api", level).with_target("audit", level)
 }
 
 pub fn json_wanted() -> bool {
@@ -20,11 +23,33 @@ pub fn json_wanted() -> bool {
 }
 
 pub fn init() {
-    let builder = tracing_subscriber::fmt().with_env_filter(filter()).with_writer(std::io::stderr);
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let result = if json_wanted() {
-        builder.json().flatten_event(true).with_current_span(false).with_span_list(false).try_init()
+        let json = fmt.json().flatten_event(true).with_current_span(false).with_span_list(false);
+        tracing_subscriber::registry().with(filter()).with(json).try_init()
     } else {
-        builder.with_ansi(false).try_init()
+        tracing_subscriber::registry().with(filter()).with(fmt).try_init()
     };
     let _ = result; // already initialised (tests): keep the existing subscriber
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing::Level;
+    use tracing_subscriber::layer::Filter;
+
+    #[test]
+    fn default_filter_keeps_our_info_and_audit_and_quiets_dependencies() {
+        let f = filter();
+        let on = |target: &str, level: Level| f.would_enable(target, &level);
+        assert!(on("auth_api::router", Level::INFO));
+        assert!(on("audit", Level::INFO));
+        assert!(!on("auth_api::router", Level::DEBUG));
+        assert!(!on("aws_smithy_runtime", Level::INFO));
+        assert!(on("aws_smithy_runtime", Level::WARN));
+        let _ = <Targets as Filter<tracing_subscriber::Registry>>::max_level_hint(&f);
+    }
 }

@@ -23,7 +23,7 @@ async fn a_full_flow_logs_no_secret() {
     let writer = buf.clone();
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
+        .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .init();
 
