@@ -13,7 +13,7 @@ dev: $(VENV_OK)
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: test-emulator test-rust test-cdk e2e contract synth-check
+test: test-emulator test-rust test-cdk e2e contract synth-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest

@@ -17,7 +17,10 @@ nice cargo build --release --bin bootstrap --bin auth-bench
 mkdir -p target/bench
 rm -f target/bench/bootstrap.zip
 # Lambda's custom runtime wants an executable named `bootstrap` at the zip's root.
-zip -q -j -X target/bench/bootstrap.zip "$T"/release/bootstrap
+# (python's zipfile rather than the `zip` command, which a fresh machine may not have)
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z: z.write(sys.argv[1], "bootstrap")' \
+  "$T"/release/bootstrap target/bench/bootstrap.zip
 
 if ! "$T"/release/auth-bench --bootstrap "$T"/release/bootstrap --zip target/bench/bootstrap.zip \
       --runs "$RUNS" --iters "$ITERS" --out "$OUT" --title "$TITLE" 2>target/bench/auth-bench.log; then
