@@ -2,7 +2,6 @@
 //! gone mid-run and back again (no restart), slow (never answers), throttling, and a client
 //! secret that cannot be read.
 mod support;
-use auth_api::config::{OPERATION_TIMEOUT, MAX_ATTEMPTS};
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -11,10 +10,15 @@ use support::*;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-/// The documented bound: every answer within the SDK's operation timeout plus a little.
+/// The README's promise: a dead or slow Cognito is a 503 within about 5 seconds (the SDK's
+/// operation timeout), plus slack for this shared machine. A literal, not the constant, so that
+/// loosening the timeouts in config.rs makes these drills fail.
 fn bound() -> Duration {
-    OPERATION_TIMEOUT + Duration::from_millis(1500)
+    Duration::from_millis(6500)
 }
+
+/// The README's promise: at most 2 attempts per Cognito call.
+const DOCUMENTED_MAX_ATTEMPTS: usize = 2;
 
 fn assert_unavailable(r: &Resp, started: Instant) {
     assert_eq!((r.status, r.error()), (503, "service_unavailable"), "{}", r.json);
@@ -136,7 +140,7 @@ async fn throttling_is_a_429_with_retry_after_and_no_retry_storm() {
     }
     let calls: serde_json::Value = http.get(&calls_url).send().await.unwrap().json().await.unwrap();
     let n = calls.as_array().map(|a| a.len()).or_else(|| calls["calls"].as_array().map(|a| a.len())).unwrap();
-    assert!(n <= requests * MAX_ATTEMPTS as usize, "{n} Cognito calls for {requests} requests: a retry storm");
+    assert!(n <= requests * DOCUMENTED_MAX_ATTEMPTS, "{n} Cognito calls for {requests} requests: a retry storm");
     assert!(n >= requests, "{n} calls: the requests did not reach Cognito");
 }
 
