@@ -144,37 +144,9 @@ async fn throttling_is_a_429_with_retry_after_and_no_retry_storm() {
     assert!(n >= requests, "{n} calls: the requests did not reach Cognito");
 }
 
-/// Log lines of this test process, captured once for all tests in it.
-fn captured_logs() -> Arc<std::sync::Mutex<Vec<u8>>> {
-    static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf: Arc<std::sync::Mutex<Vec<u8>>> = Arc::default();
-        let sink = buf.clone();
-        tracing_subscriber::fmt()
-            .json()
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(move || Writer(sink.clone()))
-            .init();
-        buf
-    })
-    .clone()
-}
-
-struct Writer(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Writer {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn an_unreadable_client_secret_is_a_503_with_no_detail() {
-    let logs = captured_logs();
+    let logs = capture_logs(tracing::Level::INFO);
     let emu = Emulator::start();
     let mut cfg = config_for(&emu);
     // The emulator also speaks Secrets Manager; this secret does not exist.
@@ -190,7 +162,7 @@ async fn an_unreadable_client_secret_is_a_503_with_no_detail() {
     let r = api.get_auth("/auth/userinfo", "aaa.bbb.ccc").await;
     assert_eq!(r.status, 401);
     // The operator gets a clear error in the log, naming the secret, not its value.
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let line = text.lines().find(|l| l.contains("cannot read secret from Secrets Manager")).expect("an error log line");
     assert!(line.contains(r#""level":"ERROR""#) && line.contains("missing-AbCdEf"), "{line}");
 }

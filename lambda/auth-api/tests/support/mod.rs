@@ -294,3 +294,35 @@ pub async fn tour(env: &Env) -> Vec<String> {
     assert_eq!(r.status, 200, "tour delete: {}", r.json);
     secrets
 }
+
+/// Captures this test process's log lines (JSON, one per line) at `level`, for every crate.
+/// The subscriber is global: the first call in a process installs it, later calls share it.
+pub fn capture_logs(level: tracing::Level) -> LogBuf {
+    static LOGS: std::sync::OnceLock<LogBuf> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = LogBuf::default();
+        let sink = buf.clone();
+        tracing_subscriber::fmt().json().with_max_level(level).with_writer(move || sink.clone()).init();
+        buf
+    })
+    .clone()
+}
+
+#[derive(Clone, Default)]
+pub struct LogBuf(Arc<Mutex<Vec<u8>>>);
+
+impl LogBuf {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
