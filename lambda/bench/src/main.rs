@@ -492,7 +492,7 @@ fn real_main() -> Result<(), Error> {
     let boot_len = std::fs::metadata(&args.bootstrap)?.len();
     let _ = writeln!(o, "| Artifact | bytes | MiB | target | |");
     let _ = writeln!(o, "|---|---:|---:|---:|---|");
-    let _ = writeln!(o, "| `bootstrap` (release: opt-level s, fat LTO, stripped) | {boot_len} | {:.2} | | |", boot_len as f64 / 1048576.0);
+    let _ = writeln!(o, "| `bootstrap` (release: {}) | {boot_len} | {:.2} | | |", release_profile(), boot_len as f64 / 1048576.0);
     if let Some(zip) = &args.zip {
         let z = std::fs::metadata(zip)?.len();
         let _ = writeln!(o, "| `bootstrap.zip` (as Lambda receives it) | {z} | {:.2} | <= 3 MiB | {} |", z as f64 / 1048576.0, mark(z <= ZIP_TARGET_BYTES));
@@ -517,4 +517,19 @@ fn real_main() -> Result<(), Error> {
         eprintln!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// The workspace's `[profile.release]` settings as one line (`opt-level = "z", lto = "fat", ...`),
+/// read from the root Cargo.toml so the report names the profile it actually measured.
+fn release_profile() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .skip_while(|l| l.trim() != "[profile.release]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
