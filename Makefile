@@ -28,7 +28,7 @@ test-cdk: node_modules/.installed $(VENV_OK)
 # Regenerates cdk/openapi.json (and the demo page's types) from the route definition and the Rust types.
 openapi:
 	UPDATE_OPENAPI=1 cargo nextest run -p auth-api --test openapi
-	cd examples/demo && npm run --silent gen
+	cd examples/demo && npm run --silent gen && npm run --silent build
 
 # A real `cdk synth` with cargo-lambda bundling (release build of the bootstrap binary), then cfn-lint.
 synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)

@@ -2,6 +2,12 @@
 // refresh, TOTP setup, logout. Plain DOM, no framework; every call goes through the typed client.
 import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type Tokens } from './client.js';
 
+/** The challenges `/auth/login/challenge` accepts (the request schema's enum). */
+const ANSWERABLE = ['SOFTWARE_TOKEN_MFA', 'NEW_PASSWORD_REQUIRED'] as const;
+function isAnswerable(c: string): c is (typeof ANSWERABLE)[number] {
+  return (ANSWERABLE as readonly string[]).includes(c);
+}
+
 const DEFAULT_API = 'http://127.0.0.1:3000';
 
 interface Session {
@@ -226,9 +232,14 @@ function wire(): void {
   });
   on('btn-challenge', async () => {
     if (!pendingChallenge) return;
+    const challenge = pendingChallenge.challenge;
+    if (!isAnswerable(challenge)) {
+      $('challenge-help').textContent = `This page cannot answer the ${challenge} challenge.`;
+      return;
+    }
     const r = await api.loginChallenge({
       email: pendingChallenge.email,
-      challenge: pendingChallenge.challenge,
+      challenge,
       session: pendingChallenge.session,
       answer: input('challenge-answer').value.trim(),
     });
