@@ -173,9 +173,15 @@ pub async fn with_route<F: std::future::Future>(route: &'static crate::definitio
     CURRENT_ROUTE.scope(route, fut).await
 }
 
-/// The route whose handler is running on this task, if any (tests record calls with it).
+/// The route whose handler is running on this task, if any.
 pub fn current_route() -> Option<&'static crate::definition::Route> {
     CURRENT_ROUTE.try_with(|r| *r).ok()
+}
+
+/// For an SDK interceptor: the running route and the Cognito operation about to be called
+/// (available from `read_before_serialization` on, once the operation's config is in the bag).
+pub fn current_call(cfg: &ConfigBag) -> Option<(&'static crate::definition::Route, &str)> {
+    Some((current_route()?, cfg.load::<Metadata>()?.name()))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,13 +208,13 @@ impl Intercept for DeclaredActionsGuard {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (Some(route), Some(meta)) = (current_route(), cfg.load::<Metadata>()) else {
+        let Some((route, operation)) = current_call(cfg) else {
             return Ok(());
         };
-        if route.cognito_actions.iter().any(|a| a == meta.name()) {
+        if route.cognito_actions.iter().any(|a| a == operation) {
             Ok(())
         } else {
-            let err = UndeclaredOperation { route: route.key().to_string(), operation: meta.name().to_string() };
+            let err = UndeclaredOperation { route: route.key().to_string(), operation: operation.to_string() };
             tracing::error!(route = %err.route, operation = %err.operation, "undeclared Cognito operation refused");
             Err(Box::new(err))
         }
@@ -265,10 +271,6 @@ pub struct Cognito {
 impl Cognito {
     pub fn new(client: cip::Client, user_pool_id: String, client_id: String, client_secret: Option<SecretSource>) -> Self {
         Cognito { client, user_pool_id, client_id, client_secret }
-    }
-
-    pub fn client_id(&self) -> &str {
-        &self.client_id
     }
 
     /// SECRET_HASH for `username`, when the app client has a secret. A secret that cannot be read

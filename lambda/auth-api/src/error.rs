@@ -166,11 +166,6 @@ impl ApiError {
     pub fn by_code(code: &str) -> Option<ApiError> {
         Self::catalogue().into_iter().find(|e| e.code() == code)
     }
-
-    /// True for failures on the server's side (5xx): logged as errors, not as client mistakes.
-    pub fn is_server_side(&self) -> bool {
-        self.status().is_server_error()
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //!    stub Cognito that answers canned JSON at once; p50/p99/max per route, and the same figures for a
 //!    raw HTTP POST to the stub (its own round trip), measured in the same loop, interleaved.
 //! 3. Artifact sizes and cost per million logins.
+//!
 //! Prints a Markdown report and writes it to `--out`. Figures are reported, never asserted; the exit
 //! status is non-zero only when the harness itself breaks (a run fails, times out, or answers non-200).
 mod stubs;
@@ -467,16 +468,16 @@ fn real_main() -> Result<(), Error> {
     // blocks of (route's block percentile - stub's block percentile). max: the single worst sample.
     let block_pct = |k: usize, p: f64| median_of(warm.blocks[k].iter().map(|b| b.pct(p)).collect());
     let block_over = |k: usize, p: f64| median_of(warm.blocks[k].iter().zip(&warm.blocks[0]).map(|(r, s)| r.pct(p) - s.pct(p)).collect());
-    for k in 0..KINDS.len() {
+    for (k, kind) in KINDS.iter().enumerate() {
         let max = warm.all[k].max();
         if k == 0 {
-            let _ = writeln!(o, "| {} | {:.3} ms | {:.3} ms | {:.3} ms | | | | |", KINDS[k], block_pct(k, 50.0), block_pct(k, 99.0), max);
+            let _ = writeln!(o, "| {} | {:.3} ms | {:.3} ms | {:.3} ms | | | | |", kind, block_pct(k, 50.0), block_pct(k, 99.0), max);
         } else {
             let over99 = block_over(k, 99.0);
             let _ = writeln!(
                 o,
                 "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | <= {OVERHEAD_P99_TARGET_MS} ms | {} |",
-                KINDS[k], block_pct(k, 50.0), block_pct(k, 99.0), max, block_over(k, 50.0), over99, mark(over99 <= OVERHEAD_P99_TARGET_MS)
+                kind, block_pct(k, 50.0), block_pct(k, 99.0), max, block_over(k, 50.0), over99, mark(over99 <= OVERHEAD_P99_TARGET_MS)
             );
         }
     }

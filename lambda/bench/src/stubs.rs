@@ -181,11 +181,14 @@ pub fn login_event(request_id: &str) -> String {
     .to_string()
 }
 
+/// The run being measured: its number, where its events go, and whether the login event was sent.
+type CurrentRun = Arc<Mutex<Option<(u64, mpsc::Sender<RuntimeEvent>, bool)>>>;
+
 /// The stub Lambda Runtime API. The first `next` poll of a run gets the login event; later polls
 /// are held open (the function is then killed). `arm` starts a new run and returns its receiver.
 pub struct RuntimeApi {
     pub addr: SocketAddr,
-    run: Arc<Mutex<Option<(u64, mpsc::Sender<RuntimeEvent>, bool)>>>,
+    run: CurrentRun,
     /// The pid of the function being measured (set right after exec; the first poll comes later).
     pid: Arc<std::sync::atomic::AtomicI32>,
 }
@@ -194,7 +197,7 @@ impl RuntimeApi {
     pub fn start(rt: &tokio::runtime::Runtime) -> Self {
         let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind stub Runtime API");
         let addr = listener.local_addr().unwrap();
-        let run: Arc<Mutex<Option<(u64, mpsc::Sender<RuntimeEvent>, bool)>>> = Arc::default();
+        let run: CurrentRun = Arc::default();
         let shared = run.clone();
         let pid: Arc<std::sync::atomic::AtomicI32> = Arc::default();
         let pid_seen = pid.clone();

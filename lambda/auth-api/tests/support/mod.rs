@@ -9,7 +9,6 @@ use aws_sdk_cognitoidentityprovider as cip;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
@@ -92,8 +91,8 @@ impl Intercept for Recorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let (Some(route), Some(meta)) = (auth_api::cognito::current_route(), cfg.load::<Metadata>()) {
-            self.0.lock().unwrap().push((route.name.clone(), meta.name().to_string()));
+        if let Some((route, operation)) = auth_api::cognito::current_call(cfg) {
+            self.0.lock().unwrap().push((route.name.clone(), operation.to_string()));
         }
         Ok(())
     }
