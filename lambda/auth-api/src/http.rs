@@ -77,6 +77,15 @@ impl ApiResponse {
     }
 }
 
+/// A unique id for requests that did not come with one (local server; Lambda without API Gateway).
+pub fn new_request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("local-{:x}-{n}", (t as u64) ^ (std::process::id() as u64) << 32)
+}
+
 /// CORS from `CORS_ORIGIN`: exact origins only; any other origin gets no allow header.
 #[derive(Debug, Clone, Default)]
 pub struct Cors {

@@ -12,7 +12,7 @@ pub fn to_api_request(req: Request) -> ApiRequest {
     };
     let request_id = gw_request_id
         .or_else(|| req.lambda_context_ref().map(|c| c.request_id.clone()))
-        .unwrap_or_else(crate::local::new_request_id);
+        .unwrap_or_else(crate::http::new_request_id);
     let path = req.raw_http_path().to_string();
     let (parts, body) = req.into_parts();
     let body = match body {

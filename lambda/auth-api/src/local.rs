@@ -1,24 +1,15 @@
 //! The local server: the same router over plain HTTP/1.1, for `make dev` and end-to-end tests.
 use crate::config::MAX_BODY_BYTES;
 use crate::error::ApiError;
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::{new_request_id, ApiRequest};
 use crate::state::AppState;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
-
-/// A unique id for requests that did not come through API Gateway.
-pub fn new_request_id() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("local-{:x}-{n}", (t as u64) ^ (std::process::id() as u64) << 32)
-}
 
 async fn serve_one(state: &AppState, req: hyper::Request<Incoming>, peer: SocketAddr) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
@@ -36,13 +27,8 @@ async fn serve_one(state: &AppState, req: hyper::Request<Incoming>, peer: Socket
             };
             crate::router::handle(state, api_req).await
         }
-        Err(_) => {
-            // Over the limit (or the client broke the body off): answered with the same contract.
-            let mut r = ApiResponse::error(&ApiError::PayloadTooLarge(MAX_BODY_BYTES), &request_id);
-            state.cors.apply(&parts.headers, &mut r.headers);
-            crate::http::add_standard_headers(&mut r, &request_id);
-            r
-        }
+        // Over the limit (or the client broke the body off): answered with the same contract.
+        Err(_) => crate::router::finish(state, &parts.headers, &request_id, Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES))),
     };
     let mut out = hyper::Response::new(Full::new(resp.body));
     *out.status_mut() = resp.status;

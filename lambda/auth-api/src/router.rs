@@ -83,11 +83,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 serde_json::error::Category::Data => {
                     let msg = inner.to_string();
                     if let Some(field) = msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-                        Err(ApiError::Validation { field: leak_field(field), message: "is required".into() })
+                        Err(ApiError::Validation { field: known_field(field), message: "is required".into() })
                     } else if path == "." {
                         Err(ApiError::validation("body", "must be a JSON object with the documented fields"))
                     } else {
-                        Err(ApiError::Validation { field: leak_field(&path), message: "has the wrong type".into() })
+                        Err(ApiError::Validation { field: known_field(&path), message: "has the wrong type".into() })
                     }
                 }
                 _ => Err(ApiError::InvalidJson(format!("syntax error at line {} column {}", inner.line(), inner.column()))),
@@ -97,8 +97,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// Field names come from our own request types, so the set is small and fixed; unknown paths
-/// (nested or odd) collapse to "body" rather than allocating per request.
-fn leak_field(name: &str) -> &'static str {
+/// (nested or odd) collapse to "body".
+fn known_field(name: &str) -> &'static str {
     const KNOWN: &[&str] = &[
         "email", "password", "code", "refreshToken", "username", "currentPassword", "newPassword",
         "challenge", "session", "answer", "deviceName",
@@ -122,12 +122,16 @@ pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
 
 /// Handles one request. Never panics on input; always answers JSON (or an empty 204 preflight).
 pub async fn handle(state: &AppState, req: ApiRequest) -> ApiResponse {
-    let mut resp = match route_request(state, &req).await {
-        Ok(r) => r,
-        Err(e) => ApiResponse::error(&e, &req.request_id),
-    };
-    state.cors.apply(&req.headers, &mut resp.headers);
-    add_standard_headers(&mut resp, &req.request_id);
+    let result = route_request(state, &req).await;
+    finish(state, &req.headers, &req.request_id, result)
+}
+
+/// The last step of every answer, including those a front end gives before the router runs (the
+/// local server's 413): the error contract, CORS and the standard headers.
+pub fn finish(state: &AppState, req_headers: &http::HeaderMap, request_id: &str, result: Result<ApiResponse, ApiError>) -> ApiResponse {
+    let mut resp = result.unwrap_or_else(|e| ApiResponse::error(&e, request_id));
+    state.cors.apply(req_headers, &mut resp.headers);
+    add_standard_headers(&mut resp, request_id);
     resp
 }
 
