@@ -5,7 +5,6 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,10 +17,8 @@ import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
 import { DEFAULT_COGNITO_QUOTAS, QuotaUsage, quotaCategoryOf, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
+import { AuthApiFrontDoor } from './front-door';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
-
-/** Header CloudFront adds to every origin request; the functions refuse requests without it. */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 /** The crate that builds the `bootstrap` binary, in this repository. */
 export const DEFAULT_MANIFEST_PATH = path.join(__dirname, '..', 'lambda', 'auth-api', 'Cargo.toml');
@@ -223,7 +220,9 @@ export class CognitoAuthApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** One entry per route of the definition, in definition order. */
   public readonly routes: AuthApiRoute[];
-  /** The front door, when on. */
+  /** The front door (CloudFront, WAF, origin-verify secret), when on. */
+  public readonly frontDoor?: AuthApiFrontDoor;
+  /** The front door's distribution, when on. */
   public readonly distribution?: cloudfront.Distribution;
   /** The secret CloudFront sends as `x-origin-verify`, when the front door is on. */
   public readonly originVerifySecret?: secretsmanager.Secret;
@@ -301,33 +300,7 @@ export class CognitoAuthApi extends Construct {
     }
 
     // ---- front door combinations (fail before creating anything) -----------------------------------
-    if (!frontDoor && props.webAclArn) {
-      throw new Error('CognitoAuthApi: webAclArn is only used by the CloudFront front door, which frontDoor: false turns off. Remove webAclArn or set frontDoor: true.');
-    }
-    if (!frontDoor && props.wafRateLimits) {
-      throw new Error('CognitoAuthApi: wafRateLimits configure the front door\'s web ACL, which frontDoor: false turns off. Remove wafRateLimits or set frontDoor: true.');
-    }
-    if (props.webAclArn && props.wafRateLimits) {
-      throw new Error('CognitoAuthApi: wafRateLimits only apply to a web ACL the construct creates; with webAclArn, set the rules on that web ACL instead.');
-    }
-    if (props.webAclArn && !Token.isUnresolved(props.webAclArn) &&
-        !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[^/]+$/.test(props.webAclArn)) {
-      throw new Error(
-        `CognitoAuthApi: webAclArn must be the ARN of a CLOUDFRONT-scope web ACL, which lives in us-east-1 ` +
-          `(arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); got "${props.webAclArn}".`,
-      );
-    }
-    const region = stack.region;
-    if (frontDoor && !props.webAclArn && (Token.isUnresolved(region) || region !== 'us-east-1')) {
-      throw new Error(
-        `CognitoAuthApi: the front door needs a CLOUDFRONT-scope web ACL, which AWS only allows in us-east-1, but stack ` +
-          `${stack.stackName} is ${Token.isUnresolved(region) ? 'environment-agnostic (no region)' : `in ${region}`} and no webAclArn was given. Fix one of: ` +
-          `(1) create an AuthApiWebAclStack with env: { region: 'us-east-1' } and crossRegionReferences: true (also on this stack) and pass its webAclArn; ` +
-          `(2) pass the ARN of an existing CLOUDFRONT-scope web ACL as webAclArn; ` +
-          `(3) deploy this stack to us-east-1 (env: { region: 'us-east-1' }), where the construct creates the web ACL itself; ` +
-          `(4) set frontDoor: false (development stacks only: no WAF, no per-IP limits).`,
-      );
-    }
+    AuthApiFrontDoor.check(this, { frontDoor, webAclArn: props.webAclArn, wafRateLimits: props.wafRateLimits });
 
     // ---- user pool and app client -------------------------------------------------------------------
     if (props.userPoolClient && !props.userPool) {
@@ -435,16 +408,6 @@ export class CognitoAuthApi extends Construct {
       });
     }
 
-    // ---- front door secret (functions need its ARN) -----------------------------------------------
-    if (frontDoor) {
-      this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
-        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to origin requests; the functions refuse requests without it`,
-        generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      });
-      ack(this.originVerifySecret, 'AwsSolutions-SMG4',
-        'CloudFront reads the value once per deployment (dynamic reference in the origin header) and the functions cache it; rotate by changing the secret and redeploying, as the README describes.');
-    }
-
     // ---- functions ----------------------------------------------------------------------------------
     const manifestPath = props.manifestPath ?? DEFAULT_MANIFEST_PATH;
     const envValues: { [name: string]: string } = {
@@ -481,6 +444,20 @@ export class CognitoAuthApi extends Construct {
       userPoolClients: [this.userPoolClient],
       userPoolRegion: stack.region,
     });
+
+    // ---- front door: CloudFront + WAF + origin-verify secret (the functions need the secret's ARN) -----
+    if (frontDoor) {
+      this.frontDoor = new AuthApiFrontDoor(this, 'FrontDoor', {
+        httpApi: this.httpApi,
+        webAclArn: props.webAclArn,
+        rateLimits: props.wafRateLimits,
+        priceClass: props.priceClass,
+      });
+      this.distribution = this.frontDoor.distribution;
+      this.originVerifySecret = this.frontDoor.originVerifySecret;
+      this.webAcl = this.frontDoor.webAcl;
+      this.webAclArn = this.frontDoor.webAclArn;
+    }
 
     this.routes = definition.routes.map((r) => {
       const logGroup = new logs.LogGroup(this, `${r.name}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
@@ -577,43 +554,6 @@ export class CognitoAuthApi extends Construct {
     }
     cfnStage.routeSettings = routeSettings;
 
-    // ---- front door ---------------------------------------------------------------------------------
-    if (frontDoor) {
-      let aclArn = props.webAclArn;
-      if (!aclArn) {
-        this.webAcl = new AuthApiWebAcl(this, 'FrontDoorAcl', { scope: 'CLOUDFRONT', rateLimits: props.wafRateLimits });
-        aclArn = this.webAcl.webAclArn;
-      }
-      this.webAclArn = aclArn;
-      const apiDomain = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
-      this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-        comment: 'Auth API front door (WAF, per-IP limits)',
-        defaultBehavior: {
-          origin: new origins.HttpOrigin(apiDomain, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-            // A Secrets Manager dynamic reference: the value never appears in the template.
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerifySecret!.secretValue.unsafeUnwrap() },
-          }),
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // All viewer headers but Host (API Gateway routes on its own host name), plus CloudFront's
-          // headers, among them CloudFront-Viewer-Address, which the functions use as the caller's IP.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
-        },
-        webAclId: aclArn,
-        priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
-        httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      });
-      ack(this.distribution, 'AwsSolutions-CFR1', 'Geo restriction is not a requirement of an organisation-wide auth API; abuse is limited per IP by the WAF rules.');
-      ack(this.distribution, 'AwsSolutions-CFR3',
-        'Every request CloudFront forwards is in the API access log (JSON) and every auth action in the functions\' audit events with the viewer IP; CloudFront standard logs would duplicate them at extra cost.');
-      ack(this.distribution, 'AwsSolutions-CFR4',
-        'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; a custom domain with TLSv1.2_2021 is a deployment choice outside this construct.');
-    }
-
     this.alarms = new AuthApiAlarms(this, 'Alarms', {
       api: this.httpApi,
       functionLogGroups: this.routes.map((r) => r.logGroup),
@@ -622,7 +562,7 @@ export class CognitoAuthApi extends Construct {
       alarmTopic: props.alarmTopic,
     });
 
-    this.url = this.distribution ? `https://${this.distribution.distributionDomainName}/` : this.stage.url;
+    this.url = this.frontDoor ? this.frontDoor.url : this.stage.url;
   }
 }
 

@@ -7,3 +7,4 @@ export * from './web-acl';
 export * from './route-definition';
 export * from './cognito-quotas';
 export * from './app';
+export * from './front-door';

@@ -1,0 +1,143 @@
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
+
+/** Header CloudFront adds to every origin request; the functions refuse requests without it. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** What the front door needs to know and may be told. */
+export interface AuthApiFrontDoorProps {
+  /** The HTTP API the distribution forwards to (its default execute-api endpoint). */
+  readonly httpApi: apigwv2.IHttpApi;
+
+  /**
+   * ARN of an existing CLOUDFRONT-scope web ACL (in us-east-1) for the distribution.
+   * @default - created here; the stack must then be in us-east-1
+   */
+  readonly webAclArn?: string;
+
+  /** Per-IP rate rules of the web ACL created here (not with `webAclArn`). @default - the WebAclRateLimits defaults */
+  readonly rateLimits?: WebAclRateLimits;
+
+  /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_100 */
+  readonly priceClass?: cloudfront.PriceClass;
+}
+
+/** The settings of `CognitoAuthApiProps` that belong to the front door, checked before anything is created. */
+export interface FrontDoorChoice {
+  readonly frontDoor: boolean;
+  readonly webAclArn?: string;
+  readonly wafRateLimits?: WebAclRateLimits;
+}
+
+/**
+ * The front door of the auth API: a CloudFront distribution with a CLOUDFRONT-scope WAF web ACL in front of
+ * the HTTP API, and the origin-verify secret CloudFront sends so that the functions can refuse requests that
+ * did not come through it.
+ */
+export class AuthApiFrontDoor extends Construct {
+  /**
+   * Fail early, with the fix, on front-door settings that cannot work together (called by CognitoAuthApi
+   * before it creates anything).
+   */
+  public static check(scope: Construct, choice: FrontDoorChoice): void {
+    const stack = Stack.of(scope);
+    const { frontDoor, webAclArn, wafRateLimits } = choice;
+    if (!frontDoor && webAclArn) {
+      throw new Error('CognitoAuthApi: webAclArn is only used by the CloudFront front door, which frontDoor: false turns off. Remove webAclArn or set frontDoor: true.');
+    }
+    if (!frontDoor && wafRateLimits) {
+      throw new Error('CognitoAuthApi: wafRateLimits configure the front door\'s web ACL, which frontDoor: false turns off. Remove wafRateLimits or set frontDoor: true.');
+    }
+    if (webAclArn && wafRateLimits) {
+      throw new Error('CognitoAuthApi: wafRateLimits only apply to a web ACL the construct creates; with webAclArn, set the rules on that web ACL instead.');
+    }
+    if (webAclArn && !Token.isUnresolved(webAclArn) &&
+        !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[^/]+$/.test(webAclArn)) {
+      throw new Error(
+        `CognitoAuthApi: webAclArn must be the ARN of a CLOUDFRONT-scope web ACL, which lives in us-east-1 ` +
+          `(arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); got "${webAclArn}".`,
+      );
+    }
+    const region = stack.region;
+    if (frontDoor && !webAclArn && (Token.isUnresolved(region) || region !== 'us-east-1')) {
+      throw new Error(
+        `CognitoAuthApi: the front door needs a CLOUDFRONT-scope web ACL, which AWS only allows in us-east-1, but stack ` +
+          `${stack.stackName} is ${Token.isUnresolved(region) ? 'environment-agnostic (no region)' : `in ${region}`} and no webAclArn was given. Fix one of: ` +
+          `(1) create an AuthApiWebAclStack with env: { region: 'us-east-1' } and crossRegionReferences: true (also on this stack) and pass its webAclArn; ` +
+          `(2) pass the ARN of an existing CLOUDFRONT-scope web ACL as webAclArn; ` +
+          `(3) deploy this stack to us-east-1 (env: { region: 'us-east-1' }), where the construct creates the web ACL itself; ` +
+          `(4) set frontDoor: false (development stacks only: no WAF, no per-IP limits).`,
+      );
+    }
+  }
+
+  /** The secret CloudFront sends as `x-origin-verify`; the functions read it (ORIGIN_VERIFY_SECRET_ARN). */
+  public readonly originVerifySecret: secretsmanager.Secret;
+  public readonly distribution: cloudfront.Distribution;
+  /** The CLOUDFRONT-scope web ACL, when created here. */
+  public readonly webAcl?: AuthApiWebAcl;
+  /** The web ACL ARN attached to the distribution. */
+  public readonly webAclArn: string;
+  /** The URL frontends call. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: AuthApiFrontDoorProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    AuthApiFrontDoor.check(this, { frontDoor: true, webAclArn: props.webAclArn, wafRateLimits: props.rateLimits });
+
+    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to origin requests; the functions refuse requests without it`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    });
+    ack(this.originVerifySecret, 'AwsSolutions-SMG4',
+      'CloudFront reads the value once per deployment (dynamic reference in the origin header) and the functions cache it; rotate by changing the secret and redeploying, as the README describes.');
+
+    let aclArn = props.webAclArn;
+    if (!aclArn) {
+      this.webAcl = new AuthApiWebAcl(this, 'Acl', { scope: 'CLOUDFRONT', rateLimits: props.rateLimits });
+      aclArn = this.webAcl.webAclArn;
+    }
+    this.webAclArn = aclArn;
+
+    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Auth API front door (WAF, per-IP limits)',
+      defaultBehavior: {
+        origin: new origins.HttpOrigin(apiDomain, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          // A Secrets Manager dynamic reference: the value never appears in the template.
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerifySecret.secretValue.unsafeUnwrap() },
+        }),
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        // All viewer headers but Host (API Gateway routes on its own host name), plus CloudFront's
+        // headers, among them CloudFront-Viewer-Address, which the functions use as the caller's IP.
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+      webAclId: aclArn,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+    });
+    ack(this.distribution, 'AwsSolutions-CFR1', 'Geo restriction is not a requirement of an organisation-wide auth API; abuse is limited per IP by the WAF rules.');
+    ack(this.distribution, 'AwsSolutions-CFR3',
+      'Every request CloudFront forwards is in the API access log (JSON) and every auth action in the functions\' audit events with the viewer IP; CloudFront standard logs would duplicate them at extra cost.');
+    ack(this.distribution, 'AwsSolutions-CFR4',
+      'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; a custom domain with TLSv1.2_2021 is a deployment choice outside this construct.');
+
+    this.url = `https://${this.distribution.distributionDomainName}/`;
+  }
+}
+
+/** Record a cdk-nag acknowledgement with its reason on a construct and its children. */
+function ack(scope: Construct, id: string, reason: string) {
+  Validations.of(scope).acknowledge({ id, reason });
+}
