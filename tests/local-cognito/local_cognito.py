@@ -1032,23 +1032,32 @@ class LocalCognitoResponse(CognitoIdpResponse):
         return EmptyResult()
 
     def revoke_token(self) -> ActionResult:
+        # As the API reference documents it
+        # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html):
+        # its refusals are UnauthorizedException (a request it cannot authorize: bad client
+        # credentials, a token that is not a refresh token of this client),
+        # UnsupportedTokenTypeException (an access or ID token) and UnsupportedOperationException
+        # (revocation off for the client); NotAuthorizedException is not among its errors. What it
+        # revokes: the refresh token and the access and ID tokens issued from it, nothing else of
+        # the user's (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html).
         backend, pool, client = find_client(self._get_param("ClientId"))
         provided = self._get_param("ClientSecret")
         if client.generate_secret:
             if not provided:
-                raise not_authorized(f"Client {client.id} is configured with secret but ClientSecret was not received")
+                raise CognitoError("UnauthorizedException", f"Client {client.id} is configured with secret but ClientSecret was not received")
             if not hmac.compare_digest(str(provided).encode(), str(client.secret).encode()):
-                raise not_authorized(f"Unable to verify client secret for client {client.id}")
+                raise CognitoError("UnauthorizedException", f"Unable to verify client secret for client {client.id}")
         if client.extended_config.get("EnableTokenRevocation") is False:
             raise CognitoError("UnsupportedOperationException", "Token revocation is not enabled for this client.")
         token = self._get_param("Token")
         record = TOKENS.get(token or "")
         if record is not None and record.kind != "refresh":
             raise CognitoError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked.")
-        if record is not None and (record.pool_id != pool.id or record.client_id != client.id):
-            raise not_authorized("The refresh token was not issued to this client.")
-        if record is not None:
-            revoke_tokens(pool.id, origin_jti=record.origin_jti)
+        if record is None or record.pool_id != pool.id or record.client_id != client.id:
+            raise CognitoError("UnauthorizedException", "Invalid token")
+        # A refresh token GlobalSignOut already invalidated is still a refresh token of this client:
+        # accepted (what real Cognito answers here is undocumented: see the README's first-deploy checklist).
+        revoke_tokens(pool.id, origin_jti=record.origin_jti)
         return EmptyResult()
 
     def delete_user(self) -> ActionResult:

@@ -532,9 +532,12 @@ def test_revoke_token_kills_its_family_only(idp, pool):
     refreshed = pool.refresh(one["RefreshToken"], sub)["AuthenticationResult"]
 
     revoke = idp.revoke_token
-    expect_error(revoke, "NotAuthorizedException", f"Client {pool.client_id} is configured with secret but ClientSecret was not received", Token=one["RefreshToken"], ClientId=pool.client_id)
-    expect_error(revoke, "NotAuthorizedException", Token=one["RefreshToken"], ClientId=pool.client_id, ClientSecret="wrong-secret-but-long-enough-000")
+    expect_error(revoke, "UnauthorizedException", f"Client {pool.client_id} is configured with secret but ClientSecret was not received", Token=one["RefreshToken"], ClientId=pool.client_id)
+    expect_error(revoke, "UnauthorizedException", Token=one["RefreshToken"], ClientId=pool.client_id, ClientSecret="wrong-secret-but-long-enough-000")
     expect_error(revoke, "UnsupportedTokenTypeException", Token=one["AccessToken"], ClientId=pool.client_id, ClientSecret=pool.secret)
+    # Not a refresh token this client issued: refused, not silently accepted.
+    for unknown in (one["RefreshToken"] + "-X", "not-a-token"):
+        expect_error(revoke, "UnauthorizedException", Token=unknown, ClientId=pool.client_id, ClientSecret=pool.secret)
     assert idp.get_user(AccessToken=one["AccessToken"])["Username"] == sub  # failed attempts revoked nothing
 
     revoke(Token=one["RefreshToken"], ClientId=pool.client_id, ClientSecret=pool.secret)

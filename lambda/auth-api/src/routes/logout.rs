@@ -1,5 +1,12 @@
 //! POST /auth/logout (Bearer, optional {refreshToken}): signs the user out everywhere
-//! (GlobalSignOut), then, when given, revokes the refresh token (RevokeToken).
+//! (GlobalSignOut), then, when given, revokes that refresh token (RevokeToken). The answer says
+//! what happened: `refreshTokenRevoked` is true only when Cognito accepted the revocation.
+//!
+//! RevokeToken revokes the given refresh token and the access and ID tokens issued from it, and
+//! nothing else of the user's: https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
+//! It refuses a token that is not a refresh token of this client (UnauthorizedException,
+//! UnsupportedTokenTypeException, InvalidParameterException):
+//! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
@@ -9,13 +16,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_refresh_token"];
+pub const ERRORS: &[&str] = &[];
 
 #[derive(Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "LogoutRequest")]
 pub struct Request {
-    /// Also revoke this refresh token (optional; GlobalSignOut already ends every session).
+    /// Also revoke this refresh token (optional; GlobalSignOut already ends every session of the
+    /// signed-in user).
     #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: Option<String>,
 }
@@ -25,6 +33,8 @@ pub struct Request {
 #[schemars(rename = "LogoutResponse")]
 pub struct Response {
     pub signed_out: bool,
+    /// True only when Cognito accepted the revocation of the given refresh token; false when none
+    /// was given or Cognito refused it (not a refresh token of this app client, or unreachable).
     pub refresh_token_revoked: bool,
 }
 
@@ -39,18 +49,22 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         None => None,
     };
     // Sign out everywhere first: revoking the refresh token first would also kill the access
-    // token this call needs.
+    // token this call needs when both come from the same sign-in.
     cognito.global_sign_out(ctx.access_token()?).await?;
-    if let Some(t) = &b.refresh_token {
-        match cognito.revoke_token(t, secret).await {
-            Ok(()) => {}
-            // Already dead: GlobalSignOut has just invalidated every refresh token of the user.
-            Err(e) if e.kind == K::NotAuthorized => {}
-            Err(e) if e.kind == K::InvalidParameter || e.code == "UnsupportedTokenTypeException" => {
-                return Err(ApiError::validation("refreshToken", "is not a refresh token"));
+    let revoked = match &b.refresh_token {
+        None => false,
+        Some(t) => match cognito.revoke_token(t, secret).await {
+            Ok(()) => true,
+            // The user is signed out whatever RevokeToken answers: say so, and say the given token
+            // was not revoked (by this call) rather than fail the whole logout.
+            Err(e) => {
+                match e.kind {
+                    K::Undeclared | K::Other => tracing::error!(cognito_error = %e.code, "RevokeToken failed"),
+                    _ => tracing::warn!(cognito_error = %e.code, "RevokeToken refused the given refresh token"),
+                }
+                false
             }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: b.refresh_token.is_some() }))
+        },
+    };
+    Ok(Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: revoked }))
 }
