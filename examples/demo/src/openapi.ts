@@ -349,11 +349,18 @@ export interface components {
             preferredMfa?: string | null;
         };
         LogoutRequest: {
-            /** @description Also revoke this refresh token (optional; GlobalSignOut already ends every session). */
+            /**
+             * @description Also revoke this refresh token (optional; GlobalSignOut already ends every session of the
+             *     signed-in user).
+             */
             refreshToken?: string | null;
         };
         LogoutResponse: {
             signedOut: boolean;
+            /**
+             * @description True only when Cognito accepted the revocation of the given refresh token; false when none
+             *     was given or Cognito refused it (not a refresh token of this app client, or unreachable).
+             */
             refreshTokenRevoked: boolean;
         };
         PasswordForgotRequest: {
@@ -648,7 +655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `invalid_refresh_token`, `missing_token`, `invalid_token` */
+            /** @description Error: `missing_token`, `invalid_token` */
             401: {
                 headers: {
                     [name: string]: unknown;
