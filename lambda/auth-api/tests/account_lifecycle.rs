@@ -168,3 +168,63 @@ async fn delete_account_then_login_and_tokens_fail() {
     let r = api.delete_auth("/auth/user", access).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"));
 }
+
+/// A user an administrator created (AdminCreateUser, temporary password) is in
+/// FORCE_CHANGE_PASSWORD: login answers the NEW_PASSWORD_REQUIRED challenge, and the API's
+/// challenge route sets the new password and signs the user in. The emulator is driven with
+/// the SDK directly, as an administrator would drive Cognito.
+#[tokio::test]
+async fn new_password_required_through_the_api() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("invited");
+    let admin = aws_sdk_cognitoidentityprovider::Client::new(&sdk_for(&env.emu.endpoint).await);
+    let temporary = "Temp0rary-Passw0rd!";
+    admin
+        .admin_create_user()
+        .user_pool_id(&env.emu.user_pool_id)
+        .username(&email)
+        .temporary_password(temporary)
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .user_attributes(aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name("email").value(&email).build().unwrap())
+        .user_attributes(aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name("email_verified").value("true").build().unwrap())
+        .send()
+        .await
+        .expect("AdminCreateUser");
+
+    let r = api.post("/auth/login", json!({"email": email, "password": temporary})).await;
+    assert_eq!((r.status, r.json["challenge"].as_str()), (200, Some("NEW_PASSWORD_REQUIRED")), "{}", r.json);
+    assert!(r.json.get("accessToken").is_none(), "no tokens before the new password: {}", r.json);
+    let session = r.json["session"].as_str().unwrap().to_string();
+    let answer = |a: &str| json!({"email": email, "challenge": "NEW_PASSWORD_REQUIRED", "session": session, "answer": a});
+
+    let r = api.post("/auth/login/challenge", answer(NEW_PASSWORD)).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let access = r.json["accessToken"].as_str().expect("tokens after the new password");
+    assert_eq!(api.get_auth("/auth/userinfo", access).await.json["email"], email.as_str());
+    api.login(&email, NEW_PASSWORD).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": temporary})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_credentials"), "the temporary password is gone");
+}
+
+/// A challenge session that has expired is a 401 `invalid_session` through the API, even with a
+/// right answer. (The emulator's session lifetime is set to zero instead of waiting 3 minutes.)
+#[tokio::test]
+async fn an_expired_challenge_session_is_invalid_session() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("mfaexpiry");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await.json["secret"].as_str().unwrap().to_string();
+    let totp = totp_from(&secret);
+    assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
+
+    env.emu.faults(json!({"sessionTtlSeconds": 0})).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.json["challenge"], "SOFTWARE_TOKEN_MFA", "{}", r.json);
+    let answer = json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": r.json["session"], "answer": code_at_step_offset(&totp, 1)});
+    let r = api.post("/auth/login/challenge", answer).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_session"), "{}", r.json);
+}

@@ -246,3 +246,50 @@ async fn bad_input_over_http_gets_clear_json_4xx() {
         assert!(r.json["message"].is_string() && r.json["requestId"].is_string(), "case {i}");
     }
 }
+
+/// The headers every answer carries (README: `Cache-Control: no-store`, `X-Request-Id`,
+/// `X-Content-Type-Options: nosniff`), checked on real answers of many routes, successes and
+/// errors alike, and the `Allow` header of a 405.
+#[tokio::test]
+async fn every_answer_carries_the_standard_headers() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let url = |p: &str| format!("{}{p}", api.base);
+    let email = email("headers");
+    let mut answers = vec![];
+    answers.push(("register", api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await));
+    answers.push(("verify", api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await));
+    let login = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let (access, refresh, username) =
+        (login.json["accessToken"].as_str().unwrap().to_string(), login.json["refreshToken"].clone(), login.json["username"].clone());
+    answers.push(("login", login));
+    answers.push(("userinfo", api.get_auth("/auth/userinfo", &access).await));
+    answers.push(("refresh", api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await));
+    answers.push(("forgot", api.post("/auth/password/forgot", json!({"email": email})).await));
+    answers.push(("openapi", api.send(api.http.get(url("/auth/openapi.json"))).await));
+    answers.push(("bad login", api.post("/auth/login", json!({"email": email, "password": "Wrong-passw0rd!"})).await));
+    answers.push(("no token", api.send(api.http.get(url("/auth/userinfo"))).await));
+    answers.push(("not found", api.send(api.http.get(url("/nowhere"))).await));
+    answers.push(("logout", api.post_auth("/auth/logout", &access, json!({})).await));
+    let wrong_method = api.send(api.http.get(url("/auth/login"))).await;
+    assert_eq!((wrong_method.status, wrong_method.headers.get("allow").and_then(|v| v.to_str().ok())), (405, Some("POST")));
+    answers.push(("405", wrong_method));
+    let preflight = api
+        .send(api.http.request(reqwest::Method::OPTIONS, url("/auth/login")).header("origin", ALLOWED_ORIGIN).header("access-control-request-method", "POST"))
+        .await;
+    answers.push(("preflight", preflight));
+
+    let mut ids = std::collections::HashSet::new();
+    for (what, r) in &answers {
+        let h = |k: &str| r.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(r.status < 500, "{what}: {}", r.status);
+        assert_eq!(h("cache-control"), "no-store", "{what}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+        let id = h("x-request-id");
+        assert!(!id.is_empty(), "{what}: no X-Request-Id");
+        assert!(ids.insert(id.to_string()), "{what}: X-Request-Id {id} repeated");
+        if r.status >= 400 {
+            assert_eq!(r.json["requestId"], id, "{what}: the body's requestId is the header's");
+        }
+    }
+}

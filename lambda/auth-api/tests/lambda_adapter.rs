@@ -34,3 +34,52 @@ fn the_router_answer_becomes_the_function_response() {
     let empty = to_lambda_response(ApiResponse::empty(http::StatusCode::NO_CONTENT));
     assert!(matches!(empty.body(), lambda_http::Body::Empty));
 }
+
+/// The Lambda path's own 413 (the local server's limit never runs here): an API Gateway event
+/// whose body is over 16 KiB (the README's limit, held as a literal) is refused by the router with
+/// the JSON error and the standard headers, before any Cognito call.
+#[tokio::test]
+async fn an_oversized_body_through_the_lambda_door_is_a_json_413_without_calling_cognito() {
+    use aws_sdk_cognitoidentityprovider as cip;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    let login = mock!(cip::Client::admin_initiate_auth)
+        .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().build());
+    let client = mock_client!(cip, RuleMode::MatchAny, [&login]);
+    let cfg = auth_api::config::Config {
+        region: "us-east-1".into(),
+        user_pool_id: "us-east-1_test".into(),
+        client_id: "client123".into(),
+        client_secret: None,
+        cors_origins: vec!["https://app.example".into()],
+        origin_verify: None,
+        totp_issuer: "Test".into(),
+    };
+    let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
+    let limit = 16 * 1024;
+    for size in [limit + 1, 64 * 1024] {
+        let body = format!(r#"{{"email":"jane@example.com","password":"Corr3ct-horse!","pad":"{}"}}"#, "a".repeat(size));
+        assert!(body.len() > limit);
+        let mut event: serde_json::Value = serde_json::from_str(EVENT).unwrap();
+        event["body"] = body.into();
+        event["isBase64Encoded"] = false.into();
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let out = to_lambda_response(auth_api::handle(&state, to_api_request(req)).await);
+        assert_eq!(out.status(), 413, "{size} bytes");
+        let text = match out.body() {
+            lambda_http::Body::Text(t) => t.clone(),
+            other => panic!("expected a JSON body, got {other:?}"),
+        };
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!((v["error"].as_str(), v["requestId"].as_str()), (Some("payload_too_large"), Some("gw-req-42")));
+        assert_eq!(out.headers()["x-request-id"], "gw-req-42");
+        assert_eq!(out.headers()["cache-control"], "no-store");
+        assert_eq!(out.headers()["x-content-type-options"], "nosniff");
+    }
+    // The same event with a small body reaches the handler: the size is what was refused.
+    let mut event: serde_json::Value = serde_json::from_str(EVENT).unwrap();
+    event["body"] = r#"{"email":"jane@example.com","password":"Corr3ct-horse!"}"#.into();
+    event["isBase64Encoded"] = false.into();
+    let out = auth_api::handle(&state, to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap())).await;
+    assert_ne!(out.status, 413);
+    assert_eq!(login.num_calls(), 1, "only the small request reached Cognito");
+}
