@@ -4,11 +4,13 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -182,6 +184,15 @@ export interface CognitoAuthApiProps {
   /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
 
+  /** Front door: answer on IPv6 too (per-IP limits are weaker there; see AuthApiFrontDoorProps.enableIpv6). @default false */
+  readonly enableIpv6?: boolean;
+  /** Front door: custom domain of the distribution (ApiUrl then uses it); needs `certificate`. @default - *.cloudfront.net only */
+  readonly domainName?: string;
+  /** Front door: ACM certificate (us-east-1) for `domainName`. @default - required with domainName */
+  readonly certificate?: acm.ICertificate;
+  /** Front door: Route 53 zone for the alias records of `domainName`. @default - no records */
+  readonly hostedZone?: route53.IHostedZone;
+
   /** SNS topic for alarm and OK notifications. @default - alarms without actions */
   readonly alarmTopic?: sns.ITopic;
 
@@ -300,7 +311,7 @@ export class CognitoAuthApi extends Construct {
     }
 
     // ---- front door combinations (fail before creating anything) -----------------------------------
-    AuthApiFrontDoor.check(this, { frontDoor, webAclArn: props.webAclArn, wafRateLimits: props.wafRateLimits });
+    AuthApiFrontDoor.check(this, { ...props, frontDoor });
 
     // ---- user pool and app client -------------------------------------------------------------------
     if (props.userPoolClient && !props.userPool) {
@@ -452,6 +463,10 @@ export class CognitoAuthApi extends Construct {
         webAclArn: props.webAclArn,
         rateLimits: props.wafRateLimits,
         priceClass: props.priceClass,
+        enableIpv6: props.enableIpv6,
+        domainName: props.domainName,
+        certificate: props.certificate,
+        hostedZone: props.hostedZone,
       });
       this.distribution = this.frontDoor.distribution;
       this.originVerifySecret = this.frontDoor.originVerifySecret;

@@ -1,13 +1,26 @@
+import * as path from 'path';
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
 /** Header CloudFront adds to every origin request; the functions refuse requests without it. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/**
+ * Header the viewer-request CloudFront Function (lib/functions/viewer-ip.js) always overwrites with the viewer's
+ * IP address; the functions trust it only together with a valid origin-verify header.
+ */
+export const VIEWER_IP_HEADER = 'x-viewer-ip';
+
+/** The CloudFront Function's code, a file in this repository (runtime cloudfront-js-2.0). */
+export const VIEWER_IP_FUNCTION_FILE = path.join(__dirname, 'functions', 'viewer-ip.js');
 
 /** What the front door needs to know and may be told. */
 export interface AuthApiFrontDoorProps {
@@ -25,6 +38,24 @@ export interface AuthApiFrontDoorProps {
 
   /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * Answer on IPv6 too. Off by default: the per-IP WAF rules count each address, and one IPv6 user usually holds
+   * a whole /64 (2^64 addresses), so over IPv6 a single client can step around every per-IP limit. With IPv4 only,
+   * CloudFront answers AAAA queries with no address and IPv6-only clients cannot connect (dual-stack clients fall
+   * back to IPv4).
+   * @default false
+   */
+  readonly enableIpv6?: boolean;
+
+  /** A custom domain the distribution answers on (e.g. `auth.example.com`); needs `certificate`. @default - the *.cloudfront.net name only */
+  readonly domainName?: string;
+
+  /** ACM certificate for `domainName`; CloudFront only uses certificates in us-east-1. @default - required with domainName */
+  readonly certificate?: acm.ICertificate;
+
+  /** Route 53 zone of `domainName`: alias records to the distribution are created in it. @default - no DNS records (point your DNS at the distribution yourself) */
+  readonly hostedZone?: route53.IHostedZone;
 }
 
 /** The settings of `CognitoAuthApiProps` that belong to the front door, checked before anything is created. */
@@ -32,6 +63,10 @@ export interface FrontDoorChoice {
   readonly frontDoor: boolean;
   readonly webAclArn?: string;
   readonly wafRateLimits?: WebAclRateLimits;
+  readonly enableIpv6?: boolean;
+  readonly domainName?: string;
+  readonly certificate?: acm.ICertificate;
+  readonly hostedZone?: route53.IHostedZone;
 }
 
 /**
@@ -47,6 +82,23 @@ export class AuthApiFrontDoor extends Construct {
   public static check(scope: Construct, choice: FrontDoorChoice): void {
     const stack = Stack.of(scope);
     const { frontDoor, webAclArn, wafRateLimits } = choice;
+    const doorOnly = { enableIpv6: choice.enableIpv6, domainName: choice.domainName, certificate: choice.certificate, hostedZone: choice.hostedZone };
+    for (const [k, v] of Object.entries(doorOnly)) {
+      if (!frontDoor && v !== undefined) {
+        throw new Error(`CognitoAuthApi: ${k} configures the CloudFront front door, which frontDoor: false turns off. Remove ${k} or set frontDoor: true.`);
+      }
+    }
+    if ((choice.domainName === undefined) !== (choice.certificate === undefined)) {
+      throw new Error('CognitoAuthApi: domainName and certificate go together: the distribution can only answer on a custom domain with an ACM certificate for it (in us-east-1).');
+    }
+    if (choice.hostedZone && !choice.domainName) {
+      throw new Error('CognitoAuthApi: hostedZone is where the records of domainName are created; pass domainName (and certificate) too.');
+    }
+    const certArn = choice.certificate?.certificateArn;
+    if (certArn && !Token.isUnresolved(certArn) && !/^arn:aws[a-z-]*:acm:us-east-1:/.test(certArn)) {
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+      throw new Error(`CognitoAuthApi: CloudFront only uses ACM certificates from us-east-1; certificate ${certArn} is in another region. Request or import it in us-east-1.`);
+    }
     if (!frontDoor && webAclArn) {
       throw new Error('CognitoAuthApi: webAclArn is only used by the CloudFront front door, which frontDoor: false turns off. Remove webAclArn or set frontDoor: true.');
     }
@@ -83,13 +135,15 @@ export class AuthApiFrontDoor extends Construct {
   public readonly webAcl?: AuthApiWebAcl;
   /** The web ACL ARN attached to the distribution. */
   public readonly webAclArn: string;
-  /** The URL frontends call. */
+  /** The viewer-request CloudFront Function that writes x-viewer-ip. */
+  public readonly viewerFunction: cloudfront.Function;
+  /** The URL frontends call (on domainName when given). */
   public readonly url: string;
 
   constructor(scope: Construct, id: string, props: AuthApiFrontDoorProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    AuthApiFrontDoor.check(this, { frontDoor: true, webAclArn: props.webAclArn, wafRateLimits: props.rateLimits });
+    AuthApiFrontDoor.check(this, { frontDoor: true, ...props, wafRateLimits: props.rateLimits });
 
     this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
       description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to origin requests; the functions refuse requests without it`,
@@ -105,6 +159,13 @@ export class AuthApiFrontDoor extends Construct {
     }
     this.webAclArn = aclArn;
 
+    // Viewer request: always overwrite x-viewer-ip with the viewer's address (lib/functions/viewer-ip.js).
+    this.viewerFunction = new cloudfront.Function(this, 'ViewerIp', {
+      code: cloudfront.FunctionCode.fromFile({ filePath: VIEWER_IP_FUNCTION_FILE }),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: `Auth API front door: sets ${VIEWER_IP_HEADER} to the viewer's IP, whatever the client sent`,
+    });
+
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Auth API front door (WAF, per-IP limits)',
@@ -118,22 +179,39 @@ export class AuthApiFrontDoor extends Construct {
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        // All viewer headers but Host (API Gateway routes on its own host name), plus CloudFront's
-        // headers, among them CloudFront-Viewer-Address, which the functions use as the caller's IP.
+        // All viewer headers but Host (API Gateway routes on its own host name). Viewer headers only
+        // (header behavior allExcept), not CloudFront's generated ones such as CloudFront-Viewer-Address:
+        // the viewer's address travels in x-viewer-ip, which the viewer function writes before this applies.
+        // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+        // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginRequestPolicyHeadersConfig.html
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        functionAssociations: [{ function: this.viewerFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
       },
       webAclId: aclArn,
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      // IsIPV6Enabled (CDK's default is true): see the enableIpv6 prop.
+      // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
+      enableIpv6: props.enableIpv6 ?? false,
+      domainNames: props.domainName ? [props.domainName] : undefined,
+      certificate: props.certificate,
+      minimumProtocolVersion: props.domainName ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
     });
+    if (props.domainName && props.hostedZone) {
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasA', { zone: props.hostedZone, recordName: props.domainName, target });
+      if (props.enableIpv6) new route53.AaaaRecord(this, 'AliasAaaa', { zone: props.hostedZone, recordName: props.domainName, target });
+    }
     ack(this.distribution, 'AwsSolutions-CFR1', 'Geo restriction is not a requirement of an organisation-wide auth API; abuse is limited per IP by the WAF rules.');
     ack(this.distribution, 'AwsSolutions-CFR3',
       'Every request CloudFront forwards is in the API access log (JSON) and every auth action in the functions\' audit events with the viewer IP; CloudFront standard logs would duplicate them at extra cost.');
-    ack(this.distribution, 'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; a custom domain with TLSv1.2_2021 is a deployment choice outside this construct.');
+    if (!props.domainName) {
+      ack(this.distribution, 'AwsSolutions-CFR4',
+        'Without domainName the distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; with domainName it uses TLSv1.2_2021.');
+    }
 
-    this.url = `https://${this.distribution.distributionDomainName}/`;
+    this.url = `https://${props.domainName ?? this.distribution.distributionDomainName}/`;
   }
 }
 

@@ -140,18 +140,30 @@ pub fn add_standard_headers(resp: &mut ApiResponse, request_id: &str) {
     }
 }
 
-/// The first IP of a `CloudFront-Viewer-Address` value (`203.0.113.9:46532` or `[2001:db8::1]:443`).
+/// The viewer's IP from the front door's `x-viewer-ip` header: the bare address CloudFront Functions give
+/// as `event.viewer.ip` (`203.0.113.9`, `2001:db8::1`), normalised. Anything else is `None`.
 pub fn viewer_ip(value: &str) -> Option<String> {
+    value.trim().parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+}
+
+/// The IP of a `CloudFront-Viewer-Address` value, which is always `address:port`: `203.0.113.9:46532`,
+/// and for IPv6 unbracketed, `2001:db8::1:46532` (a bracketed `[2001:db8::1]:46532` is read too).
+/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html
+pub fn viewer_address_ip(value: &str) -> Option<String> {
     let v = value.trim();
-    let ip = if let Some(rest) = v.strip_prefix('[') {
-        rest.split(']').next()?
-    } else {
-        match v.rsplit_once(':') {
-            Some((ip, _port)) if !ip.contains(':') => ip,
-            _ => v,
+    let ip = match v.strip_prefix('[') {
+        Some(rest) => {
+            let (ip, port) = rest.split_once("]:")?;
+            port.parse::<u16>().ok()?;
+            ip
+        }
+        None => {
+            let (ip, port) = v.rsplit_once(':')?;
+            port.parse::<u16>().ok()?;
+            ip
         }
     };
-    ip.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+    viewer_ip(ip)
 }
 
 #[cfg(test)]
@@ -159,11 +171,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn viewer_address_forms() {
-        assert_eq!(viewer_ip("203.0.113.9:46532").as_deref(), Some("203.0.113.9"));
-        assert_eq!(viewer_ip("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
-        assert_eq!(viewer_ip("2001:db8::1").as_deref(), Some("2001:db8::1"));
-        assert_eq!(viewer_ip("not an ip"), None);
+    fn viewer_ip_header_is_a_bare_address() {
+        assert_eq!(viewer_ip("203.0.113.9").as_deref(), Some("203.0.113.9"));
+        assert_eq!(viewer_ip(" 2001:db8::1 ").as_deref(), Some("2001:db8::1"));
+        assert_eq!(viewer_ip("2001:0db8:0000:0000:0000:0000:0000:0001").as_deref(), Some("2001:db8::1"));
+        // Ends in a group that looks like a port, but a bare address is read as a whole.
+        assert_eq!(viewer_ip("2001:db8::1:443").as_deref(), Some("2001:db8::1:443"));
+        for bad in ["", "not an ip", "203.0.113.9:46532", "203.0.113.9, 10.0.0.1", "[2001:db8::1]"] {
+            assert_eq!(viewer_ip(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn cloudfront_viewer_address_forms() {
+        assert_eq!(viewer_address_ip("203.0.113.9:46532").as_deref(), Some("203.0.113.9"));
+        // CloudFront's IPv6 form is unbracketed: the port is what follows the last colon.
+        assert_eq!(viewer_address_ip("2001:db8::1:46532").as_deref(), Some("2001:db8::1"));
+        assert_eq!(viewer_address_ip("2001:db8:85a3::8a2e:370:7334:443").as_deref(), Some("2001:db8:85a3::8a2e:370:7334"));
+        assert_eq!(viewer_address_ip("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
+        for bad in ["", "not an ip", "203.0.113.9", "203.0.113.9:99999", "[2001:db8::1]", "2001:db8::1:port"] {
+            assert_eq!(viewer_address_ip(bad), None, "{bad}");
+        }
     }
 
     #[test]

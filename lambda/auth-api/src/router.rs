@@ -5,17 +5,19 @@ use crate::cognito::{self, Caller};
 use crate::config::MAX_BODY_BYTES;
 use crate::definition::{definition, Lookup, Route};
 use crate::error::ApiError;
-use crate::http::{add_standard_headers, viewer_ip, ApiRequest, ApiResponse};
+use crate::http::{add_standard_headers, viewer_address_ip, viewer_ip, ApiRequest, ApiResponse};
 use crate::routes;
 use crate::state::AppState;
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
 
 /// Header the CloudFront front door adds; its value is a secret only CloudFront and the functions know.
 pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
-/// Header CloudFront fills with the viewer's address.
-pub const VIEWER_ADDRESS_HEADER: &str = "cloudfront-viewer-address";
+/// Header the front door's CloudFront Function (lib/functions/viewer-ip.js) always overwrites with the viewer's IP.
+pub const VIEWER_IP_HEADER: &str = "x-viewer-ip";
+/// CloudFront's own viewer-address header (`ip:port`), used when an origin request policy forwards it and
+/// the viewer function's header is absent.
+pub const CLOUDFRONT_VIEWER_ADDRESS_HEADER: &str = "cloudfront-viewer-address";
 
 /// What a handler produced on success.
 #[derive(Debug)]
@@ -137,16 +139,16 @@ pub fn finish(state: &AppState, req_headers: &http::HeaderMap, request_id: &str,
 
 async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     // The front door: when configured, nothing is served without CloudFront's secret header, and
-    // only then is CloudFront's viewer address trusted.
+    // only then is the viewer address CloudFront passes on trusted.
     let mut ip = req.peer_ip.clone();
-    if let Some(secret) = &state.origin_verify {
-        let expected = secret.get().await?;
+    if let Some(origin_verify) = &state.origin_verify {
         let given = req.header(ORIGIN_VERIFY_HEADER).unwrap_or("");
-        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        if !origin_verify.accepts(given).await? {
             tracing::warn!(request_id = %req.request_id, source_ip = %ip, "request without a valid origin-verify header refused");
             return Err(ApiError::Forbidden);
         }
-        if let Some(v) = req.header(VIEWER_ADDRESS_HEADER).and_then(viewer_ip) {
+        let viewer = req.header(VIEWER_IP_HEADER).and_then(viewer_ip);
+        if let Some(v) = viewer.or_else(|| req.header(CLOUDFRONT_VIEWER_ADDRESS_HEADER).and_then(viewer_address_ip)) {
             ip = v;
         }
     }

@@ -3,7 +3,7 @@
 use crate::cognito::{Cognito, DeclaredActionsGuard};
 use crate::config::{self, Config, Secret};
 use crate::http::Cors;
-use crate::secrets::SecretSource;
+use crate::secrets::{OriginVerify, SecretSource};
 use aws_config::retry::RetryConfig;
 use aws_smithy_http_client::tls;
 use aws_config::timeout::TimeoutConfig;
@@ -14,7 +14,7 @@ use aws_sdk_cognitoidentityprovider as cip;
 pub struct AppState {
     pub cognito: Cognito,
     pub cors: Cors,
-    pub origin_verify: Option<SecretSource>,
+    pub origin_verify: Option<OriginVerify>,
     pub totp_issuer: String,
 }
 
@@ -71,7 +71,10 @@ impl AppState {
         AppState {
             cognito: Cognito::new(cognito, cfg.user_pool_id, cfg.client_id, cfg.client_secret.map(source)),
             cors: Cors::new(&cfg.cors_origins),
-            origin_verify: cfg.origin_verify.map(source),
+            origin_verify: cfg.origin_verify.map(|s| match s {
+                Secret::Plain(v) => OriginVerify::Plain(v),
+                Secret::Arn(arn) => OriginVerify::secrets_manager(arn, sdk),
+            }),
             totp_issuer: cfg.totp_issuer,
         }
     }
