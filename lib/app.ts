@@ -1,4 +1,5 @@
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ThreatProtection } from './cognito-auth-api';
 import { CognitoAuthApiStack } from './cognito-auth-api-stack';
@@ -15,6 +16,12 @@ export const CONTEXT_KEYS = {
   removalPolicy: 'retain|destroy: what `cdk destroy` does to the user pool (default retain)',
   alarmTopicArn: 'ARN of an existing SNS topic for alarm notifications (default none)',
   totpIssuer: 'Issuer label in TOTP otpauth URIs (default AuthApi)',
+  sesFromEmail: 'SES verified sender address for the pool\'s email (default: Cognito\'s default sender, for testing only)',
+  sesRegion: 'Region of that SES identity (default: the API\'s region)',
+  sesConfigurationSet: 'SES configuration set for the pool\'s email (optional)',
+  originVerifyVersionId: 'Secrets Manager version id of the origin-verify value CloudFront sends (step 3 of a rotation)',
+  domainName: 'Custom domain of the front door (needs certificateArn)',
+  certificateArn: 'ACM certificate (us-east-1) for domainName',
 };
 
 export interface AuthApiAppStacks {
@@ -56,6 +63,14 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     throw new Error(`context removalPolicy must be retain or destroy (got "${removal}")`);
   }
 
+  const sesFromEmail = ctx(app, 'sesFromEmail');
+  if (!sesFromEmail && (ctx(app, 'sesRegion') || ctx(app, 'sesConfigurationSet'))) {
+    throw new Error('context sesRegion and sesConfigurationSet need sesFromEmail (the SES verified sender address)');
+  }
+  const email = sesFromEmail
+    ? cognito.UserPoolEmail.withSES({ fromEmail: sesFromEmail, sesRegion: ctx(app, 'sesRegion') ?? region, configurationSetName: ctx(app, 'sesConfigurationSet') })
+    : undefined;
+
   let waf: AuthApiWebAclStack | undefined;
   const crossRegion = frontDoor && !webAclArn && region !== 'us-east-1';
   if (crossRegion) {
@@ -77,6 +92,10 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : undefined,
     totpIssuer: ctx(app, 'totpIssuer'),
     alarmTopicArn: ctx(app, 'alarmTopicArn'),
+    email,
+    originVerifyVersionId: frontDoor ? ctx(app, 'originVerifyVersionId') : undefined,
+    domainName: ctx(app, 'domainName'),
+    certificateArn: ctx(app, 'certificateArn'),
   });
   return { api, waf };
 }

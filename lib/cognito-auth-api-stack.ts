@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CognitoAuthApi, CognitoAuthApiProps } from './cognito-auth-api';
@@ -6,6 +7,8 @@ import { CognitoAuthApi, CognitoAuthApiProps } from './cognito-auth-api';
 export interface CognitoAuthApiStackProps extends StackProps, CognitoAuthApiProps {
   /** ARN of an existing SNS topic for alarm notifications (alternative to `alarmTopic`). @default - none */
   readonly alarmTopicArn?: string;
+  /** ARN of an ACM certificate in us-east-1 for `domainName` (alternative to `certificate`). @default - none */
+  readonly certificateArn?: string;
 }
 
 /** The deployable stack: the CognitoAuthApi construct and the outputs frontends and operators need. */
@@ -18,7 +21,17 @@ export class CognitoAuthApiStack extends Stack {
       throw new Error('CognitoAuthApiStack: pass alarmTopic or alarmTopicArn, not both.');
     }
     const alarmTopic = props.alarmTopic ?? (props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined);
-    this.authApi = new CognitoAuthApi(this, 'AuthApi', { ...props, alarmTopic });
+    if (props.certificate && props.certificateArn) {
+      throw new Error('CognitoAuthApiStack: pass certificate or certificateArn, not both.');
+    }
+    const certificate = props.certificate ?? (props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined);
+    this.authApi = new CognitoAuthApi(this, 'AuthApi', { ...props, alarmTopic, certificate });
+    if (this.authApi.originVerifySecret) {
+      new CfnOutput(this, 'OriginVerifySecretArn', {
+        value: this.authApi.originVerifySecret.secretArn,
+        description: 'Secret CloudFront sends as x-origin-verify (rotate it as the README describes)',
+      });
+    }
     new CfnOutput(this, 'ApiUrl', {
       value: this.authApi.url,
       description: 'Base URL frontends call (CloudFront when the front door is on, else the HTTP API)',

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -17,9 +17,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { RustFunction } from 'cargo-lambda-cdk';
 import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
-import { DEFAULT_COGNITO_QUOTAS, QuotaUsage, quotaCategoryOf, quotaUsage } from './cognito-quotas';
+import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
-import { AuthApiFrontDoor } from './front-door';
+import { AuthApiFrontDoor, FRONT_DOOR_SAFETY_THROTTLE } from './front-door';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
 /** The crate that builds the `bootstrap` binary, in this repository. */
@@ -135,8 +135,9 @@ export interface CognitoAuthApiProps {
   readonly userPoolWebAcl?: boolean;
 
   /**
-   * Throttle of the stage's default route settings (applies to requests that match no route throttle).
-   * @default { rateLimit: 100, burstLimit: 200 }
+   * Throttle of the stage's default route settings. Front door off: applies to requests that match no route
+   * throttle. Front door on: the only API Gateway throttle (a safety limit; the quota budgets are WAF rules).
+   * @default { rateLimit: 100, burstLimit: 200 } without the front door, FRONT_DOOR_SAFETY_THROTTLE with it
    */
   readonly stageThrottle?: RouteThrottle;
 
@@ -192,6 +193,17 @@ export interface CognitoAuthApiProps {
   readonly certificate?: acm.ICertificate;
   /** Front door: Route 53 zone for the alias records of `domainName`. @default - no records */
   readonly hostedZone?: route53.IHostedZone;
+  /** Front door: Secrets Manager version id of the origin-verify value CloudFront sends (rotation step 3). @default - the value at first deployment */
+  readonly originVerifyVersionId?: string;
+
+  /**
+   * How a created user pool sends email (confirmation codes, password resets), e.g.
+   * `cognito.UserPoolEmail.withSES({ fromEmail: 'no-reply@example.com', sesRegion: 'eu-west-1' })`. Cognito's default
+   * sender allows only a small number of emails per day, meant for testing; synth warns when the front door is on
+   * (a production stack) and this is not set.
+   * @default - Cognito's default email sender
+   */
+  readonly email?: cognito.UserPoolEmail;
 
   /** SNS topic for alarm and OK notifications. @default - alarms without actions */
   readonly alarmTopic?: sns.ITopic;
@@ -212,6 +224,12 @@ export interface AuthApiRoute {
   readonly routes: apigwv2.HttpRoute[];
   readonly throttle: RouteThrottle;
 }
+
+/**
+ * The scope Cognito puts in every access token its API sign-in issues (and never in an ID token):
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ */
+export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** Environment names the construct can fill itself. */
 const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER'];
@@ -244,6 +262,8 @@ export class CognitoAuthApi extends Construct {
   public readonly alarms: AuthApiAlarms;
   /** Worst-case Cognito request rate per quota category allowed by the throttles. */
   public readonly quotaUsage: QuotaUsage[];
+  /** The Cognito quota budgets as front-door WAF rules (used when the front door is on). */
+  public readonly quotaRateRules: QuotaRateRule[];
   /** The URL frontends call: the CloudFront URL when the front door is on, else the API's. */
   public readonly url: string;
 
@@ -310,6 +330,20 @@ export class CognitoAuthApi extends Construct {
       );
     }
 
+    // With the front door on, the budgets are WAF rules only front-door traffic reaches; a rule counts requests,
+    // so a category's worst case is its requests times the most calls one of its routes makes.
+    this.quotaRateRules = quotaRateRules(definition.routes, quotas, throttleOf);
+    const overWaf = this.quotaRateRules.filter((q) => q.cognitoRps > q.quota);
+    if (frontDoor && overWaf.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+      throw new Error(
+        'CognitoAuthApi: the front door\'s quota rules (one WAF rule per Cognito quota category, counting requests) would let through more ' +
+          'Cognito calls than the account quota:\n' +
+          overWaf.map((q) => `  ${q.category}: ${q.requestsPerSecond} rps x ${q.callsPerRequest} call(s) = ${q.cognitoRps} rps > quota ${q.quota} rps (${q.contributors.join('; ')})`).join('\n') +
+          '\nFix: lower those routes\' rateLimit (routeThrottles or cdk/routes.json), or raise the quota in Service Quotas and set cognitoQuotas, ' +
+          'or set allowThrottlesAboveCognitoQuotas: true.',
+      );
+    }
+
     // ---- front door combinations (fail before creating anything) -----------------------------------
     AuthApiFrontDoor.check(this, { ...props, frontDoor });
 
@@ -327,7 +361,7 @@ export class CognitoAuthApi extends Construct {
       throw new Error('CognitoAuthApi: userPoolClientSecret is the secret of an existing userPoolClient; pass userPoolClient too, or neither (a client and its secret are then created).');
     }
     if (props.userPool) {
-      const poolOnly = { removalPolicy: props.removalPolicy, threatProtection: props.threatProtection };
+      const poolOnly = { removalPolicy: props.removalPolicy, threatProtection: props.threatProtection, email: props.email };
       for (const [k, v] of Object.entries(poolOnly)) {
         if (v !== undefined) {
           throw new Error(`CognitoAuthApi: ${k} only applies to a user pool the construct creates; with an existing userPool, set it on that pool.`);
@@ -367,6 +401,7 @@ export class CognitoAuthApi extends Construct {
         mfa: cognito.Mfa.OPTIONAL,
         mfaSecondFactor: { otp: true, sms: false },
         accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+        email: props.email,
         featurePlan: threat === ThreatProtection.OFF ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
         standardThreatProtectionMode:
           threat === ThreatProtection.OFF ? undefined
@@ -376,6 +411,13 @@ export class CognitoAuthApi extends Construct {
         deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       });
       this.userPool = pool;
+      if (frontDoor && !props.email) {
+        // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
+        Annotations.of(pool).addWarningV2('@cognito-auth-api/default-email-sender',
+          'The user pool sends email with Cognito\'s default sender, which allows only a limited number of emails per day (for testing): ' +
+            'once it is used up, confirmation and password-reset codes stop for everyone until the next day. Set the email prop ' +
+            '(context sesFromEmail, sesRegion) to send through Amazon SES.');
+      }
       ack(pool, 'AwsSolutions-COG2', 'MFA is optional by product decision: users enrol TOTP through /auth/mfa/totp/* and Cognito then requires it at every sign-in; SMS MFA is off.');
       if (threat === ThreatProtection.OFF) {
         ack(pool, 'AwsSolutions-COG8',
@@ -467,6 +509,8 @@ export class CognitoAuthApi extends Construct {
         domainName: props.domainName,
         certificate: props.certificate,
         hostedZone: props.hostedZone,
+        quotaRules: this.quotaRateRules,
+        originVerifyVersionId: props.originVerifyVersionId,
       });
       this.distribution = this.frontDoor.distribution;
       this.originVerifySecret = this.frontDoor.originVerifySecret;
@@ -523,6 +567,9 @@ export class CognitoAuthApi extends Construct {
         methods: [r.method as apigwv2.HttpMethod],
         integration,
         authorizer: r.bearerToken ? authorizer : undefined,
+        // Only access tokens carry this scope; an ID token (same issuer, aud = the client id) is refused at the gateway.
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+        authorizationScopes: r.bearerToken ? [ACCESS_TOKEN_SCOPE] : undefined,
       });
       if (!r.bearerToken) {
         for (const route of routes) {
@@ -535,7 +582,7 @@ export class CognitoAuthApi extends Construct {
 
     // ---- stage: throttles, access logs --------------------------------------------------------------
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
-    const stageThrottle = props.stageThrottle ?? { rateLimit: 100, burstLimit: 200 };
+    const stageThrottle = props.stageThrottle ?? (frontDoor ? FRONT_DOOR_SAFETY_THROTTLE : { rateLimit: 100, burstLimit: 200 });
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -563,11 +610,13 @@ export class CognitoAuthApi extends Construct {
     const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
     const routeSettings: { [key: string]: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number } } = {};
     for (const r of this.routes) {
-      routeSettings[routeKey(r.definition)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
+      // Without the front door the route throttles hold the quota budgets; with it, the WAF's quota rules do, since
+      // direct calls to execute-api would use up these shared buckets too (only the stage's safety limit stays).
+      if (!frontDoor) routeSettings[routeKey(r.definition)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
       // Route settings name routes by key: the routes must exist before the stage refers to them.
       for (const route of r.routes) cfnStage.node.addDependency(route);
     }
-    cfnStage.routeSettings = routeSettings;
+    if (!frontDoor) cfnStage.routeSettings = routeSettings;
 
     this.alarms = new AuthApiAlarms(this, 'Alarms', {
       api: this.httpApi,

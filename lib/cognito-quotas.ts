@@ -70,3 +70,54 @@ export function quotaUsage(
     return { category, quota: quotas[category], used, contributors };
   });
 }
+
+/**
+ * One front-door rate rule: all requests to the paths of the routes that call a quota category's actions,
+ * counted together (WAF rate-based rule, CONSTANT aggregation, scoped down to those paths).
+ */
+export interface QuotaRateRule {
+  readonly category: string;
+  /** The category's Cognito quota, requests per second. */
+  readonly quota: number;
+  /** Paths of the routes that call the category's actions. */
+  readonly paths: string[];
+  /** Requests per second the rule lets through to those paths together: the sum of the routes' rateLimit. */
+  readonly requestsPerSecond: number;
+  /** Most calls of the category one request can make (2 for a route calling two of its actions). */
+  readonly callsPerRequest: number;
+  /** Worst-case Cognito calls per second through the rule: requestsPerSecond x callsPerRequest. */
+  readonly cognitoRps: number;
+  /** Which routes contribute, e.g. `totpVerify (VerifySoftwareToken, SetUserMFAPreference) 7 rps`. */
+  readonly contributors: string[];
+}
+
+/**
+ * The front door's quota rules, from the same route definition, throttles and quota table as the API Gateway
+ * throttles. A rule counts requests, not Cognito calls, so a category's worst case is its request budget times
+ * the most calls of that category one of its routes makes; it must stay within the quota.
+ */
+export function quotaRateRules(
+  routes: readonly RouteDefinition[],
+  quotas: { readonly [category: string]: number } = DEFAULT_COGNITO_QUOTAS,
+  throttleOf: (r: RouteDefinition) => RouteThrottle = (r) => r.throttle,
+): QuotaRateRule[] {
+  const rules: QuotaRateRule[] = [];
+  for (const category of Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+    let requestsPerSecond = 0;
+    let callsPerRequest = 0;
+    const paths: string[] = [];
+    const contributors: string[] = [];
+    for (const r of routes) {
+      const actions = r.cognitoActions.filter((a) => COGNITO_QUOTA_CATEGORY_ACTIONS[category].includes(a));
+      if (actions.length === 0) continue;
+      const rate = throttleOf(r).rateLimit;
+      requestsPerSecond += rate;
+      callsPerRequest = Math.max(callsPerRequest, actions.length);
+      if (!paths.includes(r.path)) paths.push(r.path);
+      contributors.push(`${r.name} (${actions.join(', ')}) ${rate} rps`);
+    }
+    if (paths.length === 0) continue;
+    rules.push({ category, quota: quotas[category], paths, requestsPerSecond, callsPerRequest, cognitoRps: requestsPerSecond * callsPerRequest, contributors });
+  }
+  return rules;
+}

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { QuotaRateRule } from './cognito-quotas';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
 /** Header CloudFront adds to every origin request; the functions refuse requests without it. */
@@ -21,6 +22,12 @@ export const VIEWER_IP_HEADER = 'x-viewer-ip';
 
 /** The CloudFront Function's code, a file in this repository (runtime cloudfront-js-2.0). */
 export const VIEWER_IP_FUNCTION_FILE = path.join(__dirname, 'functions', 'viewer-ip.js');
+
+/**
+ * API Gateway's only throttle with the front door on (the stage's default route settings): a safety limit above
+ * what the WAF's quota rules let through, bounding what direct calls to the execute-api endpoint can cost.
+ */
+export const FRONT_DOOR_SAFETY_THROTTLE = { rateLimit: 200, burstLimit: 400 };
 
 /** What the front door needs to know and may be told. */
 export interface AuthApiFrontDoorProps {
@@ -38,6 +45,16 @@ export interface AuthApiFrontDoorProps {
 
   /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
+
+  /** Cognito quota rules of the web ACL created here (not with `webAclArn`). @default - quotaRateRules() of cdk/routes.json */
+  readonly quotaRules?: QuotaRateRule[];
+
+  /**
+   * Secrets Manager version id of the origin-verify value CloudFront sends. CloudFormation resolves the secret only
+   * when this reference changes, so step 3 of a rotation sets it (README, "Rotating the origin-verify secret").
+   * @default - the current version at the distribution's first deployment
+   */
+  readonly originVerifyVersionId?: string;
 
   /**
    * Answer on IPv6 too. Off by default: the per-IP WAF rules count each address, and one IPv6 user usually holds
@@ -150,14 +167,19 @@ export class AuthApiFrontDoor extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
     ack(this.originVerifySecret, 'AwsSolutions-SMG4',
-      'CloudFront reads the value once per deployment (dynamic reference in the origin header) and the functions cache it; rotate by changing the secret and redeploying, as the README describes.');
+      'Rotation is a manual, documented procedure (README, "Rotating the origin-verify secret"): the functions accept the current and previous values, and CloudFront reads the new one when originVerifyVersionId changes.');
 
-    let aclArn = props.webAclArn;
-    if (!aclArn) {
-      this.webAcl = new AuthApiWebAcl(this, 'Acl', { scope: 'CLOUDFRONT', rateLimits: props.rateLimits });
-      aclArn = this.webAcl.webAclArn;
+    if (props.webAclArn) {
+      // A literal ARN is the operator's own web ACL; a token is AuthApiWebAclStack's (which has the quota rules).
+      if (!Token.isUnresolved(props.webAclArn)) Annotations.of(this).addWarningV2('@cognito-auth-api/external-web-acl-quota-rules',
+        'With webAclArn, the Cognito quota budgets are not enforced by this construct: API Gateway keeps only a safety limit. ' +
+          'Give that web ACL the rules of quotaRateRules() (as AuthApiWebAcl and AuthApiWebAclStack do).');
+      this.webAclArn = props.webAclArn;
+    } else {
+      this.webAcl = new AuthApiWebAcl(this, 'Acl', { scope: 'CLOUDFRONT', rateLimits: props.rateLimits, quotaRules: props.quotaRules });
+      this.webAclArn = this.webAcl.webAclArn;
     }
-    this.webAclArn = aclArn;
+    const aclArn = this.webAclArn;
 
     // Viewer request: always overwrite x-viewer-ip with the viewer's address (lib/functions/viewer-ip.js).
     this.viewerFunction = new cloudfront.Function(this, 'ViewerIp', {
@@ -173,8 +195,14 @@ export class AuthApiFrontDoor extends Construct {
         origin: new origins.HttpOrigin(apiDomain, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-          // A Secrets Manager dynamic reference: the value never appears in the template.
-          customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerifySecret.secretValue.unsafeUnwrap() },
+          // A Secrets Manager dynamic reference: the value never appears in the template. With a version id,
+          // CloudFormation reads the secret again (it only does when the reference changes:
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html).
+          customHeaders: {
+            [ORIGIN_VERIFY_HEADER]: (props.originVerifyVersionId
+              ? SecretValue.secretsManager(this.originVerifySecret.secretArn, { versionId: props.originVerifyVersionId })
+              : this.originVerifySecret.secretValue).unsafeUnwrap(),
+          },
         }),
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

@@ -90,7 +90,11 @@ describe('construct reuse in a second stack', () => {
     const api = new CognitoAuthApi(stack, 'Auth', { corsOrigins: ['https://a.example.org'], apiDefinition: { routes: [...definition.routes, added] } });
     const t = Template.fromStack(stack);
     expect(resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('GET /auth/added-no-cognito');
-    const [[, stage]] = resourcesOf(t, 'AWS::ApiGatewayV2::Stage');
+    // Its throttle: a route setting without the front door (with it, the WAF's per-IP rules and API Gateway's safety limit apply).
+    const open = new CognitoAuthApi(new Stack(new App({ context: SKIP_BUNDLING }), 'Open', { env: { region: 'us-east-1' } }), 'Auth', {
+      corsOrigins: ['https://a.example.org'], frontDoor: false, apiDefinition: { routes: [...definition.routes, added] },
+    });
+    const [[, stage]] = resourcesOf(Template.fromStack(Stack.of(open)), 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings['GET /auth/added-no-cognito']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
     const fn = t.toJSON().Resources[logicalId(stack, api.routes.find((r) => r.definition.name === 'addedNoCognito')!.function)];
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['CORS_ORIGIN', 'ORIGIN_VERIFY_SECRET_ARN']);
@@ -109,7 +113,7 @@ test('wafRateLimits shape the created web ACL (one sensitive path, 60 s window)'
   const rules = acl.Properties.Rules;
   expect(rules[1].Statement.RateBasedStatement).toMatchObject({
     Limit: 20, EvaluationWindowSec: 60,
-    ScopeDownStatement: { ByteMatchStatement: { SearchString: '/auth/login', PositionalConstraint: 'STARTS_WITH' } },
+    ScopeDownStatement: { RegexMatchStatement: { RegexString: '^(/auth/login)', FieldToMatch: { UriPath: {} } } },
   });
   expect(rules[2].Statement.RateBasedStatement).toMatchObject({ Limit: 300, EvaluationWindowSec: 60 });
 });

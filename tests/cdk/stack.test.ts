@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
-import { DEFAULT_SENSITIVE_PATHS, MANAGED_RULE_GROUPS } from '../../lib/web-acl';
+import { MANAGED_RULE_GROUPS } from '../../lib/web-acl';
 import { routeKey } from '../../lib/route-definition';
 import { appFromContext, definition, logicalId, resourcesOf } from './helpers';
 
@@ -60,9 +60,12 @@ describe('HTTP API', () => {
     expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fnId(r.name), 'Arn'] } });
     if (r.bearerToken) {
       expect(route.Properties.AuthorizationType).toBe('JWT');
+      // Only access tokens carry this scope: an ID token (same issuer and audience) is refused by the gateway.
+      expect(route.Properties.AuthorizationScopes).toEqual(['aws.cognito.signin.user.admin']);
       expect(route.Properties.AuthorizerId).toEqual({ Ref: expect.stringMatching(/CognitoJwt/) });
     } else {
       expect(route.Properties.AuthorizationType).toBe('NONE');
+      expect(route.Properties.AuthorizationScopes).toBeUndefined();
     }
   });
 
@@ -93,14 +96,21 @@ describe('HTTP API', () => {
     });
   });
 
-  test('$default stage: auto-deploy, per-route throttles from the definition, routes created first', () => {
+  test('$default stage with the front door: auto-deploy, only the safety limit (the quota budgets are WAF rules), routes created first', () => {
     const [[stageId, stage]] = resourcesOf(t, 'AWS::ApiGatewayV2::Stage');
-    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+    expect(stage.Properties.RouteSettings).toBeUndefined();
+    const routeIds = resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(t.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  test('$default stage without the front door: per-route throttles from the definition, quota-aligned', () => {
+    const api = appFromContext({ region: 'eu-west-1', frontDoor: 'false' }, false).stacks.api;
+    const [[, stage]] = resourcesOf(Template.fromStack(api), 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
     const expected: Record<string, unknown> = {};
     for (const r of definition.routes) expected[routeKey(r)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
     expect(stage.Properties.RouteSettings).toEqual(expected);
-    const routeIds = resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
-    expect(t.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   test('JSON access logs with the request id, to a log group with retention', () => {
@@ -163,14 +173,14 @@ describe('user pool and app client', () => {
 });
 
 describe('front door', () => {
-  test('CloudFront before the API: all methods, no caching, viewer headers except Host plus CloudFront-Viewer-Address, HTTPS only', () => {
+  test('CloudFront before the API: all methods, no caching, viewer headers except Host, HTTPS only', () => {
     const [[, dist]] = resourcesOf(t, 'AWS::CloudFront::Distribution');
     const c = dist.Properties.DistributionConfig;
     expect(c.DefaultCacheBehavior).toMatchObject({
       AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
       CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
-      // Managed-AllViewerExceptHostHeader: every viewer header but Host (API Gateway needs its own) and the
-      // CloudFront-* headers, among them CloudFront-Viewer-Address.
+      // Managed-AllViewerExceptHostHeader: every viewer header but Host (API Gateway needs its own). Viewer headers
+      // only: CloudFront's generated ones (CloudFront-Viewer-Address) are not forwarded, hence the viewer function.
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
       ViewerProtocolPolicy: 'https-only',
     });
@@ -178,6 +188,11 @@ describe('front door', () => {
     expect(c.Origins[0].DomainName['Fn::Join'][1]).toEqual([{ Ref: logicalId(stack, stack.authApi.httpApi) }, '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }]);
     expect(c.Origins[0].CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     expect(c.WebACLId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(stack.authApi.webAcl!.webAcl), 'Arn'] });
+    // The viewer's address reaches the functions in x-viewer-ip, written by the viewer-request function.
+    expect(c.DefaultCacheBehavior.FunctionAssociations).toEqual([{
+      EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(stack, stack.authApi.frontDoor!.viewerFunction), 'FunctionARN'] },
+    }]);
+    expect(c.IPV6Enabled).toBe(false);
   });
 
   test('origin-verify header value is a Secrets Manager dynamic reference', () => {
@@ -189,22 +204,23 @@ describe('front door', () => {
     t.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true } });
   });
 
-  test('CLOUDFRONT web ACL: IP reputation, stricter per-IP limit on the sensitive paths, per-IP limit on all, common and known-bad-inputs groups', () => {
+  test('CLOUDFRONT web ACL: IP reputation, per-IP limits (stricter on the sensitive paths), managed groups, then one quota rule per category', () => {
     const [[, acl]] = resourcesOf(t, 'AWS::WAFv2::WebACL');
     expect(acl.Properties.Scope).toBe('CLOUDFRONT');
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
     const rules = acl.Properties.Rules;
-    expect(rules.map((r: any) => r.Name)).toEqual([MANAGED_RULE_GROUPS[0], 'PerIpSensitivePaths', 'PerIpAllPaths', MANAGED_RULE_GROUPS[1], MANAGED_RULE_GROUPS[2]]);
+    expect(rules.map((r: any) => r.Name)).toEqual([
+      MANAGED_RULE_GROUPS[0], 'PerIpSensitivePaths', 'PerIpAllPaths', MANAGED_RULE_GROUPS[1], MANAGED_RULE_GROUPS[2],
+      ...stack.authApi.quotaRateRules.map((q) => `Quota${q.category}`),
+    ]);
     const sensitive = rules[1].Statement.RateBasedStatement;
     expect(sensitive).toMatchObject({ AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300 });
-    const scoped = sensitive.ScopeDownStatement.OrStatement.Statements.map((s: any) => s.ByteMatchStatement);
-    expect(scoped.map((s: any) => s.SearchString)).toEqual(DEFAULT_SENSITIVE_PATHS);
-    expect(DEFAULT_SENSITIVE_PATHS).toEqual(['/auth/login', '/auth/register', '/auth/verify', '/auth/password/forgot', '/auth/password/reset']);
-    for (const s of scoped) expect(s).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' });
+    expect(sensitive.ScopeDownStatement.RegexMatchStatement).toMatchObject({ FieldToMatch: { UriPath: {} } });
     expect(rules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 });
-    for (const r of [rules[1], rules[2]]) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+    for (const r of [rules[1], rules[2]]) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } } });
     for (const i of [0, 3, 4]) expect(rules[i]).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } } });
     expect(new Set(rules.map((r: any) => r.Priority)).size).toBe(rules.length);
+    expect(JSON.parse(acl.Properties.CustomResponseBodies.TooManyRequests.Content)).toEqual({ error: 'too_many_requests', message: 'Too many requests; retry later.' });
   });
 
   test('no regional web ACL on the user pool by default', () => {
