@@ -7,13 +7,13 @@ VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk synth-check openapi venv build-tools clean
+.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check openapi venv build-tools clean
 
 dev: $(VENV_OK)
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: test-emulator test-rust test-cdk e2e contract synth-check bench-smoke
+test: test-emulator test-rust test-cdk e2e contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -34,6 +34,12 @@ openapi:
 synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 	npm run synth:check
 
+# The npm package (tests/package/check.js): `npm pack` (its cargo build reuses synth-check's release build, so keep
+# this after synth-check), contents and size, then two consumer apps in a temp folder install the tarball and
+# synthesize with no Rust toolchain on PATH. About 1-2 minutes after synth-check.
+package-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
+	npm run package:check
+
 venv: $(VENV_OK)
 $(VENV_OK): tests/requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -50,7 +56,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf target cdk.out node_modules .venv .dev
+	rm -rf target cdk.out node_modules .venv .dev dist
 
 # Frontend (examples/demo, tests/e2e, tests/contract): the demo page typed from cdk/openapi.json,
 # its real-browser test in Debian's Chromium, and schemathesis against the local API.

@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ThreatProtection } from './cognito-auth-api';
+import { AuthApiCode } from './function-code';
 import { CognitoAuthApiStack } from './cognito-auth-api-stack';
 import { AuthApiWebAclStack } from './web-acl';
 
@@ -96,6 +97,8 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     originVerifyVersionId: frontDoor ? ctx(app, 'originVerifyVersionId') : undefined,
     domainName: ctx(app, 'domainName'),
     certificateArn: ctx(app, 'certificateArn'),
+    // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
+    code: AuthApiCode.fromSource(),
   });
   return { api, waf };
 }

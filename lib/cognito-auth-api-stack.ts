@@ -41,5 +41,9 @@ export class CognitoAuthApiStack extends Stack {
       value: this.authApi.userPoolClient.userPoolClientId,
       description: 'Cognito app client id (its secret stays in Secrets Manager)',
     });
+    new CfnOutput(this, 'Version', {
+      value: this.authApi.version,
+      description: 'Version of the auth API code the functions run (+source: built from the Rust source)',
+    });
   }
 }

@@ -1,5 +1,4 @@
-import * as path from 'path';
-import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -14,16 +13,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { RustFunction } from 'cargo-lambda-cdk';
 import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
+import { AuthApiCode } from './function-code';
 import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
 import { AuthApiFrontDoor, FRONT_DOOR_SAFETY_THROTTLE } from './front-door';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
-
-/** The crate that builds the `bootstrap` binary, in this repository. */
-export const DEFAULT_MANIFEST_PATH = path.join(__dirname, '..', 'lambda', 'auth-api', 'Cargo.toml');
 
 /** Cognito threat protection (advanced security) setting of a created user pool. */
 export enum ThreatProtection {
@@ -56,13 +52,15 @@ export interface CognitoAuthApiProps {
   readonly apiDefinition?: ApiDefinition;
 
   /**
-   * The Cargo.toml of the crate (or workspace) that builds the `bootstrap` binary. It is built once for all functions.
-   * @default - `lambda/auth-api/Cargo.toml` in this repository
+   * Where the functions' code comes from: the prebuilt `bootstrap` zip shipped in the npm package (checked against
+   * the package's sha256 manifest), or `AuthApiCode.fromSource({ manifestPath })` to build it with cargo-lambda.
+   * @default AuthApiCode.fromPackage()
    */
-  readonly manifestPath?: string;
+  readonly code?: AuthApiCode;
 
   /**
-   * Instruction set of the functions. ARM_64 needs the `aarch64-unknown-linux-gnu` Rust target installed on the build machine.
+   * Instruction set of the functions. ARM_64 needs a package built with the arm64 artifact, or, from source, the
+   * `aarch64-unknown-linux-gnu` Rust target installed on the build machine.
    * @default lambda.Architecture.X86_64
    */
   readonly architecture?: lambda.Architecture;
@@ -266,6 +264,8 @@ export class CognitoAuthApi extends Construct {
   public readonly quotaRateRules: QuotaRateRule[];
   /** The URL frontends call: the CloudFront URL when the front door is on, else the API's. */
   public readonly url: string;
+  /** The version of the auth API code the functions run (package version; `+source` when built from source). Also tagged on each function. */
+  public readonly version: string;
 
   constructor(scope: Construct, id: string, props: CognitoAuthApiProps) {
     super(scope, id);
@@ -462,7 +462,8 @@ export class CognitoAuthApi extends Construct {
     }
 
     // ---- functions ----------------------------------------------------------------------------------
-    const manifestPath = props.manifestPath ?? DEFAULT_MANIFEST_PATH;
+    const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture);
+    this.version = code.version;
     const envValues: { [name: string]: string } = {
       COGNITO_USER_POOL_ID: this.userPool.userPoolId,
       COGNITO_APP_CLIENT_ID: this.userPoolClient.userPoolClientId,
@@ -545,12 +546,7 @@ export class CognitoAuthApi extends Construct {
       for (const name of r.env) if (name !== 'ORIGIN_VERIFY_SECRET_ARN') environment[name] = envValues[name];
       if (this.originVerifySecret) environment.ORIGIN_VERIFY_SECRET_ARN = this.originVerifySecret.secretArn;
 
-      const fn = new RustFunction(this, `${r.name}Function`, {
-        manifestPath,
-        binaryName: 'bootstrap',
-        // Identical bundling props for every function: CDK's asset cache then builds the binary once.
-        bundling: { architecture },
-        architecture,
+      const fn = code.createFunction(this, `${r.name}Function`, {
         memorySize,
         timeout,
         role,
@@ -561,6 +557,10 @@ export class CognitoAuthApi extends Construct {
         environment,
         description: `Auth API ${routeKey(r)}: ${r.summary}`.slice(0, 256),
       });
+      // Which build each function runs (tag values: up to 256 of letters, digits, space and _ . : / = + - @;
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-tag.html).
+      Tags.of(fn).add('cognito-auth-api:version', code.version);
+      if (code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', code.sha256);
       const integration = new HttpLambdaIntegration(`${r.name}Integration`, fn);
       const routes = this.httpApi.addRoutes({
         path: r.path,

@@ -1,10 +1,11 @@
-// Public API of the auth API CDK library: the construct for platform teams, its stack, and the helpers
-// that tie CDK to the shared route definition.
+// Public API of the auth API CDK library (the npm package's entry point): the construct for platform teams,
+// its stack, where its Lambda code comes from, and the helpers that tie CDK to the shared route definition.
+// The repository's own CDK app (lib/app.ts, which builds from Rust source and runs cdk-nag) is not part of it.
 export * from './cognito-auth-api';
+export * from './function-code';
 export * from './cognito-auth-api-stack';
 export * from './auth-api-alarms';
 export * from './web-acl';
 export * from './route-definition';
 export * from './cognito-quotas';
-export * from './app';
 export * from './front-door';

@@ -3,12 +3,12 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CognitoAuthApi, CognitoAuthApiProps } from '../../lib/cognito-auth-api';
 import { AuthApiWebAcl, AuthApiWebAclStack } from '../../lib/web-acl';
-import { appFromContext, definition, SKIP_BUNDLING } from './helpers';
+import { appFromContext, definition, FROM_SOURCE, SKIP_BUNDLING } from './helpers';
 
 function make(props: Partial<CognitoAuthApiProps>, region: string | null) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'S', region ? { env: { region, account: '123456789012' } } : {});
-  return new CognitoAuthApi(stack, 'Api', { corsOrigins: ['https://app.example.com'], ...props } as CognitoAuthApiProps);
+  return new CognitoAuthApi(stack, 'Api', { corsOrigins: ['https://app.example.com'], code: FROM_SOURCE, ...props } as CognitoAuthApiProps);
 }
 const pool = (s: Stack) => cognito.UserPool.fromUserPoolId(s, 'P', 'us-east-1_abc');
 

@@ -11,7 +11,7 @@ import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { COGNITO_QUOTA_CATEGORY_ACTIONS, quotaRateRules } from '../../lib/cognito-quotas';
 import { FRONT_DOOR_SAFETY_THROTTLE, VIEWER_IP_FUNCTION_FILE } from '../../lib/front-door';
 import { EMAIL_OR_SECRET_ACTIONS, QUOTA_RULE_WINDOW_SECONDS } from '../../lib/web-acl';
-import { appFromContext, definition, logicalId, resourcesOf, SKIP_BUNDLING, stackWith } from './helpers';
+import { appFromContext, definition, FROM_SOURCE, logicalId, resourcesOf, SKIP_BUNDLING, stackWith } from './helpers';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
@@ -56,7 +56,7 @@ describe('IPv6 and custom domain', () => {
     const s = new CognitoAuthApiStack(app, 'Dom', {
       env: { account: '123456789012', region: 'us-east-1' }, corsOrigins: ['https://app.example.com'],
       domainName: 'auth.example.com', certificateArn: CERT, enableIpv6: true,
-      hostedZone: undefined,
+      hostedZone: undefined, code: FROM_SOURCE,
     });
     const tt = Template.fromStack(s);
     const c = resourcesOf(tt, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
@@ -68,7 +68,7 @@ describe('IPv6 and custom domain', () => {
     const s2 = new Stack(app2, 'Zone', { env: { account: '123456789012', region: 'us-east-1' } });
     const zone = route53.HostedZone.fromHostedZoneAttributes(s2, 'Z', { hostedZoneId: 'Z123', zoneName: 'example.com' });
     const certificate = acm.Certificate.fromCertificateArn(s2, 'C', CERT);
-    new CognitoAuthApi(s2, 'Api', { corsOrigins: ['https://app.example.com'], domainName: 'auth.example.com', certificate, hostedZone: zone });
+    new CognitoAuthApi(s2, 'Api', { corsOrigins: ['https://app.example.com'], domainName: 'auth.example.com', certificate, hostedZone: zone, code: FROM_SOURCE });
     const t2 = Template.fromStack(s2);
     t2.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Name: 'auth.example.com.', HostedZoneId: 'Z123' });
     t2.resourceCountIs('AWS::Route53::RecordSet', 1); // no AAAA while IPv6 is off

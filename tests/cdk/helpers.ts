@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildAuthApiApp, AuthApiAppStacks } from '../../lib/app';
+import { AuthApiCode } from '../../lib/function-code';
 import { CognitoAuthApiStack, CognitoAuthApiStackProps } from '../../lib/cognito-auth-api-stack';
 import { loadApiDefinition } from '../../lib/route-definition';
 
@@ -11,6 +12,13 @@ import { loadApiDefinition } from '../../lib/route-definition';
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[], '@aws-cdk/core:validateAgainstDefaultRules': true };
 
 export const definition = loadApiDefinition();
+
+/**
+ * The code source of stacks built directly in tests: from source, as the repository's app does (bundling is
+ * skipped above, so nothing is compiled). The packaged default is covered by function-code.test.ts and by the
+ * package check (tests/package/check.js), which needs `npm pack` to have built the artifact.
+ */
+export const FROM_SOURCE = AuthApiCode.fromSource();
 
 /** The app as `npx cdk deploy` builds it, from context, without bundling. */
 export function appFromContext(context: Record<string, unknown> = {}, nag = true): { app: App; stacks: AuthApiAppStacks } {
@@ -25,6 +33,7 @@ export function stackWith(props: Partial<CognitoAuthApiStackProps> = {}, region 
   return new CognitoAuthApiStack(app, 'TestStack', {
     env: { account: '123456789012', region },
     corsOrigins: ['https://app.example.com'],
+    code: FROM_SOURCE,
     ...props,
   });
 }

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { routeKey } from '../../lib/route-definition';
-import { appFromContext, definition, logicalId, resourcesOf } from './helpers';
+import { appFromContext, definition, FROM_SOURCE, logicalId, resourcesOf } from './helpers';
 
 // Least privilege, held to the definition: each function's role grants exactly its route's declared
 // Cognito actions on exactly the user pool, the secrets it needs, and writing to its own log group.
@@ -91,6 +91,7 @@ test('a route with no Cognito actions (e.g. GET /auth/openapi.json) gets no cogn
     env: { region: 'us-east-1', account: '123456789012' },
     corsOrigins: ['https://app.example.com'],
     apiDefinition: { routes: [...definition.routes, extra] },
+    code: FROM_SOURCE,
   });
   const t = Template.fromStack(stack);
   const r = stack.authApi.routes.find((x) => x.definition.name === 'addedNoCognito')!;

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { ThreatProtection } from '../../lib/cognito-auth-api';
-import { appFromContext, SKIP_BUNDLING } from './helpers';
+import { appFromContext, FROM_SOURCE, SKIP_BUNDLING } from './helpers';
 
 interface Ack { path: string; id: string; reason: string }
 
@@ -39,6 +39,7 @@ const variants: [string, () => App][] = [
       threatProtection: ThreatProtection.ENFORCED,
       userPoolWebAcl: true,
       alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops',
+      code: FROM_SOURCE,
     });
     return app;
   }],

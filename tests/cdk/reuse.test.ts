@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CognitoAuthApi, ThreatProtection } from '../../lib';
 import { routeKey } from '../../lib/route-definition';
-import { definition, logicalId, resourcesOf, SKIP_BUNDLING } from './helpers';
+import { definition, FROM_SOURCE, logicalId, resourcesOf, SKIP_BUNDLING } from './helpers';
 
 // The construct as a platform team uses it: inside its own stack, next to its own resources, with
 // non-default props. Each case synthesizes as documented.
@@ -26,6 +26,7 @@ describe('construct reuse in a second stack', () => {
       memorySize: 512,
       timeout: Duration.seconds(5),
       totpIssuer: 'Example Org',
+      code: FROM_SOURCE,
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
@@ -61,8 +62,8 @@ describe('construct reuse in a second stack', () => {
     const app = new App({ context: SKIP_BUNDLING });
     const stack = new Stack(app, 'Shared', { env: { region: 'us-east-1', account: '111122223333' } });
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_Shared');
-    const a = new CognitoAuthApi(stack, 'TeamA', { userPool, corsOrigins: ['https://a.example.org'], refreshTokenValidity: Duration.days(1) });
-    const b = new CognitoAuthApi(stack, 'TeamB', { corsOrigins: ['https://b.example.org'], removalPolicy: RemovalPolicy.DESTROY, threatProtection: ThreatProtection.AUDIT, userPoolWebAcl: true });
+    const a = new CognitoAuthApi(stack, 'TeamA', { userPool, corsOrigins: ['https://a.example.org'], refreshTokenValidity: Duration.days(1), code: FROM_SOURCE });
+    const b = new CognitoAuthApi(stack, 'TeamB', { corsOrigins: ['https://b.example.org'], removalPolicy: RemovalPolicy.DESTROY, threatProtection: ThreatProtection.AUDIT, userPoolWebAcl: true, code: FROM_SOURCE });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Cognito::UserPool', 1); // only TeamB's
     t.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
@@ -87,12 +88,12 @@ describe('construct reuse in a second stack', () => {
     const added = { name: 'addedNoCognito', method: 'GET', path: '/auth/added-no-cognito', bearerToken: false, cognitoActions: [], env: ['CORS_ORIGIN'], throttle: { rateLimit: 5, burstLimit: 10 }, summary: 'OpenAPI document' };
     const app = new App({ context: SKIP_BUNDLING });
     const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
-    const api = new CognitoAuthApi(stack, 'Auth', { corsOrigins: ['https://a.example.org'], apiDefinition: { routes: [...definition.routes, added] } });
+    const api = new CognitoAuthApi(stack, 'Auth', { corsOrigins: ['https://a.example.org'], apiDefinition: { routes: [...definition.routes, added] }, code: FROM_SOURCE });
     const t = Template.fromStack(stack);
     expect(resourcesOf(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('GET /auth/added-no-cognito');
     // Its throttle: a route setting without the front door (with it, the WAF's per-IP rules and API Gateway's safety limit apply).
     const open = new CognitoAuthApi(new Stack(new App({ context: SKIP_BUNDLING }), 'Open', { env: { region: 'us-east-1' } }), 'Auth', {
-      corsOrigins: ['https://a.example.org'], frontDoor: false, apiDefinition: { routes: [...definition.routes, added] },
+      corsOrigins: ['https://a.example.org'], frontDoor: false, apiDefinition: { routes: [...definition.routes, added] }, code: FROM_SOURCE,
     });
     const [[, stage]] = resourcesOf(Template.fromStack(Stack.of(open)), 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings['GET /auth/added-no-cognito']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
@@ -108,6 +109,7 @@ test('wafRateLimits shape the created web ACL (one sensitive path, 60 s window)'
   new CognitoAuthApi(stack, 'Auth', {
     corsOrigins: ['https://a.example.org'],
     wafRateLimits: { sensitivePaths: ['/auth/login'], sensitivePathsPerIp: 20, allPathsPerIp: 300, evaluationWindowSeconds: 60 },
+    code: FROM_SOURCE,
   });
   const [[, acl]] = resourcesOf(Template.fromStack(stack), 'AWS::WAFv2::WebACL');
   const rules = acl.Properties.Rules;
