@@ -181,17 +181,34 @@ function verify(label, stackName, s, expect) {
   }
   check(`${label}: IAM per function = its route's cognitoActions on the pool, no wildcards`, iamErrors.length === 0, iamErrors.slice(0, 5).join('; '));
 
-  // Throttles: definition defaults, with the consumer's overrides; the stage default from the props.
+  // Throttles: the definition's, with the consumer's overrides. Without the front door they are API Gateway route
+  // settings; with it they become the web ACL's CONSTANT rate rules, one per Cognito quota category (the sum of its
+  // routes' rateLimit over the rule's window), and API Gateway keeps only the stage's limit.
+  const throttleOf = (r) => expect.routeThrottles[r.name] ?? r.throttle;
   const stage = Object.values(res).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage').Properties;
   const thErrors = [];
-  for (const r of routes) {
-    const want = expect.routeThrottles[r.name] ?? r.throttle;
-    const got = stage.RouteSettings?.[`${r.method} ${r.path}`];
-    if (!got || got.ThrottlingRateLimit !== want.rateLimit || got.ThrottlingBurstLimit !== want.burstLimit) thErrors.push(`${r.name}: ${JSON.stringify(got)}`);
+  if (!expect.frontDoor) {
+    for (const r of routes) {
+      const want = throttleOf(r);
+      const got = stage.RouteSettings?.[`${r.method} ${r.path}`];
+      if (!got || got.ThrottlingRateLimit !== want.rateLimit || got.ThrottlingBurstLimit !== want.burstLimit) thErrors.push(`${r.name}: ${JSON.stringify(got)}`);
+    }
+  } else {
+    const { COGNITO_QUOTA_CATEGORY_ACTIONS } = require(path.join(installed, 'dist', 'cognito-quotas.js'));
+    const acl = Object.values(res).find((r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Scope === 'CLOUDFRONT')?.Properties;
+    for (const [category, actions] of Object.entries(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+      const rps = routes.filter((r) => r.cognitoActions.some((a) => actions.includes(a))).reduce((sum, r) => sum + throttleOf(r).rateLimit, 0);
+      if (rps === 0) continue;
+      const rule = acl?.Rules.find((x) => x.Name === `Quota${category}`)?.Statement.RateBasedStatement;
+      const want = rule && Math.max(10, Math.floor(rps * rule.EvaluationWindowSec));
+      if (!rule || rule.AggregateKeyType !== 'CONSTANT' || rule.Limit !== want) thErrors.push(`${category}: ${rps} rps -> want ${want}, got ${JSON.stringify(rule && rule.Limit)}`);
+    }
+    if (stage.RouteSettings && Object.keys(stage.RouteSettings).length > 0) thErrors.push('route settings with the front door on');
   }
   const d = stage.DefaultRouteSettings;
   if (d?.ThrottlingRateLimit !== expect.stageThrottle.rateLimit || d?.ThrottlingBurstLimit !== expect.stageThrottle.burstLimit) thErrors.push(`stage default ${JSON.stringify(d)}`);
-  check(`${label}: throttles per route as the definition says, with the props' overrides (${Object.keys(expect.routeThrottles).join(', ')})`, thErrors.length === 0, thErrors.slice(0, 5).join('; '));
+  check(`${label}: throttles as the definition says, with the props' overrides (${Object.keys(expect.routeThrottles).join(', ')})${expect.frontDoor ? ', as web ACL quota rules' : ''}`,
+    thErrors.length === 0, thErrors.slice(0, 5).join('; '));
   for (const [what, ok] of expect.extra(res)) check(`${label}: ${what}`, ok);
   console.log(`     ${label}: synth ${s.seconds.toFixed(1)} s`);
 }
@@ -205,7 +222,7 @@ verify('TypeScript consumer (README)', 'PlatformAuth', tsSynth, {
 });
 const jsSynth = synth('JavaScript consumer', 'consumer.js', 'cdk.out.js');
 verify('JavaScript consumer', 'PlatformAuthJs', jsSynth, {
-  memorySize: 256, timeout: 10, stageThrottle: { rateLimit: 50, burstLimit: 100 },
+  memorySize: 256, timeout: 10, stageThrottle: { rateLimit: 50, burstLimit: 100 }, frontDoor: true,
   routeThrottles: { register: { rateLimit: 10, burstLimit: 20 }, refresh: { rateLimit: 30, burstLimit: 60 } },
   poolArnPart: 'userpool/us-east-1_Example1',
   extra: (res) => [
