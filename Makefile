@@ -85,10 +85,15 @@ contract: $(VENV_OK)
 # Benchmarks (bench/): cold start under a stub Lambda Runtime API, warm overhead against a stub
 # Cognito, artifact size and cost -> bench/results.md; `load` runs wrk against auth-local + the emulator.
 .PHONY: bench bench-smoke load
-bench:
+# The Node baseline the cold starts are compared with (bench/node-baseline, pinned, from npm).
+NODE_BASELINE := bench/node-baseline/node_modules/.installed
+$(NODE_BASELINE): bench/node-baseline/package.json bench/node-baseline/package-lock.json
+	cd bench/node-baseline && npm ci --no-audit --no-fund
+	touch $@
+bench: $(NODE_BASELINE)
 	bench/bench.sh
 
-bench-smoke:
+bench-smoke: $(NODE_BASELINE)
 	bench/bench.sh --smoke
 
 load: $(VENV_OK)

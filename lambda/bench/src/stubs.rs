@@ -8,9 +8,11 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 pub const PASSWORD: &str = "Corr3ct-Horse-Battery!";
 pub const EMAIL: &str = "bench@example.com";
@@ -32,11 +34,10 @@ pub fn fake_jwt(kind: &str) -> String {
     format!("{header}.{payload}.{sig}")
 }
 
-/// Canned answers by `X-Amz-Target`.
+/// Canned answers by `X-Amz-Target`: one per Cognito action a route declares (cdk/routes.json),
+/// plus Secrets Manager's GetSecretValue. Shapes follow the API references' response syntax.
 pub struct Canned {
-    initiate_auth: Bytes,
-    get_user: Bytes,
-    secret: Bytes,
+    answers: std::collections::HashMap<&'static str, Bytes>,
 }
 
 impl Canned {
@@ -44,43 +45,121 @@ impl Canned {
         let access = fake_jwt("access");
         let id = fake_jwt("id");
         let refresh = format!("eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.{}", "r".repeat(1500));
-        let initiate_auth = serde_json::json!({
+        let tokens = serde_json::json!({
             "AuthenticationResult": {
                 "AccessToken": access, "IdToken": id, "RefreshToken": refresh,
                 "ExpiresIn": 3600, "TokenType": "Bearer"
             },
             "ChallengeParameters": {}
         });
-        let get_user = serde_json::json!({
-            "Username": USERNAME,
-            "UserAttributes": [
-                {"Name": "sub", "Value": USERNAME},
-                {"Name": "email_verified", "Value": "true"},
-                {"Name": "email", "Value": EMAIL}
-            ]
-        });
-        let secret = serde_json::json!({
-            "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-client-AbCdEf",
-            "Name": "auth-client", "SecretString": CLIENT_SECRET, "VersionId": "v1", "VersionStages": ["AWSCURRENT"]
-        });
-        Canned {
-            initiate_auth: Bytes::from(initiate_auth.to_string()),
-            get_user: Bytes::from(get_user.to_string()),
-            secret: Bytes::from(secret.to_string()),
-        }
+        let delivery = serde_json::json!({"CodeDeliveryDetails": {"AttributeName": "email", "DeliveryMedium": "EMAIL", "Destination": "b***@e***"}});
+        let j = |v: serde_json::Value| Bytes::from(v.to_string());
+        let answers = [
+            ("AWSCognitoIdentityProviderService.AdminInitiateAuth", j(tokens.clone())),
+            ("AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge", j(tokens)),
+            (
+                "AWSCognitoIdentityProviderService.GetUser",
+                j(serde_json::json!({
+                    "Username": USERNAME,
+                    "UserAttributes": [
+                        {"Name": "sub", "Value": USERNAME},
+                        {"Name": "email_verified", "Value": "true"},
+                        {"Name": "email", "Value": EMAIL}
+                    ]
+                })),
+            ),
+            (
+                "AWSCognitoIdentityProviderService.SignUp",
+                j(serde_json::json!({"UserConfirmed": false, "UserSub": USERNAME, "CodeDeliveryDetails": delivery["CodeDeliveryDetails"]})),
+            ),
+            ("AWSCognitoIdentityProviderService.ResendConfirmationCode", j(delivery.clone())),
+            ("AWSCognitoIdentityProviderService.ForgotPassword", j(delivery)),
+            ("AWSCognitoIdentityProviderService.ConfirmSignUp", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.ConfirmForgotPassword", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.ChangePassword", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.GlobalSignOut", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.RevokeToken", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.DeleteUser", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.SetUserMFAPreference", j(serde_json::json!({}))),
+            ("AWSCognitoIdentityProviderService.AssociateSoftwareToken", j(serde_json::json!({"SecretCode": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}))),
+            ("AWSCognitoIdentityProviderService.VerifySoftwareToken", j(serde_json::json!({"Status": "SUCCESS"}))),
+            (
+                "secretsmanager.GetSecretValue",
+                j(serde_json::json!({
+                    "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-client-AbCdEf",
+                    "Name": "auth-client", "SecretString": CLIENT_SECRET, "VersionId": "v1", "VersionStages": ["AWSCURRENT"]
+                })),
+            ),
+        ];
+        Canned { answers: answers.into_iter().collect() }
+    }
+
+    /// Whether a Cognito action (as named in cdk/routes.json) has a canned answer.
+    pub fn has_action(&self, action: &str) -> bool {
+        self.answers.contains_key(format!("AWSCognitoIdentityProviderService.{action}").as_str())
     }
 
     fn answer(&self, target: &str) -> (u16, Bytes) {
-        match target {
-            "AWSCognitoIdentityProviderService.AdminInitiateAuth" => (200, self.initiate_auth.clone()),
-            "AWSCognitoIdentityProviderService.GetUser" => (200, self.get_user.clone()),
-            "secretsmanager.GetSecretValue" => (200, self.secret.clone()),
-            _ => (400, Bytes::from(format!(r#"{{"__type":"InvalidParameterException","message":"not stubbed: {target}"}}"#))),
+        match self.answers.get(target) {
+            Some(b) => (200, b.clone()),
+            None => (400, Bytes::from(format!(r#"{{"__type":"InvalidParameterException","message":"not stubbed: {target}"}}"#))),
         }
     }
 }
 
-async fn serve<F, Fut>(listener: TcpListener, handler: Arc<F>)
+/// What a stub counts, and how the benchmark tells it to close its idle connections (as a server
+/// does after its idle timeout, e.g. while Lambda has the sandbox frozen).
+#[derive(Default)]
+pub struct StubCtl {
+    /// TCP connections accepted.
+    pub connections: AtomicUsize,
+    /// TLS handshakes completed.
+    pub handshakes: AtomicUsize,
+    /// Requests answered.
+    pub requests: AtomicUsize,
+    drop_idle: tokio::sync::Notify,
+    /// Connections currently open.
+    open: AtomicUsize,
+}
+
+impl StubCtl {
+    /// Closes every idle keep-alive connection now (in-flight requests are answered first).
+    pub fn drop_idle_connections(&self) {
+        self.drop_idle.notify_waiters();
+    }
+
+    /// Connections currently open.
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+}
+
+async fn serve_conn<IO, F, Fut>(io: IO, handler: Arc<F>, ctl: Arc<StubCtl>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    F: Fn(hyper::Request<Incoming>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+{
+    let counter = ctl.clone();
+    let svc = hyper::service::service_fn(move |req| {
+        let handler = handler.clone();
+        counter.requests.fetch_add(1, Ordering::SeqCst);
+        async move { Ok::<_, Infallible>(handler(req).await) }
+    });
+    ctl.open.fetch_add(1, Ordering::SeqCst);
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), svc);
+    tokio::pin!(conn);
+    loop {
+        let dropped = ctl.drop_idle.notified();
+        tokio::select! {
+            _ = conn.as_mut() => break,
+            _ = dropped => conn.as_mut().graceful_shutdown(),
+        }
+    }
+    ctl.open.fetch_sub(1, Ordering::SeqCst);
+}
+
+async fn serve<F, Fut>(listener: TcpListener, handler: Arc<F>, tls: Option<TlsAcceptor>, ctl: Arc<StubCtl>)
 where
     F: Fn(hyper::Request<Incoming>) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
@@ -88,19 +167,36 @@ where
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
         let _ = stream.set_nodelay(true);
-        let handler = handler.clone();
+        ctl.connections.fetch_add(1, Ordering::SeqCst);
+        let (handler, tls, ctl) = (handler.clone(), tls.clone(), ctl.clone());
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |req| {
-                let handler = handler.clone();
-                async move { Ok::<_, Infallible>(handler(req).await) }
-            });
-            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            match tls {
+                None => serve_conn(stream, handler, ctl).await,
+                Some(acceptor) => {
+                    let Ok(stream) = acceptor.accept(stream).await else { return };
+                    ctl.handshakes.fetch_add(1, Ordering::SeqCst);
+                    serve_conn(stream, handler, ctl).await
+                }
+            }
         });
     }
 }
 
-/// Starts the stub Cognito on `rt`; returns its address.
-pub fn start_cognito(rt: &tokio::runtime::Runtime) -> SocketAddr {
+/// A stub Cognito / Secrets Manager endpoint (both answer by `X-Amz-Target`).
+pub struct AwsStub {
+    pub addr: SocketAddr,
+    pub ctl: Arc<StubCtl>,
+}
+
+impl AwsStub {
+    /// `https://127.0.0.1:port` with TLS, else `http://...`.
+    pub fn url(&self, tls: bool) -> String {
+        format!("{}://{}", if tls { "https" } else { "http" }, self.addr)
+    }
+}
+
+/// Starts a stub Cognito (and Secrets Manager) on `rt`, over HTTPS when given an acceptor.
+pub fn start_aws(rt: &tokio::runtime::Runtime, tls: Option<TlsAcceptor>) -> AwsStub {
     let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind stub Cognito");
     let addr = listener.local_addr().unwrap();
     let canned = Arc::new(Canned::new());
@@ -118,18 +214,43 @@ pub fn start_cognito(rt: &tokio::runtime::Runtime) -> SocketAddr {
                 .unwrap()
         }
     });
-    rt.spawn(serve(listener, handler));
-    addr
+    let ctl = Arc::new(StubCtl::default());
+    rt.spawn(serve(listener, handler, tls, ctl.clone()));
+    AwsStub { addr, ctl }
 }
 
-/// What the stub Runtime API saw during one run.
+/// What the stub Runtime API saw during one run. Invocations are numbered from 1.
 #[derive(Debug)]
 pub enum RuntimeEvent {
-    /// When the first `next` poll arrived, and the function's peak RSS (VmHWM, KiB) at that moment:
-    /// the memory of init alone, read before the event is handed out.
-    FirstPoll(Instant, Option<u64>),
-    Response(Instant, String),
+    /// When invocation k's event was handed out; for k = 1 (the first poll), also the function's
+    /// peak RSS (VmHWM, KiB) at that moment: the memory of init alone, read before the event goes.
+    Invoke(u32, Instant, Option<Probe>),
+    /// Poll k (k > 1) arrived; its event waits for `RuntimeApi::release`.
+    Polled(u32),
+    /// Invocation k's answer, and for k = 1 the function's VmHWM (KiB) when it arrived.
+    Response(u32, Instant, String, Option<Probe>),
     Error(String),
+}
+
+/// What the stub reads of the function's process at the first poll and the first answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe {
+    /// Peak resident set so far (VmHWM, KiB).
+    pub hwm_kib: u64,
+    /// CPU time used so far by its live threads (sum of /proc/<pid>/task/*/schedstat), ns.
+    pub cpu_ns: u64,
+}
+
+pub fn probe(pid: i32) -> Option<Probe> {
+    if pid <= 0 {
+        return None;
+    }
+    let mut cpu_ns = 0;
+    for t in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
+        let s = std::fs::read_to_string(t.path().join("schedstat")).unwrap_or_default();
+        cpu_ns += s.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    }
+    Some(Probe { hwm_kib: vm_hwm_kib(pid)?, cpu_ns })
 }
 
 /// VmHWM (peak resident set, KiB) of a live process.
@@ -181,14 +302,24 @@ pub fn login_event(request_id: &str) -> String {
     .to_string()
 }
 
-/// The run being measured: its number, where its events go, and whether the login event was sent.
-type CurrentRun = Arc<Mutex<Option<(u64, mpsc::Sender<RuntimeEvent>, bool)>>>;
+/// The run being measured.
+struct Run {
+    n: u64,
+    tx: mpsc::Sender<RuntimeEvent>,
+    /// Polls seen so far.
+    polls: u32,
+    /// How many invocations this run hands out; later polls are held (the function is then killed).
+    invokes: u32,
+    /// Polls after the first wait for a permit (`RuntimeApi::release`), so the benchmark decides
+    /// when the next invocation arrives (e.g. after freezing the function).
+    gate: Arc<tokio::sync::Semaphore>,
+}
 
-/// The stub Lambda Runtime API. The first `next` poll of a run gets the login event; later polls
-/// are held open (the function is then killed). `arm` starts a new run and returns its receiver.
+/// The stub Lambda Runtime API: each poll gets an API Gateway v2 `POST /auth/login` event with
+/// the `Lambda-Runtime-*` headers, up to the run's number of invocations.
 pub struct RuntimeApi {
     pub addr: SocketAddr,
-    run: CurrentRun,
+    run: Arc<Mutex<Option<Run>>>,
     /// The pid of the function being measured (set right after exec; the first poll comes later).
     pid: Arc<std::sync::atomic::AtomicI32>,
 }
@@ -197,14 +328,14 @@ impl RuntimeApi {
     pub fn start(rt: &tokio::runtime::Runtime) -> Self {
         let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind stub Runtime API");
         let addr = listener.local_addr().unwrap();
-        let run: CurrentRun = Arc::default();
+        let run: Arc<Mutex<Option<Run>>> = Arc::default();
         let shared = run.clone();
         let pid: Arc<std::sync::atomic::AtomicI32> = Arc::default();
         let pid_seen = pid.clone();
         let handler = Arc::new(move |req: hyper::Request<Incoming>| {
-            let now = Instant::now();
+            let arrived = Instant::now();
             let run = shared.clone();
-            let pid = pid_seen.load(std::sync::atomic::Ordering::SeqCst);
+            let pid = pid_seen.load(Ordering::SeqCst);
             async move {
                 let path = req.uri().path().to_string();
                 let method = req.method().clone();
@@ -217,24 +348,27 @@ impl RuntimeApi {
                         .unwrap()
                 };
                 if method == http::Method::GET && path == "/2018-06-01/runtime/invocation/next" {
-                    let first = {
+                    let this = {
                         let mut g = run.lock().unwrap();
-                        match g.as_mut() {
-                            Some((n, tx, polled)) if !*polled => {
-                                *polled = true;
-                                let hwm = if pid > 0 { vm_hwm_kib(pid) } else { None };
-                                let _ = tx.send(RuntimeEvent::FirstPoll(now, hwm));
-                                Some(*n)
-                            }
-                            _ => None,
-                        }
+                        g.as_mut().map(|r| {
+                            r.polls += 1;
+                            (r.n, r.polls, r.invokes, r.tx.clone(), r.gate.clone())
+                        })
                     };
-                    let Some(n) = first else {
-                        // Later polls: hold the connection until the function is killed.
+                    let Some((n, k, _, tx, gate)) = this.filter(|t| t.1 <= t.2) else {
+                        // Polls past the run's invocations: hold the connection until the function is killed.
                         tokio::time::sleep(std::time::Duration::from_secs(120)).await;
                         return ok(500, "{}");
                     };
-                    let id = format!("bench-req-{n}");
+                    if k == 1 {
+                        let _ = tx.send(RuntimeEvent::Invoke(k, arrived, probe(pid)));
+                    } else {
+                        let _ = tx.send(RuntimeEvent::Polled(k));
+                        let Ok(permit) = gate.acquire().await else { return ok(500, "{}") };
+                        permit.forget();
+                        let _ = tx.send(RuntimeEvent::Invoke(k, Instant::now(), None));
+                    }
+                    let id = format!("bench-{n}-{k}");
                     let deadline = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() + 30_000;
                     return hyper::Response::builder()
                         .status(200)
@@ -247,10 +381,13 @@ impl RuntimeApi {
                         .unwrap();
                 }
                 let text = String::from_utf8_lossy(&body).into_owned();
-                let tx = run.lock().unwrap().as_ref().map(|(_, tx, _)| tx.clone());
+                let tx = run.lock().unwrap().as_ref().map(|r| r.tx.clone());
+                // /2018-06-01/runtime/invocation/bench-<n>-<k>/response
+                let k: u32 = path.split('/').nth(4).and_then(|id| id.rsplit('-').next()).and_then(|k| k.parse().ok()).unwrap_or(0);
                 if method == http::Method::POST && path.ends_with("/response") {
                     if let Some(tx) = tx {
-                        let _ = tx.send(RuntimeEvent::Response(now, text));
+                        let hwm = if k == 1 { probe(pid) } else { None };
+                        let _ = tx.send(RuntimeEvent::Response(k, arrived, text, hwm));
                     }
                     return ok(202, r#"{"status":"OK"}"#);
                 }
@@ -263,18 +400,26 @@ impl RuntimeApi {
                 ok(404, r#"{"errorMessage":"not stubbed"}"#)
             }
         });
-        rt.spawn(serve(listener, handler));
+        rt.spawn(serve(listener, handler, None, Arc::new(StubCtl::default())));
         RuntimeApi { addr, run, pid }
     }
 
-    pub fn arm(&self, n: u64) -> mpsc::Receiver<RuntimeEvent> {
+    /// Starts run `n`, which hands out `invokes` invocations; returns the receiver of its events.
+    pub fn arm(&self, n: u64, invokes: u32) -> mpsc::Receiver<RuntimeEvent> {
         let (tx, rx) = mpsc::channel();
-        self.pid.store(0, std::sync::atomic::Ordering::SeqCst);
-        *self.run.lock().unwrap() = Some((n, tx, false));
+        self.pid.store(0, Ordering::SeqCst);
+        *self.run.lock().unwrap() = Some(Run { n, tx, polls: 0, invokes, gate: Arc::new(tokio::sync::Semaphore::new(0)) });
         rx
     }
 
+    /// Lets the next held poll have its invocation.
+    pub fn release(&self) {
+        if let Some(r) = self.run.lock().unwrap().as_ref() {
+            r.gate.add_permits(1);
+        }
+    }
+
     pub fn set_pid(&self, pid: i32) {
-        self.pid.store(pid, std::sync::atomic::Ordering::SeqCst);
+        self.pid.store(pid, Ordering::SeqCst);
     }
 }
