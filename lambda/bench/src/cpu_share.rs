@@ -61,6 +61,12 @@ impl CpuJail {
         Ok(CpuJail { dir, procs, describe })
     }
 
+    /// A handle on this cgroup's `cgroup.procs`: writing a pid there moves that process (all its
+    /// threads) into the cgroup.
+    pub fn procs(&self) -> std::io::Result<File> {
+        self.procs.try_clone()
+    }
+
     /// Makes `cmd`'s process join this cgroup between fork and exec, so it is confined from its
     /// first instruction.
     pub fn confine(&self, cmd: &mut Command) {

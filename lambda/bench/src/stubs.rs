@@ -227,7 +227,7 @@ pub enum RuntimeEvent {
     Invoke(u32, Instant, Option<Probe>),
     /// Poll k (k > 1) arrived; its event waits for `RuntimeApi::release`.
     Polled(u32),
-    /// Invocation k's answer, and for k = 1 the function's VmHWM (KiB) when it arrived.
+    /// Invocation k's answer, and what the stub read of the function's process when it arrived.
     Response(u32, Instant, String, Option<Probe>),
     Error(String),
 }
@@ -313,6 +313,8 @@ struct Run {
     /// Polls after the first wait for a permit (`RuntimeApi::release`), so the benchmark decides
     /// when the next invocation arrives (e.g. after freezing the function).
     gate: Arc<tokio::sync::Semaphore>,
+    /// A cgroup's `cgroup.procs` the function joins at its first poll (init ran unconfined).
+    confine_at_first_poll: Option<std::fs::File>,
 }
 
 /// The stub Lambda Runtime API: each poll gets an API Gateway v2 `POST /auth/login` event with
@@ -352,16 +354,24 @@ impl RuntimeApi {
                         let mut g = run.lock().unwrap();
                         g.as_mut().map(|r| {
                             r.polls += 1;
-                            (r.n, r.polls, r.invokes, r.tx.clone(), r.gate.clone())
+                            let jail = if r.polls == 1 { r.confine_at_first_poll.take() } else { None };
+                            (r.n, r.polls, r.invokes, r.tx.clone(), r.gate.clone(), jail)
                         })
                     };
-                    let Some((n, k, _, tx, gate)) = this.filter(|t| t.1 <= t.2) else {
+                    let Some((n, k, _, tx, gate, jail)) = this.filter(|t| t.1 <= t.2) else {
                         // Polls past the run's invocations: hold the connection until the function is killed.
                         tokio::time::sleep(std::time::Duration::from_secs(120)).await;
                         return ok(500, "{}");
                     };
                     if k == 1 {
-                        let _ = tx.send(RuntimeEvent::Invoke(k, arrived, probe(pid)));
+                        let probed = probe(pid);
+                        if let Some(mut procs) = jail {
+                            use std::io::Write;
+                            if let Err(e) = procs.write_all(pid.to_string().as_bytes()) {
+                                let _ = tx.send(RuntimeEvent::Error(format!("cannot move the function into its cgroup: {e}")));
+                            }
+                        }
+                        let _ = tx.send(RuntimeEvent::Invoke(k, arrived, probed));
                     } else {
                         let _ = tx.send(RuntimeEvent::Polled(k));
                         let Ok(permit) = gate.acquire().await else { return ok(500, "{}") };
@@ -386,7 +396,7 @@ impl RuntimeApi {
                 let k: u32 = path.split('/').nth(4).and_then(|id| id.rsplit('-').next()).and_then(|k| k.parse().ok()).unwrap_or(0);
                 if method == http::Method::POST && path.ends_with("/response") {
                     if let Some(tx) = tx {
-                        let hwm = if k == 1 { probe(pid) } else { None };
+                        let hwm = probe(pid);
                         let _ = tx.send(RuntimeEvent::Response(k, arrived, text, hwm));
                     }
                     return ok(202, r#"{"status":"OK"}"#);
@@ -405,10 +415,12 @@ impl RuntimeApi {
     }
 
     /// Starts run `n`, which hands out `invokes` invocations; returns the receiver of its events.
-    pub fn arm(&self, n: u64, invokes: u32) -> mpsc::Receiver<RuntimeEvent> {
+    /// With `confine_at_first_poll`, the function is moved into that cgroup when it first polls.
+    pub fn arm(&self, n: u64, invokes: u32, confine_at_first_poll: Option<std::fs::File>) -> mpsc::Receiver<RuntimeEvent> {
         let (tx, rx) = mpsc::channel();
         self.pid.store(0, Ordering::SeqCst);
-        *self.run.lock().unwrap() = Some(Run { n, tx, polls: 0, invokes, gate: Arc::new(tokio::sync::Semaphore::new(0)) });
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        *self.run.lock().unwrap() = Some(Run { n, tx, polls: 0, invokes, gate, confine_at_first_poll });
         rx
     }
 
