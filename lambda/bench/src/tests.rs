@@ -60,6 +60,13 @@ fn production_trust_does_not_include_the_test_ca() {
 /// connection. Here the client's runtime is not polled between two logins (frozen: nothing reads
 /// the socket), the stub closes its idle connections (close_notify + FIN reach the client's
 /// socket unread), then the second login must still succeed, on a new connection.
+///
+/// What happens today: the pool hands the dead connection to the second login, whose first
+/// attempt fails with hyper's IncompleteMessage ("connection closed before message completed",
+/// inside hyper_util's SendRequest error), and the SDK's second attempt succeeds on a new
+/// connection. With one attempt (config::MAX_ATTEMPTS = 1, or a retry policy that refuses to
+/// repeat AdminInitiateAuth after that error) the login answers 503: checked. The server never
+/// read that request (it had closed the connection while idle), so repeating it is safe.
 #[test]
 fn a_request_after_a_freeze_survives_the_server_closing_the_kept_connection() {
     let dir = std::env::temp_dir().join(format!("auth-bench-freeze-{}", std::process::id()));
