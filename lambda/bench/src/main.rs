@@ -277,6 +277,7 @@ fn drive(
     let mut invoked = [t0; 4];
     let mut answered = [t0; 4];
     let (mut init_hwm, mut first_hwm, mut last_hwm) = (None, None, None);
+    let mut first_poll = t0;
     for k in 1..=3u32 {
         if k == 2 {
             cx.api.release();
@@ -303,12 +304,13 @@ fn drive(
         }
         loop {
             match next()? {
-                RuntimeEvent::Invoke(i, t, hwm) if i == k => {
+                RuntimeEvent::Invoke(i, polled, handed, hwm) if i == k => {
                     if k == 1 {
-                        invoked[1] = t;
+                        first_poll = polled;
+                        invoked[1] = handed;
                         init_hwm = hwm;
                     } else if k == 2 {
-                        invoked[2] = t;
+                        invoked[2] = handed;
                     }
                 }
                 RuntimeEvent::Response(i, t, body, hwm) if i == k => {
@@ -335,7 +337,7 @@ fn drive(
     let init = init_hwm.ok_or("could not read /proc at the first poll")?;
     let first = first_hwm.ok_or("could not read /proc at the first answer")?;
     Ok(ColdRun {
-        init_ms: ms(invoked[1] - t0),
+        init_ms: ms(first_poll - t0),
         first_answer_ms: ms(answered[1] - t0),
         first_invoke_ms: ms(answered[1] - invoked[1]),
         warm_invoke_ms: ms(answered[2] - invoked[2]),

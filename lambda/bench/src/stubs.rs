@@ -224,7 +224,8 @@ pub fn start_aws(rt: &tokio::runtime::Runtime, tls: Option<TlsAcceptor>) -> AwsS
 pub enum RuntimeEvent {
     /// When invocation k's event was handed out; for k = 1 (the first poll), also the function's
     /// peak RSS (VmHWM, KiB) at that moment: the memory of init alone, read before the event goes.
-    Invoke(u32, Instant, Option<Probe>),
+    /// (k, when the poll arrived, when its event was handed out, probe at k = 1)
+    Invoke(u32, Instant, Instant, Option<Probe>),
     /// Poll k (k > 1) arrived; its event waits for `RuntimeApi::release`.
     Polled(u32),
     /// Invocation k's answer, and what the stub read of the function's process when it arrived.
@@ -337,8 +338,18 @@ impl RuntimeApi {
         let handler = Arc::new(move |req: hyper::Request<Incoming>| {
             let arrived = Instant::now();
             let run = shared.clone();
-            let pid = pid_seen.load(Ordering::SeqCst);
+            let pid_seen = pid_seen.clone();
             async move {
+                // The driver stores the pid right after spawn returns; on a busy machine the
+                // function may poll first, so wait for it (bounded).
+                let mut pid = pid_seen.load(Ordering::SeqCst);
+                for _ in 0..200 {
+                    if pid > 0 {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    pid = pid_seen.load(Ordering::SeqCst);
+                }
                 let path = req.uri().path().to_string();
                 let method = req.method().clone();
                 let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -371,12 +382,13 @@ impl RuntimeApi {
                                 let _ = tx.send(RuntimeEvent::Error(format!("cannot move the function into its cgroup: {e}")));
                             }
                         }
-                        let _ = tx.send(RuntimeEvent::Invoke(k, arrived, probed));
+                        let _ = tx.send(RuntimeEvent::Invoke(k, arrived, Instant::now(), probed));
                     } else {
                         let _ = tx.send(RuntimeEvent::Polled(k));
                         let Ok(permit) = gate.acquire().await else { return ok(500, "{}") };
                         permit.forget();
-                        let _ = tx.send(RuntimeEvent::Invoke(k, Instant::now(), None));
+                        let now = Instant::now();
+                        let _ = tx.send(RuntimeEvent::Invoke(k, now, now, None));
                     }
                     let id = format!("bench-{n}-{k}");
                     let deadline = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() + 30_000;
