@@ -7,7 +7,7 @@ VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check openapi venv build-tools clean
+.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check openapi venv build-tools clean deploy
 
 dev: $(VENV_OK)
 	cargo build --bin auth-local
@@ -39,6 +39,11 @@ synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 # synthesize with no Rust toolchain on PATH. About 1-2 minutes after synth-check.
 package-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 	npm run package:check
+
+# Everything `npx cdk deploy` needs (node_modules, cargo-lambda + zig in .venv), then the deploy itself:
+#   make deploy ARGS="-c region=eu-west-1 -c corsOrigins=https://app.example.com"
+deploy: node_modules/.installed $(BUILD_OK)
+	npx cdk deploy --all $(ARGS)
 
 venv: $(VENV_OK)
 $(VENV_OK): tests/requirements.txt

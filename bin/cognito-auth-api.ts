@@ -3,7 +3,10 @@
 // Settings come from context; see CONTEXT_KEYS in lib/app.ts and the README.
 import { App } from 'aws-cdk-lib';
 import { buildAuthApiApp } from '../lib/app';
+import { useRepositoryTools } from '../lib/build-tools';
 
+// cargo-lambda and zig from `make build-tools` live in .venv/bin: found without exporting PATH by hand.
+useRepositoryTools();
 const app = new App();
 buildAuthApiApp(app);
 app.synth();

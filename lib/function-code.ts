@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { checkRustBuildTools } from './build-tools';
 import { ApiDefinition, routeKey } from './route-definition';
 
 // Where the Lambda code of the auth API comes from: the prebuilt `bootstrap` zip shipped in the npm package
@@ -14,8 +15,12 @@ import { ApiDefinition, routeKey } from './route-definition';
 /** The package root: this file is `lib/function-code.ts` in the repository and `dist/function-code.js` in the package. */
 const PACKAGE_ROOT = path.join(__dirname, '..');
 
-/** The crate that builds the `bootstrap` binary, in this repository (not shipped in the npm package). */
-export const DEFAULT_MANIFEST_PATH = path.join(PACKAGE_ROOT, 'lambda', 'auth-api', 'Cargo.toml');
+/**
+ * The Cargo workspace that builds the `bootstrap` binary (selected with binaryName), in this repository (not shipped
+ * in the npm package). The workspace root, not the crate: the crate inherits its edition, dependencies, profile and
+ * Cargo.lock from it, and cargo-lambda-cdk's Docker fallback mounts only the manifest's directory.
+ */
+export const DEFAULT_MANIFEST_PATH = path.join(PACKAGE_ROOT, 'Cargo.toml');
 
 /** Directory of the packaged artifact, relative to the package root; written by `npm pack` (bin/build-package.js). */
 export const ARTIFACT_DIR = path.join('dist', 'artifact');
@@ -37,8 +42,8 @@ export interface ArtifactManifest {
 /** Options of a build from Rust source. */
 export interface AuthApiSourceOptions {
   /**
-   * The Cargo.toml of the crate (or workspace) that builds the `bootstrap` binary. It is built once for all functions.
-   * @default - `lambda/auth-api/Cargo.toml` of this repository (a checkout; the npm package has no Rust source)
+   * The Cargo.toml of the workspace (or crate) that builds the `bootstrap` binary. It is built once for all functions.
+   * @default - the workspace `Cargo.toml` at the root of this repository (a checkout; the npm package has no Rust source)
    */
   readonly manifestPath?: string;
 }
@@ -179,16 +184,25 @@ class SourceCode extends AuthApiCode {
     } catch {
       throw new Error('CognitoAuthApi: AuthApiCode.fromSource() needs the cargo-lambda-cdk package: npm install --save-dev cargo-lambda-cdk@0.0.36 (plus cargo, cargo-lambda and zig on PATH).');
     }
+    let checked = false;
     return {
       version: `${packageVersion(PACKAGE_ROOT)}+source`,
-      createFunction: (scope, id, options) => new rust.RustFunction(scope, id, {
-        ...options,
-        manifestPath: this.manifestPath,
-        binaryName: 'bootstrap',
-        // Identical bundling props for every function: CDK's asset cache then builds the binary once.
-        bundling: { architecture },
-        architecture,
-      }),
+      createFunction: (scope, id, options) => {
+        if (!checked) checkRustBuildTools(scope); // a clear synth error without cargo-lambda or Docker
+        checked = true;
+        return this.rustFunction(rust, scope, id, options, architecture);
+      },
     };
+  }
+
+  private rustFunction(rust: typeof import('cargo-lambda-cdk'), scope: Construct, id: string, options: lambda.FunctionOptions, architecture: lambda.Architecture) {
+    return new rust.RustFunction(scope, id, {
+      ...options,
+      manifestPath: this.manifestPath,
+      binaryName: 'bootstrap',
+      // Identical bundling props for every function: CDK's asset cache then builds the binary once.
+      bundling: { architecture },
+      architecture,
+    });
   }
 }
