@@ -203,7 +203,9 @@ async fn viewer_address_is_trusted_only_after_a_valid_origin_header() {
     let logs = capture_logs(tracing::Level::INFO);
     let (st, _) = state(Some(OriginVerify::Plain("s3cret-value".into())));
     let ok = ("x-origin-verify", "s3cret-value");
-    let cases: [(&str, Vec<(&str, &str)>, u16, &str); 8] = [
+    /// (request id, headers, expected status, address the log line must carry)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str);
+    let cases: [Case; 8] = [
         // A forged viewer header without the origin secret: refused, logged with the connection's address.
         ("forged-no-origin", vec![("x-viewer-ip", "203.0.113.66")], 403, PEER),
         ("forged-wrong-origin", vec![("x-origin-verify", "guess"), ("x-viewer-ip", "203.0.113.66")], 403, PEER),
