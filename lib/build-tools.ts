@@ -3,6 +3,9 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+/** Environment variables (like process.env; no @types/node needed by consumers of the declarations). */
+export type Environment = { [name: string]: string | undefined };
+
 /** This repository's root (the Cargo workspace, the .venv that `make build-tools` fills). */
 export const REPO_ROOT = path.join(__dirname, '..');
 
@@ -10,14 +13,14 @@ export const REPO_ROOT = path.join(__dirname, '..');
  * Put the repository's own tools (.venv/bin: cargo-lambda and zig from `make build-tools`) first on PATH, so that
  * `npx cdk deploy` from a fresh clone needs no hand-made `export PATH=...`. Idempotent.
  */
-export function useRepositoryTools(env: NodeJS.ProcessEnv = process.env): void {
+export function useRepositoryTools(env: Environment = process.env): void {
   const bin = path.join(REPO_ROOT, '.venv', 'bin');
   const parts = (env.PATH ?? '').split(path.delimiter).filter((p) => p !== '');
   if (parts[0] !== bin) env.PATH = [bin, ...parts.filter((p) => p !== bin)].join(path.delimiter);
 }
 
 /** Which builder cargo-lambda-cdk can use here: cargo-lambda itself, else Docker (its fallback), else none. */
-export function rustBuilder(env: NodeJS.ProcessEnv = process.env): 'cargo-lambda' | 'docker' | undefined {
+export function rustBuilder(env: Environment = process.env): 'cargo-lambda' | 'docker' | undefined {
   const ok = (cmd: string, args: string[]) => {
     const p = spawnSync(cmd, args, { env, stdio: 'ignore', timeout: 30_000 });
     return !p.error && p.status === 0;

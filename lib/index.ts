@@ -9,4 +9,3 @@ export * from './web-acl';
 export * from './route-definition';
 export * from './cognito-quotas';
 export * from './front-door';
-export * from './build-tools';

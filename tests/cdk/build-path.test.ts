@@ -30,7 +30,7 @@ describe('tools', () => {
   afterEach(() => { process.env.PATH = saved; });
 
   test('the app puts the repository .venv/bin first on PATH, once', () => {
-    const env: NodeJS.ProcessEnv = { PATH: ['/usr/local/bin', '/usr/bin'].join(path.delimiter) };
+    const env: { [name: string]: string | undefined } = { PATH: ['/usr/local/bin', '/usr/bin'].join(path.delimiter) };
     useRepositoryTools(env);
     useRepositoryTools(env);
     expect(env.PATH!.split(path.delimiter)).toEqual([path.join(REPO_ROOT, '.venv', 'bin'), '/usr/local/bin', '/usr/bin']);
