@@ -15,8 +15,12 @@ import { definition, resourcesOf, SKIP_BUNDLING, stackWith } from './helpers';
 const repo = path.join(__dirname, '..', '..');
 const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function fakePackage(edit: (m: any) => void = () => {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-api-code-'));
+  made.push(root);
   fs.mkdirSync(path.join(root, 'cdk'));
   fs.mkdirSync(path.join(root, ARTIFACT_DIR), { recursive: true });
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'cognito-auth-api', version: '1.2.3' }));

@@ -37,6 +37,7 @@ function run(cmd, args, opts = {}) {
 }
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 function finish() {
+  fs.rmSync(work, { recursive: true, force: true }); // the temporary app, on success and failure alike
   console.log(`\npackage:check took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
@@ -250,5 +251,4 @@ check('fromSource() without cargo-lambda-cdk installed says what to install', fr
 
 const summary = { packSeconds: pack.seconds, tarballBytes: tarBytes, installSeconds: install.seconds, synthSecondsTs: tsSynth.seconds, synthSecondsJs: jsSynth.seconds };
 console.log(`\npackage:check ${JSON.stringify(summary)}`);
-fs.rmSync(work, { recursive: true, force: true });
 finish();
