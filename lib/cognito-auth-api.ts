@@ -77,7 +77,7 @@ export interface CognitoAuthApiProps {
   /**
    * Values for environment variable names that routes list in their `env` and that the construct does
    * not provide itself (it provides COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID, COGNITO_APP_CLIENT_SECRET_ARN,
-   * CORS_ORIGIN, TOTP_ISSUER). A function only gets the names its route lists.
+   * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS). A function only gets the names its route lists.
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
@@ -230,7 +230,17 @@ export interface AuthApiRoute {
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS'];
+
+/**
+ * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
+ * function timeout: 1 s less, or a fifth less for timeouts under 5 s. The margin leaves time to
+ * send the JSON 503 before Lambda stops the function, so callers never see the platform's error.
+ */
+export function requestDeadlineMs(timeout: Duration): number {
+  const ms = timeout.toMilliseconds();
+  return ms - Math.min(1000, Math.floor(ms / 5));
+}
 
 /**
  * The serverless auth API: a Cognito user pool and app client, one Rust Lambda function per route of the
@@ -470,6 +480,7 @@ export class CognitoAuthApi extends Construct {
       COGNITO_APP_CLIENT_SECRET_ARN: this.clientSecret.secretArn,
       CORS_ORIGIN: corsOrigins.join(','),
       TOTP_ISSUER: totpIssuer,
+      REQUEST_DEADLINE_MS: String(requestDeadlineMs(timeout)),
       ...(props.environment ?? {}),
     };
     for (const r of definition.routes) {

@@ -48,6 +48,7 @@ describe('construct reuse in a second stack', () => {
       if (v.COGNITO_APP_CLIENT_SECRET_ARN) expect(v.COGNITO_APP_CLIENT_SECRET_ARN).toBe('arn:aws:secretsmanager:eu-central-1:111122223333:secret:auth-client-AbCdEf');
       if (v.CORS_ORIGIN) expect(v.CORS_ORIGIN).toBe('https://portal.example.org,https://admin.example.org:8443');
       if (v.TOTP_ISSUER) expect(v.TOTP_ISSUER).toBe('Example Org');
+      expect(v.REQUEST_DEADLINE_MS).toBe('4000'); // the 5 s timeout less 1 s
       expect(v.ORIGIN_VERIFY_SECRET_ARN).toBeUndefined();
     }
     // IAM still names exactly the imported pool.

@@ -2,6 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { MANAGED_RULE_GROUPS } from '../../lib/web-acl';
 import { routeKey } from '../../lib/route-definition';
+import { requestDeadlineMs } from '../../lib/cognito-auth-api';
+import { Duration } from 'aws-cdk-lib';
 import { appFromContext, definition, logicalId, resourcesOf } from './helpers';
 
 // The default stack exactly as `npx cdk deploy` builds it in us-east-1 (front door on, web ACL in the stack).
@@ -36,6 +38,19 @@ describe('functions (one per route, one shared binary)', () => {
     if (route.env.includes('CORS_ORIGIN')) expect(vars.CORS_ORIGIN).toBe('http://localhost:5173');
     if (route.env.includes('TOTP_ISSUER')) expect(vars.TOTP_ISSUER).toBe('AuthApi');
     expect(vars).not.toHaveProperty('COGNITO_APP_CLIENT_SECRET');
+  });
+
+  test.each(definition.routes.map((r) => [r.name] as const))('%s: one request deadline, below its 10 s timeout', (name) => {
+    const p = fnProps(name);
+    expect(p.Environment.Variables.REQUEST_DEADLINE_MS).toBe('9000');
+    expect(Number(p.Environment.Variables.REQUEST_DEADLINE_MS)).toBeLessThan(p.Timeout * 1000);
+  });
+
+  test('the deadline follows the function timeout', () => {
+    expect(requestDeadlineMs(Duration.seconds(10))).toBe(9000);
+    expect(requestDeadlineMs(Duration.seconds(29))).toBe(28000);
+    expect(requestDeadlineMs(Duration.seconds(3))).toBe(2400);
+    expect(requestDeadlineMs(Duration.seconds(1))).toBe(800);
   });
 
   test('JSON logs to a per-function log group with retention', () => {

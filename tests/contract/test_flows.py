@@ -108,7 +108,8 @@ def test_every_route_along_its_flows(api: Api) -> None:
     wrong = "000000" if CODE != "000000" else "999999"
     api.call("POST", "/auth/verify", {"email": email, "code": wrong}, expect=400, error="invalid_code")
     api.call("POST", "/auth/verify", {"email": email, "code": CODE}, expect=200)
-    api.call("POST", "/auth/verify", {"email": email, "code": CODE}, expect=409, error="already_confirmed")
+    # Confirmed already: the answer an unknown address gets (no enumeration).
+    api.call("POST", "/auth/verify", {"email": email, "code": CODE}, expect=400, error="invalid_code")
 
     # Login and the bearer routes.
     api.call("POST", "/auth/login", {"email": email, "password": password + "x"}, expect=401, error="invalid_credentials")
@@ -128,10 +129,14 @@ def test_every_route_along_its_flows(api: Api) -> None:
     api.call("POST", "/auth/refresh", {"refreshToken": refresh, "username": username}, expect=200)
 
     # TOTP enrolment.
-    setup = api.call("POST", "/auth/mfa/totp/setup", token=access, expect=200)
+    api.call("POST", "/auth/mfa/totp/setup", {"currentPassword": password + "x"}, token=access, expect=401,
+             error="incorrect_password")
+    setup = api.call("POST", "/auth/mfa/totp/setup", {"currentPassword": password}, token=access, expect=200)
     secret = setup["secret"]
     api.call("POST", "/auth/mfa/totp/verify", {"code": "12345x"}, token=access, expect=400, error="invalid_code")
     api.call("POST", "/auth/mfa/totp/verify", {"code": totp_at(secret), "deviceName": "contract"}, token=access, expect=200)
+    api.call("POST", "/auth/mfa/totp/setup", {"currentPassword": password}, token=access, expect=409,
+             error="mfa_already_enabled")
 
     # Password change.
     api.call("POST", "/auth/password/change", {"currentPassword": password + "x", "newPassword": password + "2"},
@@ -171,7 +176,9 @@ def test_every_route_along_its_flows(api: Api) -> None:
     api.call("POST", "/auth/refresh", {"refreshToken": refresh, "username": username}, expect=200)
 
     # Account deletion.
-    api.call("DELETE", "/auth/user", token=access, expect=200)
+    api.call("DELETE", "/auth/user", {"currentPassword": password + "x"}, token=access, expect=401,
+             error="incorrect_password")
+    api.call("DELETE", "/auth/user", {"currentPassword": password}, token=access, expect=200)
     api.call("GET", "/auth/userinfo", token=access, expect=401, error="invalid_token")
     api.call("POST", "/auth/login", {"email": email, "password": password}, expect=401, error="invalid_credentials")
 

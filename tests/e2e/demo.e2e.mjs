@@ -1,9 +1,10 @@
 // End-to-end: the demo page (examples/demo) in headless Debian Chromium, driven by playwright-core,
 // served from another origin than the API (real CORS), through the whole flow:
-//   register -> verify -> login -> userinfo -> TOTP setup + verify -> logout
-//   -> login with the TOTP challenge -> userinfo -> refresh -> userinfo -> logout.
+//   register -> verify -> login -> userinfo -> TOTP setup (current password) + verify -> logout
+//   -> login with the TOTP challenge -> userinfo -> TOTP re-enrolment refused -> refresh -> userinfo
+//   -> delete the account (current password) -> login refused.
 // Fails on any console error, page error, failed request, or API response >= 400 other than the
-// two this test provokes on purpose (login before verifying, a wrong code), and on any API answer
+// ones this test provokes on purpose (each announced with expectFailure), and on any API answer
 // without the CORS header for the page's origin. Ends with a screenshot in tests/e2e/screenshots/.
 //
 // Run: make e2e (installs what it needs). Env: CHROMIUM (default /usr/bin/chromium).
@@ -186,7 +187,15 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
   });
 
   let secret;
+  await step('TOTP setup with a wrong current password shows the JSON error (provoked)', async () => {
+    expectFailure('POST', '/auth/mfa/totp/setup', 401);
+    await page.fill('#totp-current-password', `${password}-wrong`);
+    expectErr(await act('btn-totp-setup', 'out-totp'), 401, 'incorrect_password', 'TOTP setup, wrong password');
+    assert.equal(await page.isVisible('#totp-secret-box'), false, 'no secret without the password');
+  });
+
   await step('TOTP setup and verify', async () => {
+    await page.fill('#totp-current-password', password);
     const r = await act('btn-totp-setup', 'out-totp');
     expectOk(r, 200, 'TOTP setup');
     secret = (await page.textContent('#totp-secret')).trim();
@@ -229,6 +238,12 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
     assert.match(r.text, /"mfaEnabled": true/);
   });
 
+  await step('a second TOTP setup while TOTP is on is refused (provoked)', async () => {
+    expectFailure('POST', '/auth/mfa/totp/setup', 409);
+    await page.fill('#totp-current-password', password);
+    expectErr(await act('btn-totp-setup', 'out-totp'), 409, 'mfa_already_enabled', 'TOTP re-enrolment');
+  });
+
   await step('refresh, then userinfo with the new access token', async () => {
     const r = await act('btn-refresh', 'out-session');
     expectOk(r, 200, 'refresh');
@@ -236,9 +251,21 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
     expectOk(await act('btn-userinfo', 'out-session'), 200, 'userinfo after refresh');
   });
 
-  await step('logout again', async () => {
-    expectOk(await act('btn-logout', 'out-session'), 200, 'logout');
+  await step('deleting the account with a wrong current password shows the JSON error (provoked)', async () => {
+    expectFailure('DELETE', '/auth/user', 401);
+    await page.fill('#delete-current-password', `${password}-wrong`);
+    expectErr(await act('btn-delete', 'out-delete'), 401, 'incorrect_password', 'delete, wrong password');
+    assert.equal(await signedIn(), true, 'still signed in, account still there');
+  });
+
+  await step('delete the account with the current password; login then fails (provoked)', async () => {
+    await page.fill('#delete-current-password', password);
+    const r = await act('btn-delete', 'out-delete');
+    expectOk(r, 200, 'delete');
+    assert.match(r.text, /"deleted": true/);
     assert.equal(await signedIn(), false);
+    expectFailure('POST', '/auth/login', 401);
+    expectErr(await act('btn-login', 'out-login'), 401, 'invalid_credentials', 'login after delete');
   });
 
   mkdirSync(SHOTS, { recursive: true });

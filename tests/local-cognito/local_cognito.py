@@ -24,6 +24,10 @@ Control endpoint (same port):
     POST   /_local/faults   replace settings with the JSON body; {} resets. Keys:
              throttle (bool)                every Cognito call -> TooManyRequestsException
              delaySeconds (number)          every Cognito call sleeps first
+             errors ({operation: exception}) every call of each named operation
+                                            answers that exception (after it was
+                                            received: it is in the call log), HTTP
+                                            500 for InternalErrorException, else 400
              codeTtlSeconds (int|null)      confirmation/reset code lifetime
                                             (null: 86400 sign-up, 3600 reset)
              sessionTtlSeconds (int|null)   challenge session lifetime
@@ -125,6 +129,7 @@ NOT_FOUND_FOR_CLIENT = "Username/client id combination not found."
 DEFAULT_CONTROLS: dict[str, Any] = {
     "throttle": False,
     "delaySeconds": 0,
+    "errors": {},
     "codeTtlSeconds": None,
     "sessionTtlSeconds": None,
     "accessTokenTtlSeconds": None,
@@ -161,6 +166,11 @@ class Controls:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 300:
                 raise ValueError("delaySeconds must be a number from 0 to 300")
             new["delaySeconds"] = v
+        if "errors" in body:
+            v = body["errors"]
+            if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(e, str) and e.endswith("Exception") for k, e in v.items()):
+                raise ValueError("errors must map operation names to exception names (...Exception)")
+            new["errors"] = dict(v)
         for key in ("codeTtlSeconds", "sessionTtlSeconds", "accessTokenTtlSeconds"):
             if key in body and body[key] is not None:
                 v = body[key]
@@ -1272,6 +1282,12 @@ class LocalCognitoApp:
             record_call(operation, 400, "TooManyRequestsException")
             self.note(operation, 400, "TooManyRequestsException")
             return _cognito_error(start_response, 400, "TooManyRequestsException", "Rate exceeded")
+        injected = faults["errors"].get(operation)
+        if injected:
+            status = 500 if injected == "InternalErrorException" else 400
+            record_call(operation, status, injected)
+            self.note(operation, status, injected)
+            return _cognito_error(start_response, status, injected, "Injected by /_local/faults")
         return self.forward(environ, start_response, operation)
 
     def note(self, operation: str | None, status: int, error_type: str | None) -> None:

@@ -702,7 +702,7 @@ def test_mfa_setup_with_session_when_pool_requires_mfa(idp):
 def test_fault_injection(emu, idp, pool, faults):
     url = emu["endpoint"] + "/_local/faults"
     with urllib.request.urlopen(url) as resp:
-        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None}
+        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None}
 
     assert faults({"throttle": True})["throttle"] is True
     expect_error(idp.list_users, "TooManyRequestsException", "Rate exceeded", UserPoolId=pool.pool_id)
@@ -717,6 +717,19 @@ def test_fault_injection(emu, idp, pool, faults):
     urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).read()
     with urllib.request.urlopen(url) as resp:
         assert json.loads(resp.read())["delaySeconds"] == 0
+
+    faults({"errors": {"ListUsers": "InternalErrorException", "ForgotPassword": "LimitExceededException"}})
+    with pytest.raises(ClientError) as info:
+        idp.list_users(UserPoolId=pool.pool_id)
+    assert info.value.response["Error"]["Code"] == "InternalErrorException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    expect_error(idp.forgot_password, "LimitExceededException", ClientId=pool.client_id, Username="anyone@example.com")
+    faults({})
+    idp.list_users(UserPoolId=pool.pool_id, Limit=1)
+    for body in (b'{"errors": ["ListUsers"]}', b'{"errors": {"ListUsers": "Boom"}}'):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"))
+        assert info.value.code == 400
 
     bad = urllib.request.Request(url, data=b'{"throttel": true}', method="POST")
     with pytest.raises(urllib.error.HTTPError) as info:

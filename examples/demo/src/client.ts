@@ -122,8 +122,11 @@ export class AuthApi {
   logout(token: string, body?: RequestBody<'/auth/logout', 'post'>) {
     return this.call('post', '/auth/logout', { token, body });
   }
-  totpSetup(token: string) {
-    return this.call('post', '/auth/mfa/totp/setup', { token });
+  totpSetup(token: string, body: RequestBody<'/auth/mfa/totp/setup', 'post'>) {
+    return this.call('post', '/auth/mfa/totp/setup', { token, body });
+  }
+  deleteUser(token: string, body: RequestBody<'/auth/user', 'delete'>) {
+    return this.call('delete', '/auth/user', { token, body });
   }
   totpVerify(token: string, body: RequestBody<'/auth/mfa/totp/verify', 'post'>) {
     return this.call('post', '/auth/mfa/totp/verify', { token, body });

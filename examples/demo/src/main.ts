@@ -1,5 +1,5 @@
 // The demo page: register, verify, log in (answering a TOTP challenge when asked), userinfo,
-// refresh, TOTP setup, logout. Plain DOM, no framework; every call goes through the typed client.
+// refresh, TOTP setup, logout, delete the account (the last two after re-entering the password). Plain DOM, no framework; every call goes through the typed client.
 import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type Tokens } from './client.js';
 
 /** The challenges `/auth/login/challenge` accepts (the request schema's enum). */
@@ -137,7 +137,7 @@ function renderSession(): void {
   } else {
     state.textContent = 'Signed out.';
   }
-  for (const id of ['btn-userinfo', 'btn-refresh', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify']) {
+  for (const id of ['btn-userinfo', 'btn-refresh', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) {
     button(id).disabled = !signedIn;
   }
   button('btn-refresh').disabled = !session?.refreshToken || !session.username;
@@ -276,7 +276,9 @@ function wire(): void {
   });
   on('btn-totp-setup', async () => {
     if (!session) return;
-    const r = await api.totpSetup(session.accessToken);
+    // Replacing the authenticator needs the current password, not just the token.
+    const r = await api.totpSetup(session.accessToken, { currentPassword: input('totp-current-password').value });
+    input('totp-current-password').value = '';
     const box = $('totp-secret-box');
     if (r.kind === 'ok') {
       $('totp-secret').textContent = r.body.secret;
@@ -292,6 +294,16 @@ function wire(): void {
     const r = await api.totpVerify(session.accessToken, { code: input('totp-code').value.trim(), deviceName: 'demo page' });
     if (r.kind === 'ok') input('totp-code').value = '';
     show('out-totp', 'TOTP verify', r);
+  });
+  on('btn-delete', async () => {
+    if (!session) return;
+    const r = await api.deleteUser(session.accessToken, { currentPassword: input('delete-current-password').value });
+    input('delete-current-password').value = '';
+    if (r.kind === 'ok') {
+      session = null;
+      clearTotpSecret();
+    }
+    show('out-delete', 'delete account', r);
   });
   renderSession();
 }

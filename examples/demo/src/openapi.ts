@@ -64,7 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment: a secret and an otpauth:// URI */
+        /** Start TOTP enrolment (current password required): a secret and an otpauth:// URI */
         post: operations["totpSetup"];
         delete?: never;
         options?: never;
@@ -218,7 +218,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete the signed-in user's own account */
+        /** Delete the signed-in user's own account (current password required) */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
@@ -296,6 +296,7 @@ export interface components {
         };
         /** @description A login step's answer: tokens, or a challenge to answer at `/auth/login/challenge`. */
         LoginResponse: components["schemas"]["TokenResponse"] | components["schemas"]["ChallengeResponse"];
+        /** @description No `Debug`: it holds tokens. */
         TokenResponse: {
             /** @description Send as `Authorization: Bearer <accessToken>`. */
             accessToken: string;
@@ -311,6 +312,7 @@ export interface components {
             /** @description The Cognito username (the user's `sub`): send it with `/auth/refresh`. */
             username?: string | null;
         };
+        /** @description No `Debug`: it holds the challenge session. */
         ChallengeResponse: {
             /** @description Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`. */
             challenge: string;
@@ -382,6 +384,10 @@ export interface components {
         PasswordChangeResponse: {
             passwordChanged: boolean;
         };
+        TotpSetupRequest: {
+            /** @description The account's current password: a stolen access token alone cannot replace the authenticator. */
+            currentPassword: string;
+        };
         TotpSetupResponse: {
             /** @description The shared secret (base32), for manual entry. */
             secret: string;
@@ -399,6 +405,10 @@ export interface components {
             /** @description Always `TOTP`. */
             method: string;
         };
+        DeleteUserRequest: {
+            /** @description The account's current password: a stolen access token alone cannot delete the account. */
+            currentPassword: string;
+        };
         DeleteUserResponse: {
             deleted: boolean;
         };
@@ -407,7 +417,7 @@ export interface components {
              * @description Stable machine-readable code (see the README's error table)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "already_confirmed" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_refresh_token" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_not_set_up";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_refresh_token" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -731,7 +741,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpSetupRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -742,7 +756,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpSetupResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -751,7 +765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `missing_token`, `invalid_token` */
+            /** @description Error: `incorrect_password`, `missing_token`, `invalid_token` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -769,8 +783,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `mfa_already_enabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `payload_too_large` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1531,7 +1563,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteUserRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -1542,7 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteUserResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1551,7 +1587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `missing_token`, `invalid_token` */
+            /** @description Error: `incorrect_password`, `missing_token`, `invalid_token` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1571,6 +1607,15 @@ export interface operations {
             };
             /** @description Error: `payload_too_large` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1731,15 +1776,6 @@ export interface operations {
             };
             /** @description Error: `forbidden` */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error: `already_confirmed` */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -81,6 +81,7 @@ async fn main() {
             cors_origins: vec!["https://app.example.com".into()],
             origin_verify: None,
             totp_issuer: "Audit".into(),
+            request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         };
         let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
         let request_id = format!("req-{name}");

@@ -3,6 +3,7 @@
 //! guard that refuses any operation the current route does not declare in `cdk/routes.json` (the
 //! local twin of the IAM policy the stack generates from the same list).
 use crate::error::ApiError;
+use crate::http::Redacted;
 use crate::secrets::SecretSource;
 use aws_sdk_cognitoidentityprovider as cip;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -222,6 +223,65 @@ impl Intercept for DeclaredActionsGuard {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Retries: only what is safe to repeat
+// ---------------------------------------------------------------------------------------------
+
+/// The one place that decides which Cognito operations may be sent a second time after an
+/// attempt reached Cognito: idempotent reads only. Every other operation has a side effect that a
+/// lost answer does not undo (a second email from ForgotPassword or ResendConfirmationCode, a code
+/// already used by ConfirmForgotPassword, a failed attempt counted twice by AdminInitiateAuth...),
+/// so it is retried only when the first attempt provably never left this process (see
+/// [`never_sent`]).
+pub fn safe_to_repeat(operation: &str) -> bool {
+    matches!(operation, "GetUser")
+}
+
+/// True when an attempt failed before a connection to Cognito was established (refused, DNS,
+/// TLS handshake, connect timeout): the request cannot have reached Cognito.
+pub fn never_sent<E>(err: &aws_smithy_runtime_api::client::orchestrator::OrchestratorError<E>) -> bool {
+    let Some(connector) = err.as_connector_error() else { return false };
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(connector);
+    while let Some(e) = cur {
+        if let Some(h) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
+            return h.is_connect();
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// SDK interceptor applying [`safe_to_repeat`] and [`never_sent`]: after an attempt that may have
+/// reached Cognito, an operation that is not safe to repeat gets no further attempt. (The standard
+/// retry strategy reads the attempt budget from the config bag, which this hook may overwrite
+/// between the attempt and the retry decision.)
+#[derive(Debug, Default)]
+pub struct RetryOnlyWhatIsSafe;
+
+impl Intercept for RetryOnlyWhatIsSafe {
+    fn name(&self) -> &'static str {
+        "RetryOnlyWhatIsSafe"
+    }
+
+    fn modify_before_attempt_completion(
+        &self,
+        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_default();
+        if safe_to_repeat(&operation) {
+            return Ok(());
+        }
+        let unsent = matches!(ctx.inner().output_or_error(), Some(Err(e)) if never_sent(e));
+        if !unsent {
+            let budget = cfg.load::<aws_smithy_types::retry::RetryConfig>().cloned().unwrap_or_else(aws_smithy_types::retry::RetryConfig::standard);
+            cfg.interceptor_state().store_put(budget.with_max_attempts(1));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The wrapper
 // ---------------------------------------------------------------------------------------------
 
@@ -234,20 +294,47 @@ pub struct Caller {
     pub user_agent: Option<String>,
 }
 
-/// What a sign-in step produced: tokens, or a challenge to answer.
-#[derive(Debug, Clone, PartialEq)]
+/// What a sign-in step produced: tokens, or a challenge to answer. `Debug` redacts the session.
+#[derive(Clone, PartialEq)]
 pub enum AuthOutcome {
     Tokens(Tokens),
     Challenge { name: String, session: String, parameters: HashMap<String, String> },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` redacts every token.
+#[derive(Clone, PartialEq)]
 pub struct Tokens {
     pub access_token: String,
     pub id_token: Option<String>,
     pub refresh_token: Option<String>,
     pub expires_in: i32,
     pub token_type: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &Redacted)
+            .field("id_token", &self.id_token.as_ref().map(|_| Redacted))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| Redacted))
+            .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for AuthOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthOutcome::Tokens(t) => f.debug_tuple("Tokens").field(t).finish(),
+            AuthOutcome::Challenge { name, parameters, .. } => f
+                .debug_struct("Challenge")
+                .field("name", name)
+                .field("session", &Redacted)
+                .field("parameter_names", &parameters.keys().collect::<Vec<_>>())
+                .finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,12 +2,22 @@
 //! the process with a message naming it.
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Secret {
     /// The value itself (local dev: `COGNITO_APP_CLIENT_SECRET`).
     Plain(String),
     /// A Secrets Manager secret whose SecretString is the value (Lambda: `..._ARN`).
     Arn(String),
+}
+
+/// Never the value: `Plain(<redacted>)`; an ARN names the secret and is shown.
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Secret::Plain(_) => f.write_str("Plain(<redacted>)"),
+            Secret::Arn(arn) => f.debug_tuple("Arn").field(arn).finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +32,10 @@ pub struct Config {
     pub origin_verify: Option<Secret>,
     /// Issuer label of otpauth:// URIs.
     pub totp_issuer: String,
+    /// Every request is answered within this time, with a JSON 503 if Cognito has not answered by
+    /// then (`REQUEST_DEADLINE_MS`). The stack sets it a little below the function timeout, so the
+    /// caller always gets the API's JSON and never the platform's timeout error.
+    pub request_deadline: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,6 +52,9 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(2500);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 /// One retry at most (transient connection faults); the SDK's retry quota stops retry storms.
 pub const MAX_ATTEMPTS: u32 = 2;
+/// `REQUEST_DEADLINE_MS` when unset (the local server): the stack's default (10 s function
+/// timeout less its 1 s margin, lib/cognito-auth-api.ts).
+pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_millis(9000);
 /// Largest request body accepted (bytes); larger is a 413.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
@@ -67,6 +84,18 @@ impl Config {
                 reason: format!("{bad:?} is not an exact origin like https://app.example.com (wildcards are not allowed)"),
             });
         }
+        let request_deadline = match get("REQUEST_DEADLINE_MS") {
+            None => DEFAULT_REQUEST_DEADLINE,
+            Some(v) => match v.parse::<u64>() {
+                Ok(ms) if (100..=900_000).contains(&ms) => Duration::from_millis(ms),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "REQUEST_DEADLINE_MS",
+                        reason: format!("{v:?} is not a whole number of milliseconds from 100 to 900000"),
+                    })
+                }
+            },
+        };
         Ok(Config {
             region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).ok_or(ConfigError::Missing("AWS_REGION"))?,
             user_pool_id: required("COGNITO_USER_POOL_ID")?,
@@ -75,6 +104,7 @@ impl Config {
             cors_origins,
             origin_verify: secret("ORIGIN_VERIFY_SECRET", "ORIGIN_VERIFY_SECRET_ARN")?,
             totp_issuer: get("TOTP_ISSUER").unwrap_or_else(|| "Auth API".into()),
+            request_deadline,
         })
     }
 }
@@ -111,10 +141,34 @@ mod tests {
         assert_eq!(c.client_secret, Some(Secret::Arn("arn:aws:secretsmanager:eu-west-1:1:secret:x".into())));
         assert_eq!(c.origin_verify, None);
         assert_eq!(c.totp_issuer, "Auth API");
+        assert_eq!(c.request_deadline, DEFAULT_REQUEST_DEADLINE);
         v.push(("COGNITO_APP_CLIENT_SECRET", "s"));
         assert!(matches!(cfg(&v), Err(ConfigError::Invalid { .. })));
         let mut w = BASE.to_vec();
         w.push(("CORS_ORIGIN", "*"));
         assert!(matches!(cfg(&w), Err(ConfigError::Invalid { name: "CORS_ORIGIN", .. })));
+    }
+
+    #[test]
+    fn request_deadline_from_the_environment() {
+        let with = |v: &str| {
+            let mut e = BASE.to_vec();
+            e.push(("REQUEST_DEADLINE_MS", v));
+            cfg(&e)
+        };
+        assert_eq!(with("8500").unwrap().request_deadline, Duration::from_millis(8500));
+        for bad in ["0", "99", "9.5", "ten", "900001"] {
+            assert!(matches!(with(bad), Err(ConfigError::Invalid { name: "REQUEST_DEADLINE_MS", .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret_value() {
+        let mut v = BASE.to_vec();
+        v.push(("COGNITO_APP_CLIENT_SECRET", "client-secret-value"));
+        v.push(("ORIGIN_VERIFY_SECRET", "origin-verify-value"));
+        let text = format!("{:?}", cfg(&v).unwrap());
+        assert!(!text.contains("client-secret-value") && !text.contains("origin-verify-value"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
     }
 }

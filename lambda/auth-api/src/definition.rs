@@ -149,6 +149,8 @@ mod tests {
             for v in ["COGNITO_USER_POOL_ID", "COGNITO_APP_CLIENT_ID"] {
                 assert!(r.env.iter().any(|e| e == v), "route {} does not list {v}", r.name);
             }
+            // Not required to start, but every function must get the deadline derived from its timeout.
+            assert!(r.env.iter().any(|e| e == "REQUEST_DEADLINE_MS"), "route {} does not list REQUEST_DEADLINE_MS", r.name);
         }
     }
 

@@ -32,8 +32,6 @@ pub enum ApiError {
     UserNotConfirmed,
     #[error("The password must be reset before logging in")]
     PasswordResetRequired,
-    #[error("The account is already confirmed")]
-    AlreadyConfirmed,
     #[error("The code is incorrect")]
     InvalidCode,
     #[error("The code has expired: request a new one")]
@@ -42,6 +40,8 @@ pub enum ApiError {
     InvalidPassword(String),
     #[error("TOTP is not set up for this user")]
     MfaNotSetUp,
+    #[error("TOTP is already enabled for this user; an administrator can reset it")]
+    MfaAlreadyEnabled,
     #[error("Cognito rejected a parameter")]
     InvalidParameter,
     #[error("Too many attempts: wait before trying again")]
@@ -71,7 +71,7 @@ impl ApiError {
             UserNotConfirmed | PasswordResetRequired | Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AlreadyConfirmed => StatusCode::CONFLICT,
+            MfaAlreadyEnabled => StatusCode::CONFLICT,
             PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             LimitExceeded | TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -98,11 +98,11 @@ impl ApiError {
             InvalidSession => "invalid_session",
             UserNotConfirmed => "user_not_confirmed",
             PasswordResetRequired => "password_reset_required",
-            AlreadyConfirmed => "already_confirmed",
             InvalidCode => "invalid_code",
             ExpiredCode => "expired_code",
             InvalidPassword(_) => "invalid_password",
             MfaNotSetUp => "mfa_not_set_up",
+            MfaAlreadyEnabled => "mfa_already_enabled",
             InvalidParameter => "invalid_parameter",
             LimitExceeded => "limit_exceeded",
             TooManyRequests => "too_many_requests",
@@ -148,11 +148,11 @@ impl ApiError {
             InvalidSession,
             UserNotConfirmed,
             PasswordResetRequired,
-            AlreadyConfirmed,
             InvalidCode,
             ExpiredCode,
             InvalidPassword("Password did not conform with policy: Password not long enough".into()),
             MfaNotSetUp,
+            MfaAlreadyEnabled,
             InvalidParameter,
             LimitExceeded,
             TooManyRequests,

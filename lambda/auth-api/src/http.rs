@@ -6,7 +6,8 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use serde::Serialize;
 
-#[derive(Debug, Clone)]
+/// `Debug` prints no header value and no body (they carry tokens, passwords and codes).
+#[derive(Clone)]
 pub struct ApiRequest {
     pub method: Method,
     pub path: String,
@@ -19,13 +20,56 @@ pub struct ApiRequest {
     pub request_id: String,
 }
 
+/// Header names only: values such as `Authorization` or `x-origin-verify` are secrets.
+struct HeaderNames<'a>(&'a HeaderMap);
+
+impl std::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys().map(HeaderName::as_str)).finish()
+    }
+}
+
+/// Stands in for a secret in `Debug` output.
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("route_key", &self.route_key)
+            .field("header_names", &HeaderNames(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .field("peer_ip", &self.peer_ip)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("header_names", &HeaderNames(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
 impl ApiRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` prints the status and header names, never the body (it may carry tokens).
+#[derive(Clone)]
 pub struct ApiResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -123,8 +123,22 @@ pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
 }
 
 /// Handles one request. Never panics on input; always answers JSON (or an empty 204 preflight).
+///
+/// Everything a request does (secret reads, every Cognito call) runs under one deadline,
+/// `state.request_deadline`, which the stack derives from the function timeout (a little below
+/// it): however the calls add up, the caller gets our JSON 503, never the platform's timeout.
 pub async fn handle(state: &AppState, req: ApiRequest) -> ApiResponse {
-    let result = route_request(state, &req).await;
+    let result = match tokio::time::timeout(state.request_deadline, route_request(state, &req)).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                request_id = %req.request_id,
+                deadline_ms = state.request_deadline.as_millis() as u64,
+                "request deadline reached; answered 503"
+            );
+            Err(ApiError::ServiceUnavailable)
+        }
+    };
     finish(state, &req.headers, &req.request_id, result)
 }
 

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 use tokio::sync::{Mutex, OnceCell};
 
-#[derive(Debug)]
 pub enum SecretSource {
     Plain(String),
     SecretsManager {
@@ -15,6 +14,20 @@ pub enum SecretSource {
         client: aws_sdk_secretsmanager::Client,
         value: OnceCell<String>,
     },
+}
+
+/// Never the value (given, or read and cached): only where it comes from.
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretSource::Plain(_) => f.write_str("Plain(<redacted>)"),
+            SecretSource::SecretsManager { arn, value, .. } => f
+                .debug_struct("SecretsManager")
+                .field("arn", arn)
+                .field("value", &if value.initialized() { "<redacted>" } else { "<not read yet>" })
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl SecretSource {

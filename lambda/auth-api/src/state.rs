@@ -1,6 +1,6 @@
 //! What is built once at start-up and borrowed by every request: one SDK client, the secrets'
 //! sources (read lazily), CORS. No network call happens here.
-use crate::cognito::{Cognito, DeclaredActionsGuard};
+use crate::cognito::{Cognito, DeclaredActionsGuard, RetryOnlyWhatIsSafe};
 use crate::config::{self, Config, Secret};
 use crate::http::Cors;
 use crate::secrets::{OriginVerify, SecretSource};
@@ -16,6 +16,8 @@ pub struct AppState {
     pub cors: Cors,
     pub origin_verify: Option<OriginVerify>,
     pub totp_issuer: String,
+    /// See [`Config::request_deadline`].
+    pub request_deadline: std::time::Duration,
 }
 
 /// The shared SDK configuration: bounded timeouts, at most one retry.
@@ -50,9 +52,15 @@ pub fn retry_config() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(config::MAX_ATTEMPTS)
 }
 
-/// The Cognito client, with the declared-actions guard installed.
+/// The Cognito client, with the declared-actions guard and the retry policy installed.
 pub fn cognito_client(sdk: &SdkConfig) -> cip::Client {
-    cip::Client::from_conf(cip::config::Builder::from(sdk).interceptor(DeclaredActionsGuard).build())
+    cip::Client::from_conf(cognito_config(sdk).build())
+}
+
+/// The Cognito client's configuration: what every client of the product carries (tests add their
+/// recorders to it).
+pub fn cognito_config(sdk: &SdkConfig) -> cip::config::Builder {
+    cip::config::Builder::from(sdk).interceptor(DeclaredActionsGuard).interceptor(RetryOnlyWhatIsSafe)
 }
 
 impl AppState {
@@ -76,6 +84,7 @@ impl AppState {
                 Secret::Arn(arn) => OriginVerify::secrets_manager(arn, sdk),
             }),
             totp_issuer: cfg.totp_issuer,
+            request_deadline: cfg.request_deadline,
         }
     }
 }

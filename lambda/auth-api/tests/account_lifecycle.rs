@@ -85,7 +85,7 @@ async fn totp_enrolment_then_login_with_the_challenge() {
     let t = api.login(&email, PASSWORD).await;
     let access = t["accessToken"].as_str().unwrap();
 
-    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await;
+    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let secret = r.json["secret"].as_str().unwrap().to_string();
     let uri = r.json["otpauthUri"].as_str().unwrap();
@@ -130,7 +130,7 @@ async fn a_challenge_session_dies_after_too_many_wrong_codes() {
     api.confirmed_user(&email).await;
     let t = api.login(&email, PASSWORD).await;
     let access = t["accessToken"].as_str().unwrap();
-    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await.json["secret"].as_str().unwrap().to_string();
+    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
     let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
@@ -157,7 +157,7 @@ async fn delete_account_then_login_and_tokens_fail() {
     let t = api.login(&email, PASSWORD).await;
     let access = t["accessToken"].as_str().unwrap();
 
-    let r = api.delete_auth("/auth/user", access).await;
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
     assert_eq!((r.status, &r.json), (200, &json!({"deleted": true})));
     let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_credentials"));
@@ -165,7 +165,7 @@ async fn delete_account_then_login_and_tokens_fail() {
     assert_eq!((r.status, r.error()), (401, "invalid_token"));
     let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"], "username": t["username"]})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
-    let r = api.delete_auth("/auth/user", access).await;
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"));
 }
 
@@ -217,7 +217,7 @@ async fn an_expired_challenge_session_is_invalid_session() {
     api.confirmed_user(&email).await;
     let t = api.login(&email, PASSWORD).await;
     let access = t["accessToken"].as_str().unwrap();
-    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await.json["secret"].as_str().unwrap().to_string();
+    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
 
@@ -227,4 +227,67 @@ async fn an_expired_challenge_session_is_invalid_session() {
     let answer = json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": r.json["session"], "answer": code_at_step_offset(&totp, 1)});
     let r = api.post("/auth/login/challenge", answer).await;
     assert_eq!((r.status, r.error()), (401, "invalid_session"), "{}", r.json);
+}
+
+#[tokio::test]
+async fn deleting_the_account_needs_the_current_password_checked_like_a_login() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("reauth-delete");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+
+    // A stolen access token alone deletes nothing.
+    let r = api.send(api.http.delete(format!("{}/auth/user", api.base)).bearer_auth(access)).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_json"), "{}", r.json);
+    let r = api.delete_auth("/auth/user", access, json!({})).await;
+    assert_eq!((r.status, r.error(), r.json["field"].as_str()), (400, "validation_error", Some("currentPassword")));
+    env.emu.forget_calls().await;
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    assert_eq!((r.status, r.error()), (401, "incorrect_password"), "{}", r.json);
+    // Checked by Cognito with the same operation a login uses (so its failed-attempt counting
+    // and threat protection see it), for the token's owner.
+    assert_eq!(env.emu.calls().await, ["GetUser", "AdminInitiateAuth"]);
+    assert_eq!(api.get_auth("/auth/userinfo", access).await.status, 200, "the account must still be there");
+    api.login(&email, PASSWORD).await;
+
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"deleted": true})));
+}
+
+#[tokio::test]
+async fn totp_setup_needs_the_current_password_and_refuses_to_replace_an_active_authenticator() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("reauth-totp");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+
+    let r = api.send(api.http.post(format!("{}/auth/mfa/totp/setup", api.base)).bearer_auth(access)).await;
+    assert_eq!((r.status, r.error()), (400, "invalid_json"), "{}", r.json);
+    env.emu.forget_calls().await;
+    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    assert_eq!((r.status, r.error()), (401, "incorrect_password"), "{}", r.json);
+    assert_eq!(env.emu.calls().await, ["GetUser", "AdminInitiateAuth"], "no authenticator may be touched");
+
+    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let totp = totp_from(r.json["secret"].as_str().unwrap());
+    assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
+
+    // TOTP active: even with the right password, setup is refused before Cognito's
+    // AssociateSoftwareToken can drop the working authenticator.
+    env.emu.forget_calls().await;
+    let r = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (409, "mfa_already_enabled"), "{}", r.json);
+    assert!(!env.emu.calls().await.iter().any(|c| c == "AssociateSoftwareToken"));
+    // The old authenticator still signs in.
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let session = r.json["session"].as_str().expect("an MFA challenge").to_string();
+    let r = api
+        .post("/auth/login/challenge", json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code_at_step_offset(&totp, 1)}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
 }

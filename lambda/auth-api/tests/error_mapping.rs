@@ -24,12 +24,14 @@ fn cfg() -> Config {
         cors_origins: vec!["https://app.example".into()],
         origin_verify: None,
         totp_issuer: "Test".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
     }
 }
 
 fn state(rules: &[&Rule]) -> AppState {
     let client = mock_client!(cip, RuleMode::MatchAny, rules.iter().copied(), |c| c
         .interceptor(DeclaredActionsGuard)
+        .interceptor(auth_api::cognito::RetryOnlyWhatIsSafe)
         .retry_config(auth_api::state::retry_config()));
     AppState::new(cfg(), client, &aws_config::SdkConfig::builder().build())
 }
@@ -91,6 +93,7 @@ fn body_for(route: &str) -> Value {
         "passwordReset" => json!({"email": "jane@example.com", "code": "123456", "newPassword": "N3w-password!"}),
         "passwordChange" => json!({"currentPassword": "Corr3ct-horse!", "newPassword": "N3w-password!"}),
         "totpVerify" => json!({"code": "123456"}),
+        "deleteUser" | "totpSetup" => json!({"currentPassword": "Corr3ct-horse!"}),
         "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": "sess-abcdefghijklmnopqrstuvwxyz", "answer": "123456"}),
         _ => json!({}),
     }
@@ -101,6 +104,12 @@ async fn call(route: &str, rules: &[&Rule]) -> (u16, Value, http::HeaderMap) {
     let resp = auth_api::handle(&st, request(route, body_for(route))).await;
     let v: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
     (resp.status.as_u16(), v, resp.headers)
+}
+
+fn ok_get_user() -> Rule {
+    mock!(Client::get_user).then_output(|| {
+        cip::operation::get_user::GetUserOutput::builder().username("sub-1").set_user_attributes(Some(vec![])).build().unwrap()
+    })
 }
 
 fn ok_resend() -> Rule {
@@ -124,16 +133,16 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("verify", "ConfirmSignUp", "CodeMismatchException", 400, "invalid_code"),
     ("verify", "ConfirmSignUp", "ExpiredCodeException", 400, "expired_code"),
     ("verify", "ConfirmSignUp", "UserNotFoundException", 400, "invalid_code"),
-    ("verify", "ConfirmSignUp", "NotAuthorizedException", 409, "already_confirmed"),
+    ("verify", "ConfirmSignUp", "NotAuthorizedException", 400, "invalid_code"),
     ("verify", "ConfirmSignUp", "LimitExceededException", 429, "limit_exceeded"),
-    ("resend", "ResendConfirmationCode", "LimitExceededException", 429, "limit_exceeded"),
+    ("resend", "ResendConfirmationCode", "TooManyRequestsException", 429, "too_many_requests"),
     ("refresh", "AdminInitiateAuth", "NotAuthorizedException", 401, "invalid_refresh_token"),
     ("userinfo", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
     ("userinfo", "GetUser", "UserNotFoundException", 401, "invalid_token"),
     ("userinfo", "GetUser", "TooManyRequestsException", 429, "too_many_requests"),
     ("logout", "GlobalSignOut", "NotAuthorizedException", 401, "invalid_token"),
     ("logout", "GlobalSignOut", "TooManyRequestsException", 429, "too_many_requests"),
-    ("passwordForgot", "ForgotPassword", "LimitExceededException", 429, "limit_exceeded"),
+    ("passwordForgot", "ForgotPassword", "TooManyRequestsException", 429, "too_many_requests"),
     ("passwordForgot", "ForgotPassword", "CodeDeliveryFailureException", 503, "service_unavailable"),
     ("passwordReset", "ConfirmForgotPassword", "CodeMismatchException", 400, "invalid_code"),
     ("passwordReset", "ConfirmForgotPassword", "ExpiredCodeException", 400, "expired_code"),
@@ -149,14 +158,19 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("loginChallenge", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 400, "expired_code"),
-    ("deleteUser", "DeleteUser", "NotAuthorizedException", 401, "invalid_token"),
+    ("deleteUser", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
+    ("deleteUser", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
+    ("deleteUser", "AdminInitiateAuth", "TooManyFailedAttemptsException", 429, "limit_exceeded"),
+    ("totpSetup", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
 ];
 
 #[tokio::test]
 async fn every_error_mapping_in_the_table() {
     for (route, op, ex, status, code) in TABLE {
         let rule = fail(op, ex);
-        let (got, body, headers) = call(route, &[&rule]).await;
+        // Routes that re-authenticate read the user first (the failing rule, first, wins for GetUser).
+        let user = ok_get_user();
+        let (got, body, headers) = call(route, &[&rule, &user]).await;
         assert_eq!((got, body["error"].as_str()), (*status, Some(*code)), "{route} / {ex}: {body}");
         assert_eq!(body["requestId"], "req-1", "{route} / {ex}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{route} / {ex}");
@@ -197,14 +211,22 @@ async fn register_and_enumeration_safe_routes_answer_the_same_for_existing_or_un
     });
     let a = auth_api::handle(&state(&[&new_user]), request("register", body_for("register"))).await;
     let exists = fail("SignUp", "UsernameExistsException");
-    let resend = ok_resend();
-    let b = auth_api::handle(&state(&[&exists, &resend]), request("register", body_for("register"))).await;
+    let b = auth_api::handle(&state(&[&exists]), request("register", body_for("register"))).await;
     assert_eq!((a.status.as_u16(), &a.body), (202, &b.body));
-    assert_eq!(b.status, 202);
-    assert_eq!(resend.num_calls(), 1, "an existing unconfirmed user gets a new code");
-    let confirmed = fail("ResendConfirmationCode", "InvalidParameterException");
-    let c = auth_api::handle(&state(&[&exists, &confirmed]), request("register", body_for("register"))).await;
-    assert_eq!((c.status, &c.body), (b.status, &b.body));
+    assert_eq!((new_user.num_calls(), exists.num_calls()), (1, 1), "one SignUp either way, nothing else");
+
+    // A per-user limit (only real users have one) answers exactly as usual.
+    for (route, op) in [("resend", "ResendConfirmationCode"), ("passwordForgot", "ForgotPassword")] {
+        let ok = match op {
+            "ResendConfirmationCode" => ok_resend(),
+            _ => mock!(Client::forgot_password).then_output(|| cip::operation::forgot_password::ForgotPasswordOutput::builder().build()),
+        };
+        let limited = fail(op, "LimitExceededException");
+        let (s1, b1, _) = call(route, &[&ok]).await;
+        let (s2, b2, h2) = call(route, &[&limited]).await;
+        assert_eq!((s1, &b1), (s2, &b2), "{route}");
+        assert!(h2.get("retry-after").is_none(), "{route}");
+    }
 
     for (route, op) in [("resend", "ResendConfirmationCode"), ("passwordForgot", "ForgotPassword")] {
         let unknown = fail(op, "UserNotFoundException");

@@ -76,6 +76,44 @@ async fn a_slow_cognito_is_a_503_within_the_bound() {
     assert_unavailable(&r, started);
 }
 
+/// The request deadline (one per request, derived by the stack from the function timeout) ends
+/// any route with our JSON 503, before the SDK's own 5 s bound of a single call: register against
+/// a Cognito that never answers in time, with the deadline a 4 s function timeout would get.
+#[tokio::test]
+async fn the_request_deadline_answers_register_with_a_json_503_in_time() {
+    let emu = Emulator::start();
+    let mut cfg = config_for(&emu);
+    cfg.request_deadline = Duration::from_millis(3200);
+    let api = Api::start(cfg, &emu.endpoint).await;
+    emu.faults(json!({"delaySeconds": 8})).await;
+    let started = Instant::now();
+    let r = api.post("/auth/register", json!({"email": "slow@example.com", "password": PASSWORD})).await;
+    assert_unavailable(&r, started);
+    assert!(started.elapsed() < Duration::from_millis(4500), "the deadline did not end the request: {:?}", started.elapsed());
+}
+
+/// The longest chain (DELETE /auth/user: GetUser, AdminInitiateAuth, DeleteUser): each call is
+/// slow but within its own timeouts, so only the request deadline can stop their sum from
+/// outliving the function. The answer is our JSON 503 at the deadline, and nothing was deleted.
+#[tokio::test]
+async fn the_request_deadline_bounds_a_chain_of_slow_calls() {
+    let emu = Emulator::start();
+    let mut cfg = config_for(&emu);
+    cfg.request_deadline = Duration::from_millis(3000);
+    let api = Api::start(cfg, &emu.endpoint).await;
+    let email = email("deadline");
+    api.confirmed_user(&email).await;
+    let access = api.login(&email, PASSWORD).await["accessToken"].as_str().unwrap().to_string();
+    // Each call takes 1.8 s (under the 2.5 s attempt timeout); the three would take 5.4 s.
+    emu.faults(json!({"delaySeconds": 1.8})).await;
+    let started = Instant::now();
+    let r = api.delete_auth("/auth/user", &access, json!({"currentPassword": PASSWORD})).await;
+    assert_unavailable(&r, started);
+    assert!(started.elapsed() < Duration::from_millis(4000), "the deadline did not end the request: {:?}", started.elapsed());
+    emu.faults(json!({})).await;
+    api.login(&email, PASSWORD).await;
+}
+
 /// A TCP proxy in front of the emulator that can be switched off (every connection, old and new,
 /// is cut) and on again, as when Cognito's endpoint goes away and comes back.
 async fn switchable_proxy(upstream: String) -> (String, Arc<AtomicBool>) {

@@ -172,6 +172,7 @@ fn state(rt: &'static tokio::runtime::Runtime) -> Arc<AppState> {
                     cors_origins: vec!["http://localhost:5173".into()],
                     origin_verify: None,
                     totp_issuer: "Fuzz".into(),
+                    request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
                 };
                 Arc::new(AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk))
             })

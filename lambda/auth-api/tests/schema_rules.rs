@@ -16,6 +16,10 @@ fn emailish() -> impl Strategy<Value = String> {
         " ?[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,4} ?",
         "[a-z]{60,70}@example\\.com",
         "a@[a-z]{250,260}\\.io",
+        // What an outside fuzzer found: surrounding white space around a maximal address, and
+        // characters no host name has.
+        " ?[a-z]{60,64}@[a-z]{60,63}\\.[a-z]{60,63}\\.[a-z]{60,63}\\.[a-z]{0,3} ?",
+        "[a-z]{1,4}@[a-z/}_{é-]{1,6}\\.[a-z-]{1,4}",
     ]
 }
 
@@ -24,7 +28,7 @@ proptest! {
 
     #[test]
     fn email_rule(s in emailish()) {
-        let documented = matches(EMAIL_PATTERN, &s, 0, usize::MAX) && s.trim().chars().count() <= input::MAX_EMAIL;
+        let documented = matches(EMAIL_PATTERN, &s, 0, input::MAX_EMAIL);
         prop_assert_eq!(input::email(&s).is_ok(), documented, "{:?}", s);
     }
 

@@ -1,13 +1,24 @@
-//! DELETE /auth/user (Bearer): deletes the caller's own account. Afterwards login fails and the
-//! account's tokens are refused.
+//! DELETE /auth/user (Bearer) {currentPassword}: deletes the caller's own account, once Cognito has
+//! confirmed the current password (see `reauth`). Afterwards login fails and the account's tokens
+//! are refused.
+use super::{input, reauth};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &[];
+pub const ERRORS: &[&str] = &["incorrect_password"];
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "DeleteUserRequest")]
+pub struct Request {
+    /// The account's current password: a stolen access token alone cannot delete the account.
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
+    pub current_password: String,
+}
 
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "DeleteUserResponse")]
@@ -16,6 +27,12 @@ pub struct Response {
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    ctx.state.cognito.delete_user(ctx.access_token()?).await?;
+    let b: Request = ctx.body()?;
+    input::password("currentPassword", &b.current_password)?;
+    let token = ctx.access_token()?;
+    let cognito = &ctx.state.cognito;
+    let user = cognito.get_user(token).await?;
+    reauth::confirm_current_password(ctx, &user, &b.current_password).await?;
+    cognito.delete_user(token).await?;
     Ok(Reply::ok(StatusCode::OK, &Response { deleted: true }))
 }

@@ -14,6 +14,7 @@ mod openapi;
 mod password_change;
 mod password_forgot;
 mod password_reset;
+mod reauth;
 mod refresh;
 mod register;
 mod resend;
@@ -79,9 +80,9 @@ handlers! {
     "passwordForgot" => password_forgot [body],
     "passwordReset" => password_reset [body],
     "passwordChange" => password_change [body],
-    "totpSetup" => totp_setup [],
+    "totpSetup" => totp_setup [body],
     "totpVerify" => totp_verify [body],
-    "deleteUser" => delete_user [],
+    "deleteUser" => delete_user [body],
     "openapi" => openapi [],
 }
 

@@ -5,7 +5,8 @@ use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, JsonSchema)]
+/// No `Debug`: it holds tokens.
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <accessToken>`.
@@ -23,7 +24,8 @@ pub struct TokenResponse {
     pub username: Option<String>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+/// No `Debug`: it holds the challenge session.
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeResponse {
     /// Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
@@ -60,6 +62,20 @@ impl CodeSentResponse {
     }
 }
 
+/// For `resend` and `password/forgot`: Cognito's `LimitExceededException` there means "this user
+/// asked too often" (ForgotPassword and ResendConfirmationCode document it as "a user exceeds the
+/// limit for a requested resource",
+/// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>,
+/// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>),
+/// while for an address with no account Cognito only simulates a delivery
+/// (<https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html>).
+/// Passing it on as 429 would tell a caller that the address has an account, so these routes answer
+/// their usual 202 and only the log (no address) records it. Request-rate throttling
+/// (`TooManyRequestsException`, the API's own 429) does not depend on the address and stays a 429.
+pub fn per_user_limit_hidden(e: &crate::cognito::CognitoError) {
+    tracing::info!(cognito_error = %e.code, "per-user limit reached; answered as usual (no account enumeration)");
+}
+
 /// The `username` claim of a Cognito access token. The token came straight from Cognito over TLS,
 /// so reading the claim needs no signature check here.
 pub fn username_claim(access_token: &str) -> Option<String> {
@@ -82,7 +98,7 @@ pub fn tokens(t: Tokens) -> TokenResponse {
 }
 
 /// A login step's answer: tokens, or a challenge to answer at `/auth/login/challenge`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum LoginResponse {
     Tokens(TokenResponse),

@@ -1,10 +1,10 @@
 //! POST /auth/register {email, password}: creates an unconfirmed user and sends a code.
-//! By default the answer does not reveal whether the email is taken: an existing account gets the
-//! same 202 and body (and, if still unconfirmed, a fresh code), so the register form cannot be
-//! used to enumerate accounts.
+//! The answer does not reveal whether the email is taken: an existing account gets the same 202
+//! and body, after the same single Cognito call (SignUp), so neither the answer nor its cost tells
+//! the cases apart. An unconfirmed owner who lost the code asks /auth/resend for a new one.
 use super::input;
 use super::output::CodeSentResponse;
-use crate::cognito::CognitoErrorKind;
+use crate::cognito::{CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use schemars::JsonSchema;
@@ -33,15 +33,10 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     input::password("password", &b.password)?;
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;
-    match cognito.sign_up(&email, &b.password, hash.clone()).await {
-        Ok(()) => {}
-        Err(e) if e.kind == CognitoErrorKind::UsernameExists => {
-            // Same answer as a new account. An unconfirmed owner gets a new code; for a confirmed
-            // one Cognito refuses, which stays invisible here.
-            if let Err(e) = cognito.resend_confirmation_code(&email, hash).await {
-                tracing::debug!(cognito_error = %e.code, "resend after existing sign-up not sent");
-            }
-        }
+    match cognito.sign_up(&email, &b.password, hash).await {
+        // Taken: the same answer as a new account, and no second call (a second round trip would
+        // be measurable from outside).
+        Ok(()) | Err(CognitoError { kind: CognitoErrorKind::UsernameExists, .. }) => {}
         Err(e) => return Err(e.into()),
     }
     Ok(CodeSentResponse::reply(MESSAGE, &email))

@@ -30,6 +30,8 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         Ok(()) => {}
         // Unknown, or already confirmed ("User is already confirmed."): invisible to the caller.
         Err(e) if matches!(e.kind, K::UserNotFound | K::InvalidParameter | K::NotAuthorized) => {}
+        // A per-user limit exists only for real users: see super::output::per_user_limit_hidden.
+        Err(e) if e.kind == K::LimitExceeded => super::output::per_user_limit_hidden(&e),
         Err(e) => return Err(e.into()),
     }
     Ok(CodeSentResponse::reply(MESSAGE, &email))

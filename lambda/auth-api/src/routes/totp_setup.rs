@@ -1,14 +1,35 @@
-//! POST /auth/mfa/totp/setup (Bearer): starts TOTP enrolment. Answers the shared secret and an
-//! `otpauth://` URI for authenticator apps; TOTP is only switched on by /auth/mfa/totp/verify.
+//! POST /auth/mfa/totp/setup (Bearer) {currentPassword}: starts TOTP enrolment, once Cognito has
+//! confirmed the current password (see `reauth`). Answers the shared secret and an `otpauth://` URI
+//! for authenticator apps; TOTP is only switched on by /auth/mfa/totp/verify.
+//!
+//! While TOTP is active the route refuses (409 `mfa_already_enabled`) before touching the
+//! authenticator: Cognito's own documents disagree on when AssociateSoftwareToken drops the
+//! existing authenticator (at association per the TOTP guide,
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-totp.html>;
+//! at VerifySoftwareToken per
+//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>),
+//! and in the first reading an abandoned re-enrolment would leave the account with no working
+//! second factor. Replacing a lost or changed authenticator is an administrator's
+//! AdminDeleteSoftwareToken, after which the user enrols again here.
+use super::{input, reauth};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &[];
+pub const ERRORS: &[&str] = &["incorrect_password", "mfa_already_enabled"];
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "TotpSetupRequest")]
+pub struct Request {
+    /// The account's current password: a stolen access token alone cannot replace the authenticator.
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
+    pub current_password: String,
+}
 
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -33,9 +54,15 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let b: Request = ctx.body()?;
+    input::password("currentPassword", &b.current_password)?;
     let token = ctx.access_token()?;
     let cognito = &ctx.state.cognito;
     let user = cognito.get_user(token).await?;
+    if user.mfa_methods.iter().any(|m| m == "SOFTWARE_TOKEN_MFA") {
+        return Err(ApiError::MfaAlreadyEnabled);
+    }
+    reauth::confirm_current_password(ctx, &user, &b.current_password).await?;
     let account = user
         .attributes
         .iter()

@@ -1,4 +1,6 @@
-//! POST /auth/verify {email, code}: confirms a registration.
+//! POST /auth/verify {email, code}: confirms a registration. An unknown address and an already
+//! confirmed account both answer exactly as a wrong code does (400 `invalid_code`), so the route
+//! cannot tell which addresses have confirmed accounts; a frontend that wants to know simply logs in.
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
@@ -8,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "already_confirmed"];
+pub const ERRORS: &[&str] = &["invalid_code", "expired_code"];
 
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "VerifyRequest")]
@@ -33,10 +35,9 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;
     cognito.confirm_sign_up(&email, &code, hash).await.map_err(|e| match e.kind {
-        // An unknown email looks like a wrong code: no account enumeration.
-        K::UserNotFound | K::CodeMismatch => ApiError::InvalidCode,
-        // "User cannot be confirmed. Current status is CONFIRMED"
-        K::NotAuthorized => ApiError::AlreadyConfirmed,
+        // An unknown email, and a confirmed account ("User cannot be confirmed. Current status is
+        // CONFIRMED"), look like a wrong code: no account enumeration.
+        K::UserNotFound | K::CodeMismatch | K::NotAuthorized => ApiError::InvalidCode,
         _ => e.into(),
     })?;
     Ok(Reply::ok(StatusCode::OK, &Response { confirmed: true }))

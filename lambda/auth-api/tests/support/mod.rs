@@ -79,7 +79,10 @@ impl Drop for Emulator {
 pub type Calls = Arc<Mutex<Vec<(String, String)>>>;
 
 #[derive(Debug)]
-struct Recorder(Calls);
+struct Recorder {
+    calls: Calls,
+    attempts: Calls,
+}
 
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
@@ -92,7 +95,19 @@ impl Intercept for Recorder {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some((route, operation)) = auth_api::cognito::current_call(cfg) {
-            self.0.lock().unwrap().push((route.name.clone(), operation.to_string()));
+            self.calls.lock().unwrap().push((route.name.clone(), operation.to_string()));
+        }
+        Ok(())
+    }
+    // Once per attempt, just before it goes to the network (reached or not).
+    fn read_before_transmit(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some((route, operation)) = auth_api::cognito::current_call(cfg) {
+            self.attempts.lock().unwrap().push((route.name.clone(), operation.to_string()));
         }
         Ok(())
     }
@@ -107,6 +122,7 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
         cors_origins: vec![ALLOWED_ORIGIN.into()],
         origin_verify: None,
         totp_issuer: "Auth API Test".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
     }
 }
 
@@ -124,6 +140,8 @@ pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
     pub calls: Calls,
+    /// Every attempt of every call (retries included), as (route, operation).
+    pub attempts: Calls,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -136,18 +154,14 @@ impl Drop for Api {
 impl Api {
     pub async fn start(cfg: Config, endpoint: &str) -> Self {
         let sdk = sdk_for(endpoint).await;
-        let calls: Calls = Arc::default();
-        let client = cip::Client::from_conf(
-            cip::config::Builder::from(&sdk)
-                .interceptor(auth_api::cognito::DeclaredActionsGuard)
-                .interceptor(Recorder(calls.clone()))
-                .build(),
-        );
+        let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
+        let recorder = Recorder { calls: calls.clone(), attempts: attempts.clone() };
+        let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(recorder).build());
         let state = Arc::new(AppState::new(cfg, client, &sdk));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve(listener, state));
-        Api { base, http: reqwest::Client::new(), calls, server }
+        Api { base, http: reqwest::Client::new(), calls, attempts, server }
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
@@ -171,8 +185,8 @@ impl Api {
         self.send(self.http.get(format!("{}{path}", self.base)).bearer_auth(token)).await
     }
 
-    pub async fn delete_auth(&self, path: &str, token: &str) -> Resp {
-        self.send(self.http.delete(format!("{}{path}", self.base)).bearer_auth(token)).await
+    pub async fn delete_auth(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(self.http.delete(format!("{}{path}", self.base)).bearer_auth(token).json(&body)).await
     }
 
     /// Registers and confirms `email` with [`PASSWORD`].
@@ -215,6 +229,19 @@ impl Resp {
     }
 }
 
+impl Emulator {
+    /// The emulator's call log: the operation names it received, in order.
+    pub async fn calls(&self) -> Vec<String> {
+        let url = format!("{}/_local/calls", self.endpoint);
+        let v: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        v["calls"].as_array().unwrap().iter().map(|c| c["operation"].as_str().unwrap().to_string()).collect()
+    }
+
+    pub async fn forget_calls(&self) {
+        reqwest::Client::new().delete(format!("{}/_local/calls", self.endpoint)).send().await.unwrap();
+    }
+}
+
 /// An emulator and the API in front of it.
 pub struct Env {
     pub emu: Emulator,
@@ -248,7 +275,7 @@ pub async fn tour(env: &Env) -> Vec<String> {
     let email = email("tour");
 
     api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
-    // Registering again reaches ResendConfirmationCode for the unconfirmed owner.
+    // Registering again: Cognito's UsernameExistsException path.
     api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
     api.post("/auth/resend", json!({"email": email})).await;
     api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
@@ -270,7 +297,9 @@ pub async fn tour(env: &Env) -> Vec<String> {
     let t = api.login(&email, &third_password).await;
     let access = t["accessToken"].as_str().unwrap().to_string();
     secrets.extend([access.clone(), t["refreshToken"].as_str().unwrap().to_string()]);
-    let setup = api.post_auth("/auth/mfa/totp/setup", &access, json!({})).await;
+    // Re-authentication: a wrong current password first, then the right one.
+    api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    let setup = api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": third_password})).await;
     let totp_secret = setup.json["secret"].as_str().expect("totp secret").to_string();
     secrets.push(totp_secret.clone());
     let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, totp_rs::Secret::Encoded(totp_secret).to_bytes().unwrap()).unwrap();
@@ -289,7 +318,8 @@ pub async fn tour(env: &Env) -> Vec<String> {
     assert_eq!(r.status, 200, "tour challenge: {}", r.json);
     let access = r.json["accessToken"].as_str().unwrap().to_string();
     secrets.push(access.clone());
-    let r = api.delete_auth("/auth/user", &access).await;
+    api.delete_auth("/auth/user", &access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    let r = api.delete_auth("/auth/user", &access, json!({"currentPassword": third_password})).await;
     assert_eq!(r.status, 200, "tour delete: {}", r.json);
     secrets
 }
