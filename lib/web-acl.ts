@@ -64,7 +64,8 @@ export interface WebAclRateLimits {
    */
   readonly evaluationWindowSeconds?: number;
   /**
-   * Path prefixes that get the stricter limit.
+   * Paths that get the stricter limit, matched exactly (a trailing slash allowed): API Gateway routes
+   * are exact, and a prefix would catch more (`/auth/user` would also match `/auth/userinfo`).
    * @default - the paths of the routes that send an email or check a secret (DEFAULT_SENSITIVE_PATHS for this repository's routes)
    */
   readonly sensitivePaths?: string[];
@@ -176,7 +177,7 @@ export class AuthApiWebAcl extends Construct {
             aggregateKeyType: 'IP',
             limit: sensitive,
             evaluationWindowSec: window,
-            scopeDownStatement: pathRegex(paths, false),
+            scopeDownStatement: pathRegex(paths, true),
           },
         },
         visibilityConfig: visibility('PerIpSensitivePaths'),

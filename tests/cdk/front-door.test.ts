@@ -88,12 +88,17 @@ describe('WAF rules from the route definition', () => {
 
   test('the strict per-IP rule covers every route that sends an email or checks a secret, and no other', () => {
     expect(emailOrSecret.map((r) => r.path).sort()).toEqual([
-      '/auth/login', '/auth/login/challenge', '/auth/mfa/totp/verify', '/auth/password/change', '/auth/password/forgot',
-      '/auth/password/reset', '/auth/refresh', '/auth/register', '/auth/resend', '/auth/verify',
+      '/auth/login', '/auth/login/challenge', '/auth/mfa/totp/setup', '/auth/mfa/totp/verify', '/auth/password/change', '/auth/password/forgot',
+      '/auth/password/reset', '/auth/refresh', '/auth/register', '/auth/resend', '/auth/user', '/auth/verify',
     ]);
     const scope = rule(t, 'PerIpSensitivePaths').Statement.RateBasedStatement.ScopeDownStatement;
     for (const r of definition.routes) expect([r.path, matches(scope, r.path)]).toEqual([r.path, emailOrSecret.includes(r)]);
-    expect(scope.RegexMatchStatement.TextTransformations).toEqual([{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }]);
+    // Exact paths: /auth/user (account deletion) must not catch /auth/userinfo.
+    expect([matches(scope, '/auth/user'), matches(scope, '/auth/userinfo')]).toEqual([true, false]);
+    const statements = scope.OrStatement ? scope.OrStatement.Statements : [scope];
+    for (const s of statements) {
+      expect(s.RegexMatchStatement.TextTransformations).toEqual([{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }]);
+    }
   });
 
   test('one CONSTANT rate rule per Cognito quota category over exactly its routes\' paths, limit = their throttles x 60 s, answered 429 JSON', () => {

@@ -230,7 +230,9 @@ describe('front door', () => {
     ]);
     const sensitive = rules[1].Statement.RateBasedStatement;
     expect(sensitive).toMatchObject({ AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300 });
-    expect(sensitive.ScopeDownStatement.RegexMatchStatement).toMatchObject({ FieldToMatch: { UriPath: {} } });
+    const scope = sensitive.ScopeDownStatement;
+    const regexes = scope.OrStatement ? scope.OrStatement.Statements.map((s: any) => s.RegexMatchStatement) : [scope.RegexMatchStatement];
+    for (const r of regexes) expect(r).toMatchObject({ FieldToMatch: { UriPath: {} } });
     expect(rules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 });
     for (const r of [rules[1], rules[2]]) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } } });
     for (const i of [0, 3, 4]) expect(rules[i]).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } } });

@@ -77,6 +77,7 @@ fn state(origin_verify: Option<OriginVerify>) -> (AppState, Rule) {
         cors_origins: vec![],
         origin_verify: None,
         totp_issuer: "Test".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
     };
     let (client, rule) = cognito();
     let mut st = AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
