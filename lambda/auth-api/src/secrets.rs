@@ -67,7 +67,6 @@ pub const ORIGIN_VERIFY_TTL: Duration = Duration::from_secs(300);
 /// rotation is under way, its previous one (Secrets Manager moves AWSPREVIOUS to the old version when
 /// PutSecretValue makes a new one AWSCURRENT:
 /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
-#[derive(Debug)]
 pub enum OriginVerify {
     /// One fixed value (local runs: `ORIGIN_VERIFY_SECRET`).
     Plain(String),
@@ -79,10 +78,32 @@ pub enum OriginVerify {
     },
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` shows how many values are cached and when they were read, never the values.
+#[derive(Clone)]
 pub struct Accepted {
     read_at: Instant,
     values: Vec<String>,
+}
+
+impl std::fmt::Debug for Accepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accepted").field("read_at", &self.read_at).field("values", &self.values.len()).finish()
+    }
+}
+
+/// Never a value: only where it comes from and how long it is cached.
+impl std::fmt::Debug for OriginVerify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginVerify::Plain(_) => f.write_str("Plain(<redacted>)"),
+            OriginVerify::SecretsManager { arn, ttl, cache, .. } => f
+                .debug_struct("SecretsManager")
+                .field("arn", arn)
+                .field("ttl", ttl)
+                .field("cache", &cache.try_lock().ok().and_then(|c| c.clone()))
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl OriginVerify {

@@ -3,7 +3,7 @@
 use auth_api::cognito::{AuthOutcome, Tokens};
 use auth_api::config::{Config, Secret};
 use auth_api::http::{ApiRequest, ApiResponse};
-use auth_api::secrets::SecretSource;
+use auth_api::secrets::{OriginVerify, SecretSource};
 use auth_api::AppState;
 
 const SECRETS: &[&str] = &[
@@ -82,6 +82,7 @@ async fn config_secret_sources_and_the_whole_state() {
     let cfg = config();
     assert_clean("Config", &format!("{cfg:?}"));
     assert_clean("SecretSource", &format!("{:?}", SecretSource::Plain("client-secret-value".into())));
+    assert_clean("OriginVerify", &format!("{:?}", OriginVerify::Plain("origin-verify-value".into())));
     let sdk = aws_config::SdkConfig::builder().behavior_version(aws_config::BehaviorVersion::latest()).build();
     let state = AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk);
     let text = format!("{state:?}");
