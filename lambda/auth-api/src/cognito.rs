@@ -227,13 +227,24 @@ impl Intercept for DeclaredActionsGuard {
 // ---------------------------------------------------------------------------------------------
 
 /// The one place that decides which Cognito operations may be sent a second time after an
-/// attempt reached Cognito: idempotent reads only. Every other operation has a side effect that a
-/// lost answer does not undo (a second email from ForgotPassword or ResendConfirmationCode, a code
-/// already used by ConfirmForgotPassword, a failed attempt counted twice by AdminInitiateAuth...),
-/// so it is retried only when the first attempt provably never left this process (see
-/// [`never_sent`]).
+/// attempt may have reached Cognito:
+/// - GetUser: a read;
+/// - AdminInitiateAuth: a password sign-in attempt; repeated, it issues another set of tokens
+///   nobody saw, or counts the same wrong password once more, and answers the same. Repeating it
+///   is what keeps the first login after an idle period working: the pool hands out a connection
+///   the far end closed meanwhile, the first attempt fails without an answer, the second goes out
+///   on a new connection (lambda/bench's freeze test);
+/// - SetUserMFAPreference: sets the same preference again.
+///
+/// Every other operation has an effect a lost answer does not undo, and a repeat would show: a
+/// second email (SignUp, ResendConfirmationCode, ForgotPassword), `invalid_code` for a code the
+/// first attempt used (ConfirmSignUp, ConfirmForgotPassword, VerifySoftwareToken, the challenge
+/// answer), `incorrect_password` for a password the first attempt changed (ChangePassword), a
+/// 401 for a token the first attempt revoked or a user it deleted (GlobalSignOut, RevokeToken,
+/// DeleteUser), a second secret replacing the one being shown (AssociateSoftwareToken). Those are
+/// retried only when the first attempt provably never left this process (see [`never_sent`]).
 pub fn safe_to_repeat(operation: &str) -> bool {
-    matches!(operation, "GetUser")
+    matches!(operation, "GetUser" | "AdminInitiateAuth" | "SetUserMFAPreference")
 }
 
 /// True when an attempt failed before a connection to Cognito was established (refused, DNS,

@@ -19,6 +19,7 @@ fn state(sdk: &aws_config::SdkConfig) -> auth_api::AppState {
         cors_origins: vec!["https://app.example.com".into()],
         origin_verify: None,
         totp_issuer: "Auth API".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
     };
     auth_api::AppState::new(cfg, auth_api::state::cognito_client(sdk), sdk)
 }
