@@ -19,7 +19,6 @@ const venvBin = path.join(root, '.venv', 'bin');
 const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}` };
 const dist = path.join(root, 'dist');
 const artifactDir = path.join(dist, 'artifact');
-const crate = path.join(root, 'lambda', 'auth-api');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
 
 function run(cmd, args, opts = {}) {
@@ -68,8 +67,9 @@ const artifacts = {};
 for (const arch of architectures) {
   const lambdaDir = path.join(root, 'target', 'package-artifact', arch.name);
   fs.rmSync(lambdaDir, { recursive: true, force: true });
-  // Same argument list as cargo-lambda-cdk's bundling command for RustFunction({ binaryName: 'bootstrap', bundling: { architecture } }).
-  const seconds = run('cargo', ['lambda', 'build', '--lambda-dir', lambdaDir, '--release', arch.flag, '--bin', 'bootstrap', '--flatten', 'bootstrap'], { cwd: crate });
+  // Same command, from the same directory (the workspace root, DEFAULT_MANIFEST_PATH's), as cargo-lambda-cdk's bundling
+  // for RustFunction({ binaryName: 'bootstrap', bundling: { architecture } }).
+  const seconds = run('cargo', ['lambda', 'build', '--lambda-dir', lambdaDir, '--release', arch.flag, '--bin', 'bootstrap', '--flatten', 'bootstrap'], { cwd: root });
   const bin = path.join(lambdaDir, 'bootstrap');
   const file = `bootstrap-${arch.name}.zip`;
   const zip = path.join(artifactDir, file);
