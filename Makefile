@@ -87,8 +87,9 @@ contract: $(VENV_OK)
 	cargo build --bin auth-local
 	tests/contract/run.sh
 
-# Benchmarks (bench/): cold start under a stub Lambda Runtime API, warm overhead against a stub
-# Cognito, artifact size and cost -> bench/results.md; `load` runs wrk against auth-local + the emulator.
+# Benchmarks (bench/, method in bench/README.md): cold starts over TLS under a stub Lambda Runtime API
+# at Lambda's CPU share of 128/256/1024 MB beside a Node baseline, warm overhead of every route,
+# artifact size and cost -> bench/results.md; `load` runs wrk against auth-local + the emulator.
 .PHONY: bench bench-smoke load
 # The Node baseline the cold starts are compared with (bench/node-baseline, pinned, from npm).
 NODE_BASELINE := bench/node-baseline/node_modules/.installed
