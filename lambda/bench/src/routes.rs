@@ -25,9 +25,9 @@ fn body(name: &str) -> Option<Option<serde_json::Value>> {
         "passwordForgot" => Some(json!({"email": stubs::EMAIL})),
         "passwordReset" => Some(json!({"email": stubs::EMAIL, "code": "123456", "newPassword": "N3w-Horse-Battery!"})),
         "passwordChange" => Some(json!({"currentPassword": stubs::PASSWORD, "newPassword": "N3w-Horse-Battery!"})),
-        "totpSetup" => None,
+        "totpSetup" => Some(json!({"currentPassword": stubs::PASSWORD})),
         "totpVerify" => Some(json!({"code": "123456", "deviceName": "phone"})),
-        "deleteUser" => None,
+        "deleteUser" => Some(json!({"currentPassword": stubs::PASSWORD})),
         "openapi" => None,
         _ => return None,
     })
