@@ -19,6 +19,7 @@ import { AuthApiCode } from './function-code';
 import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, routeKey } from './route-definition';
 import { AuthApiFrontDoor, FRONT_DOOR_SAFETY_THROTTLE } from './front-door';
+import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, passwordPolicyEnv } from './user-pool-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
 /** Cognito threat protection (advanced security) setting of a created user pool. */
@@ -50,6 +51,20 @@ export interface CognitoAuthApiProps {
    * @default - this repository's `cdk/routes.json`
    */
   readonly apiDefinition?: ApiDefinition;
+
+  /**
+   * The user pool settings (password policy, case sensitivity, MFA, recovery, lifetimes) that are the
+   * defaults of this construct's pool, client and `PASSWORD_POLICY`; the local emulator reads the same file.
+   * @default - `cdk/user-pool.json` in this repository
+   */
+  readonly userPoolDefinition?: UserPoolDefinition;
+
+  /**
+   * Password policy of a created user pool, and the policy the functions check before calling Cognito
+   * (`PASSWORD_POLICY`). With an existing `userPool`, set it to that pool's policy so both agree.
+   * @default - `passwordPolicy` of the user pool definition (`cdk/user-pool.json`)
+   */
+  readonly passwordPolicy?: PoolPasswordPolicy;
 
   /**
    * Where the functions' code comes from: the prebuilt `bootstrap` zip shipped in the npm package (checked against
@@ -118,11 +133,11 @@ export interface CognitoAuthApiProps {
    */
   readonly threatProtection?: ThreatProtection;
 
-  /** Access token validity (5 minutes to 1 day). @default Duration.minutes(60) */
+  /** Access token validity (5 minutes to 1 day). @default - `tokenValidity` of `cdk/user-pool.json` (60 minutes) */
   readonly accessTokenValidity?: Duration;
-  /** ID token validity (5 minutes to 1 day). @default Duration.minutes(60) */
+  /** ID token validity (5 minutes to 1 day). @default - `tokenValidity` of `cdk/user-pool.json` (60 minutes) */
   readonly idTokenValidity?: Duration;
-  /** Refresh token validity (60 minutes to 3650 days). @default Duration.days(30) */
+  /** Refresh token validity (60 minutes to 3650 days). @default - `tokenValidity` of `cdk/user-pool.json` (30 days) */
   readonly refreshTokenValidity?: Duration;
 
   /**
@@ -230,7 +245,7 @@ export interface AuthApiRoute {
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -281,6 +296,8 @@ export class CognitoAuthApi extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const definition = props.apiDefinition ?? loadApiDefinition();
+    const poolDef = props.userPoolDefinition ?? loadUserPoolDefinition();
+    const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
     const corsOrigins = validateCorsOrigins(props.corsOrigins, props.corsAllowCredentials ?? false);
     const totpIssuer = props.totpIssuer ?? 'AuthApi';
@@ -390,27 +407,34 @@ export class CognitoAuthApi extends Construct {
     if (props.userPool) {
       this.userPool = props.userPool;
     } else {
-      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const removalPolicy = props.removalPolicy ?? (poolDef.removalPolicy === 'RETAIN' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
       const threat = props.threatProtection ?? ThreatProtection.OFF;
       const pool = new cognito.UserPool(this, 'UserPool', {
         signInAliases: { email: true },
-        signInCaseSensitive: false,
+        // false: Me@Example.com and me@example.com are one account (the functions also lower-case
+        // addresses). "This option also enables both preferred_username and email alias to be case
+        // insensitive" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+        signInCaseSensitive: poolDef.signInCaseSensitive,
         selfSignUpEnabled: true,
         autoVerify: { email: true },
         keepOriginal: { email: true },
         standardAttributes: { email: { required: true, mutable: true } },
         userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE },
         passwordPolicy: {
-          minLength: 12,
-          requireLowercase: true,
-          requireUppercase: true,
-          requireDigits: true,
-          requireSymbols: true,
-          tempPasswordValidity: Duration.days(3),
+          minLength: passwordPolicy.minLength,
+          requireLowercase: passwordPolicy.requireLowercase,
+          requireUppercase: passwordPolicy.requireUppercase,
+          requireDigits: passwordPolicy.requireDigits,
+          requireSymbols: passwordPolicy.requireSymbols,
+          tempPasswordValidity: Duration.days(passwordPolicy.tempPasswordValidityDays),
         },
-        mfa: cognito.Mfa.OPTIONAL,
-        mfaSecondFactor: { otp: true, sms: false },
-        accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+        mfa: { OFF: cognito.Mfa.OFF, OPTIONAL: cognito.Mfa.OPTIONAL, REQUIRED: cognito.Mfa.REQUIRED }[poolDef.mfa],
+        mfaSecondFactor: poolDef.mfaSecondFactor,
+        accountRecovery: {
+          EMAIL_ONLY: cognito.AccountRecovery.EMAIL_ONLY,
+          EMAIL_AND_PHONE_WITHOUT_MFA: cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA,
+          NONE: cognito.AccountRecovery.NONE,
+        }[poolDef.accountRecovery],
         email: props.email,
         featurePlan: threat === ThreatProtection.OFF ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
         standardThreatProtectionMode:
@@ -418,7 +442,7 @@ export class CognitoAuthApi extends Construct {
             : threat === ThreatProtection.AUDIT ? cognito.StandardThreatProtectionMode.AUDIT_ONLY
               : cognito.StandardThreatProtectionMode.FULL_FUNCTION,
         removalPolicy,
-        deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+        deletionProtection: removalPolicy === RemovalPolicy.RETAIN && poolDef.deletionProtection,
       });
       this.userPool = pool;
       if (frontDoor && !props.email) {
@@ -445,9 +469,10 @@ export class CognitoAuthApi extends Construct {
         authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: false },
         preventUserExistenceErrors: true,
         enableTokenRevocation: true,
-        accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(60),
-        idTokenValidity: props.idTokenValidity ?? Duration.minutes(60),
-        refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(30),
+        accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(poolDef.tokenValidity.accessTokenMinutes),
+        idTokenValidity: props.idTokenValidity ?? Duration.minutes(poolDef.tokenValidity.idTokenMinutes),
+        refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(poolDef.tokenValidity.refreshTokenDays),
+        authSessionValidity: Duration.minutes(poolDef.authSessionValidityMinutes),
         disableOAuth: true,
         supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       });
@@ -481,6 +506,7 @@ export class CognitoAuthApi extends Construct {
       CORS_ORIGIN: corsOrigins.join(','),
       TOTP_ISSUER: totpIssuer,
       REQUEST_DEADLINE_MS: String(requestDeadlineMs(timeout)),
+      PASSWORD_POLICY: passwordPolicyEnv(passwordPolicy),
       ...(props.environment ?? {}),
     };
     for (const r of definition.routes) {

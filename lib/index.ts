@@ -9,3 +9,4 @@ export * from './web-acl';
 export * from './route-definition';
 export * from './cognito-quotas';
 export * from './front-door';
+export * from './user-pool-definition';

@@ -36,6 +36,7 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
 export AWS_ENDPOINT_URL="$(field endpoint)"
 export COGNITO_USER_POOL_ID="$(field userPoolId)" COGNITO_APP_CLIENT_ID="$(field clientId)"
 export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
+export PASSWORD_POLICY="$(field passwordPolicy)"   # from cdk/user-pool.json, as the stack passes it
 export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT
 

@@ -19,6 +19,10 @@ It runs until SIGTERM or SIGINT and then exits 0.
 Environment: DEV_CONFIRMATION_CODE (default 123456) is the only code that
 ConfirmSignUp and ConfirmForgotPassword accept.
 
+--bootstrap creates the pool and app client from cdk/user-pool.json, the file the
+CDK construct reads too (see fidelity.py), and adds the functions' PASSWORD_POLICY
+value to the ready line as "passwordPolicy".
+
 Control endpoint (same port):
     GET    /_local/faults   current settings
     POST   /_local/faults   replace settings with the JSON body; {} resets. Keys:
@@ -34,6 +38,9 @@ Control endpoint (same port):
                                             (null: the client's AuthSessionValidity, 3 min)
              accessTokenTtlSeconds (int|null) access/id token lifetime
                                             (null: the client's token validity, 1 h)
+             lockoutUnitSeconds (number)    the sign-in lockout's 1-second unit (default 1)
+             perUserLimits (object)         {"Operation": calls per user per hour} beyond which
+                                            LimitExceededException (default {"ChangePassword": 5})
     DELETE /_local/faults   reset
     GET    /_local/calls    Cognito operations received so far (names, statuses, error types)
     DELETE /_local/calls    forget them
@@ -62,9 +69,6 @@ from dataclasses import dataclass
 from typing import Any
 
 REGION = "us-east-1"
-SIGNUP_CODE_TTL = 86400
-RESET_CODE_TTL = 3600
-MAX_MFA_ATTEMPTS = 3
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
 # Signals first: a SIGTERM that arrives while moto is still importing must
@@ -91,6 +95,13 @@ from moto.core.exceptions import JsonRESTError  # noqa: E402
 from moto.core.responses import ActionResult, EmptyResult  # noqa: E402
 from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
+
+import fidelity  # noqa: E402  (beside this file)
+
+POOL_DEFINITION = fidelity.load_pool_definition()
+# Fixed by Cognito, recorded in cdk/user-pool.json: sign-up codes 24 h, reset codes 1 h.
+SIGNUP_CODE_TTL = POOL_DEFINITION["codeValidity"]["signUpHours"] * 3600
+RESET_CODE_TTL = POOL_DEFINITION["codeValidity"]["passwordResetHours"] * 3600
 
 UserStatus = cm.UserStatus
 DEV_CODE = os.environ.get("DEV_CONFIRMATION_CODE") or "123456"
@@ -133,6 +144,8 @@ DEFAULT_CONTROLS: dict[str, Any] = {
     "codeTtlSeconds": None,
     "sessionTtlSeconds": None,
     "accessTokenTtlSeconds": None,
+    "lockoutUnitSeconds": 1,
+    "perUserLimits": fidelity.DOCUMENTED_PER_USER_LIMITS,
 }
 
 
@@ -177,6 +190,13 @@ class Controls:
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
                     raise ValueError(f"{key} must be a number >= 0 or null")
                 new[key] = v
+        if "lockoutUnitSeconds" in body:
+            v = body["lockoutUnitSeconds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 3600:
+                raise ValueError("lockoutUnitSeconds must be a number from 0 to 3600")
+            new["lockoutUnitSeconds"] = v
+        if "perUserLimits" in body:
+            new["perUserLimits"] = fidelity.validate_limits(body["perUserLimits"])
         with self._lock:
             self._values = new
             return dict(new)
@@ -222,7 +242,6 @@ class Session:
     challenge: str
     created: float
     ttl: float
-    attempts: int = 0
     mfa_setup_verified: bool = False
 
 
@@ -328,6 +347,18 @@ def validate_password(self: Any, user_pool_id: str, password: str | None) -> Non
         problems.append("Password must have symbol characters")
     if problems:
         raise CognitoError("InvalidPasswordException", "Password did not conform with policy: " + problems[0])
+
+
+def per_user_limit(user: Any, operation: str) -> None:
+    """LimitExceededException beyond the operation's per-user limit (fidelity.py cites the figures)."""
+    if fidelity.over_limit(user, operation, CONTROLS.get("perUserLimits")):
+        raise CognitoError("LimitExceededException", fidelity.LIMIT_MESSAGE)
+
+
+def check_lockout(user: Any) -> None:
+    """The sign-in lockout (fidelity.py cites it): NotAuthorizedException during a lockout period."""
+    if fidelity.locked_out(user):
+        raise not_authorized(fidelity.LOCKED_MESSAGE)
 
 
 def password_matches(user: Any, password: str | None) -> bool:
@@ -460,6 +491,12 @@ def issue_code(user: Any, purpose: str) -> None:
 def consume_code(user: Any, purpose: str, code: str | None) -> None:
     codes = user_state(user)["codes"]
     issued = codes.get(purpose)
+    if issued is None and purpose == "reset":
+        # An existing user with no pending reset code: ExpiredCodeException (an unknown user gets
+        # CodeMismatchException with PreventUserExistenceErrors), per the developer guide's
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+        # as read for issue 15; the README lists it for a first-deploy check.
+        raise CognitoError("ExpiredCodeException", CODE_EXPIRED)
     if issued is None or not code or not hmac.compare_digest(str(code).encode(), DEV_CODE.encode()):
         raise CognitoError("CodeMismatchException", CODE_MISMATCH)
     ttl = CONTROLS.get("codeTtlSeconds")
@@ -722,13 +759,14 @@ def after_first_factor(backend: Any, pool: Any, client: Any, user: Any) -> dict[
     if software_mfa_active(pool, user):
         return {
             "ChallengeName": "SOFTWARE_TOKEN_MFA",
-            "ChallengeParameters": {},
+            # The actual username, for the challenge answer's USERNAME (AdminInitiateAuth reference).
+            "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
             "Session": new_session(backend, pool, client, user, "SOFTWARE_TOKEN_MFA"),
         }
     if pool.mfa_config == "ON" and pool_allows_software_token(pool):
         return {
             "ChallengeName": "MFA_SETUP",
-            "ChallengeParameters": {"MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]'},
+            "ChallengeParameters": {"MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]', "USER_ID_FOR_SRP": user.username},
             "Session": new_session(backend, pool, client, user, "MFA_SETUP"),
         }
     return issue_tokens(backend, pool, client, user)
@@ -744,10 +782,16 @@ def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) 
         if prevents_user_existence_errors(client):
             raise not_authorized(BAD_CREDENTIALS)
         raise CognitoError("UserNotFoundException", "User does not exist.")
+    check_lockout(user)
     if not password_matches(user, params.get("PASSWORD")):
+        fidelity.failed_attempt(user, CONTROLS.get("lockoutUnitSeconds"))
         raise not_authorized(BAD_CREDENTIALS)
+    fidelity.successful_sign_in(user)
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    # UserNotConfirmed only after a correct password. No AWS page found states the order; this is
+    # the order the API's answers are designed for (no unconfirmed account revealed without the
+    # password) and the README lists it as a first-deploy check.
     if user.status == UserStatus.UNCONFIRMED:
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
     if user.status == UserStatus.RESET_REQUIRED:
@@ -805,7 +849,11 @@ def respond_to_challenge(backend: Any, pool: Any, client: Any, session_id: str |
     if not username:
         raise invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(client, username, responses.get("SECRET_HASH"))
-    user = find_user(pool, username)
+    # "The value of the USERNAME attribute must be the user's actual username, not an alias (such as
+    # email address or phone number)"
+    # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html).
+    # Which exception Cognito answers for an alias is not documented: NotAuthorized here.
+    user = session.backend.user_pools[session.pool_id].users.get(username)
     if user is None or user.username != session.username:
         raise not_authorized(BAD_SESSION)
     if not user.enabled:
@@ -816,15 +864,17 @@ def respond_to_challenge(backend: Any, pool: Any, client: Any, session_id: str |
         if not code:
             raise invalid_parameter("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
         state = user_state(user)
+        # Wrong codes count toward the sign-in lockout (fidelity.py); no AWS page documents a
+        # per-session attempt limit, so the session itself lives until it expires.
+        check_lockout(user)
         counter = totp_counter(state["totp_secret"], code)
         if counter is None:
-            session.attempts += 1
-            if session.attempts >= MAX_MFA_ATTEMPTS:
-                del SESSIONS[session_id]
+            fidelity.failed_attempt(user, CONTROLS.get("lockoutUnitSeconds"))
             raise CognitoError("CodeMismatchException", "Invalid code received for user")
         if state["totp_last_counter"] is not None and counter <= state["totp_last_counter"]:
             raise CognitoError("ExpiredCodeException", "Your software token has already been used once.")
         state["totp_last_counter"] = counter
+        fidelity.successful_sign_in(user)
         del SESSIONS[session_id]
         return issue_tokens(backend, pool, client, user)
 
@@ -901,6 +951,7 @@ class LocalCognitoResponse(CognitoIdpResponse):
             if prevents_user_existence_errors(client):
                 raise CognitoError("CodeMismatchException", CODE_MISMATCH)
             raise CognitoError("UserNotFoundException", NOT_FOUND_FOR_CLIENT)
+        per_user_limit(user, "ConfirmSignUp")
         if user.status != UserStatus.UNCONFIRMED:
             raise not_authorized(f"User cannot be confirmed. Current status is {getattr(user.status, 'value', user.status)}")
         consume_code(user, "signup", self._get_param("ConfirmationCode"))
@@ -921,6 +972,7 @@ class LocalCognitoResponse(CognitoIdpResponse):
             if prevents_user_existence_errors(client):
                 return ActionResult({"CodeDeliveryDetails": fake_delivery(pool, username or "", for_recovery=False)})
             raise CognitoError("UserNotFoundException", NOT_FOUND_FOR_CLIENT)
+        per_user_limit(user, "ResendConfirmationCode")
         if user.status != UserStatus.UNCONFIRMED:
             raise invalid_parameter("User is already confirmed.")
         details = signup_delivery(pool, user)
@@ -939,6 +991,7 @@ class LocalCognitoResponse(CognitoIdpResponse):
             if prevents_user_existence_errors(client):
                 return ActionResult({"CodeDeliveryDetails": fake_delivery(pool, username or "", for_recovery=True)})
             raise CognitoError("UserNotFoundException", NOT_FOUND_FOR_CLIENT)
+        per_user_limit(user, "ForgotPassword")
         if not user.enabled:
             raise not_authorized("User is disabled.")
         if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
@@ -956,6 +1009,7 @@ class LocalCognitoResponse(CognitoIdpResponse):
             if prevents_user_existence_errors(client):
                 raise CognitoError("CodeMismatchException", CODE_MISMATCH)
             raise CognitoError("UserNotFoundException", NOT_FOUND_FOR_CLIENT)
+        per_user_limit(user, "ConfirmForgotPassword")
         password = self._get_param("Password")
         codes = user_state(user)["codes"]
         issued = codes.get("reset")
@@ -1077,6 +1131,7 @@ class LocalCognitoResponse(CognitoIdpResponse):
 
     def change_password(self) -> ActionResult:
         backend, pool, user = live_access_token(self._get_param("AccessToken"))
+        per_user_limit(user, "ChangePassword")
         if not password_matches(user, self._get_param("PreviousPassword")):
             raise not_authorized(BAD_CREDENTIALS)
         proposed = self._get_param("ProposedPassword")
@@ -1102,7 +1157,18 @@ class LocalCognitoResponse(CognitoIdpResponse):
             _, pool, user = live_access_token(access_token)
             if not pool_allows_software_token(pool):
                 raise CognitoError("SoftwareTokenMFANotFoundException", "Software Token MFA has not been enabled by the userPool.")
-            user_state(user)["totp_pending"] = secret
+            # A user who already has TOTP loses it here: "If you don't verify the software token and
+            # your user pool doesn't require MFA, the user can then authenticate with user name and
+            # password credentials alone"
+            # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html).
+            state = user_state(user)
+            if state["totp_secret"]:
+                state["totp_secret"] = None
+                user.software_token_mfa_enabled = False
+                user.token_verified = False
+                if user.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA":
+                    user.preferred_mfa_setting = ""
+            state["totp_pending"] = secret
             return ActionResult({"SecretCode": secret})
         if session_id:
             session = SESSIONS.get(session_id)
@@ -1379,38 +1445,18 @@ VERBOSE = False
 
 
 def bootstrap() -> dict[str, str]:
+    """The pool and client of cdk/user-pool.json (the construct's defaults), as fidelity.py maps them."""
     backend = cm.cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION]
-    pool = backend.create_user_pool(
-        "local-auth-pool",
-        {
-            "UsernameAttributes": ["email"],
-            "AutoVerifiedAttributes": ["email"],
-            "Policies": {
-                "PasswordPolicy": {
-                    "MinimumLength": 8,
-                    "RequireUppercase": True,
-                    "RequireLowercase": True,
-                    "RequireNumbers": True,
-                    "RequireSymbols": True,
-                    "TemporaryPasswordValidityDays": 7,
-                }
-            },
-            "MfaConfiguration": "OPTIONAL",
-            "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
-        },
-    )
-    backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": True}, "OPTIONAL")
-    client = backend.create_user_pool_client(
-        pool.id,
-        True,
-        {
-            "ClientName": "local-auth-client",
-            "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            "PreventUserExistenceErrors": "ENABLED",
-            "EnableTokenRevocation": True,
-        },
-    )
-    return {"userPoolId": pool.id, "clientId": client.id, "clientSecret": client.secret}
+    settings = fidelity.pool_settings(POOL_DEFINITION)
+    pool = backend.create_user_pool("local-auth-pool", settings)
+    backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": POOL_DEFINITION["mfaSecondFactor"]["otp"]}, settings["MfaConfiguration"])
+    client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
+    return {
+        "userPoolId": pool.id,
+        "clientId": client.id,
+        "clientSecret": client.secret,
+        "passwordPolicy": fidelity.password_policy_env(POOL_DEFINITION),
+    }
 
 
 def watch_parent(original_ppid: int) -> None:

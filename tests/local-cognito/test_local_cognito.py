@@ -188,25 +188,41 @@ def faults(emu):
 # --------------------------------------------------------------------------
 
 
+POOL_FILE = Path(__file__).resolve().parents[2] / "cdk" / "user-pool.json"
+
+
 def test_ready_line_and_bootstrap_configuration(emu, idp):
-    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret"}
+    """The bootstrap pool is the one cdk/user-pool.json defines (the construct reads the same file)."""
+    definition = json.loads(POOL_FILE.read_text())
+    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret", "passwordPolicy"}
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emu["endpoint"])
     assert emu["region"] == "us-east-1"
+    rules = {k: v for k, v in definition["passwordPolicy"].items() if k != "tempPasswordValidityDays"}
+    assert json.loads(emu["passwordPolicy"]) == rules
 
     described = idp.describe_user_pool(UserPoolId=emu["userPoolId"])["UserPool"]
     assert described["UsernameAttributes"] == ["email"]
     assert described["AutoVerifiedAttributes"] == ["email"]
-    assert described["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    assert described["UsernameConfiguration"] == {"CaseSensitive": definition["signInCaseSensitive"]}
+    policy = described["Policies"]["PasswordPolicy"]
+    expected = definition["passwordPolicy"]
+    assert (policy["MinimumLength"], policy["RequireLowercase"], policy["RequireUppercase"], policy["RequireNumbers"], policy["RequireSymbols"], policy["TemporaryPasswordValidityDays"]) == (
+        expected["minLength"], expected["requireLowercase"], expected["requireUppercase"], expected["requireDigits"], expected["requireSymbols"], expected["tempPasswordValidityDays"])
     assert described["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Priority": 1, "Name": "verified_email"}]
+    assert definition["accountRecovery"] == "EMAIL_ONLY"
     mfa = idp.get_user_pool_mfa_config(UserPoolId=emu["userPoolId"])
-    assert mfa["MfaConfiguration"] == "OPTIONAL"
-    assert mfa["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+    assert mfa["MfaConfiguration"] == {"OFF": "OFF", "OPTIONAL": "OPTIONAL", "REQUIRED": "ON"}[definition["mfa"]]
+    assert mfa["SoftwareTokenMfaConfiguration"] == {"Enabled": definition["mfaSecondFactor"]["otp"]}
 
     client = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"]
     assert client["ClientSecret"] == emu["clientSecret"]
     assert client["ExplicitAuthFlows"] == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
+    t = definition["tokenValidity"]
+    assert (client["AccessTokenValidity"], client["IdTokenValidity"], client["RefreshTokenValidity"]) == (t["accessTokenMinutes"], t["idTokenMinutes"], t["refreshTokenDays"])
+    assert client["TokenValidityUnits"] == {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days"}
+    assert client["AuthSessionValidity"] == definition["authSessionValidityMinutes"]
 
 
 def test_plain_start_is_quiet_and_stops_on_sigterm_and_sigint():
@@ -356,13 +372,13 @@ def test_forgot_password_flow_codes_and_policy(idp, pool, faults):
     confirm(DEV_CODE, NEW_PASSWORD)
     expect_error(pool.login, "NotAuthorizedException", "Incorrect username or password.", username=email, password=PASSWORD)
     assert "AuthenticationResult" in pool.login(email, NEW_PASSWORD)
-    # A code is single use.
-    expect_error(confirm, "CodeMismatchException", code=DEV_CODE, password=PASSWORD)
+    # A code is single use; afterwards the user has no pending code: ExpiredCodeException.
+    expect_error(confirm, "ExpiredCodeException", code=DEV_CODE, password=PASSWORD)
 
 
 def test_sign_up_enforces_password_policy(pool):
     expect_error(pool.sign_up, "InvalidPasswordException", "Password did not conform with policy: Password not long enough", email=new_email(), password="Sh0rt!")
-    expect_error(pool.sign_up, "InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters", email=new_email(), password="lowercase1!")
+    expect_error(pool.sign_up, "InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters", email=new_email(), password="lowercase1!long")
 
 
 # --------------------------------------------------------------------------
@@ -587,15 +603,17 @@ def test_new_password_required_for_admin_created_users(idp, pool):
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     assert challenge["ChallengeParameters"]["USER_ID_FOR_SRP"] == created["Username"]
 
-    def answer(password: str):
+    def answer(password: str, username: str = created["Username"]):
         return idp.admin_respond_to_auth_challenge(
             UserPoolId=pool.pool_id,
             ClientId=pool.client_id,
             ChallengeName="NEW_PASSWORD_REQUIRED",
             Session=challenge["Session"],
-            ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": password, **pool.ah(email)},
+            ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": password, **pool.ah(username)},
         )
 
+    # USERNAME must be the actual username, not the email alias (AdminRespondToAuthChallenge reference).
+    expect_error(answer, "NotAuthorizedException", password=NEW_PASSWORD, username=email)
     expect_error(answer, "InvalidPasswordException", password="weakpass")
     tokens = answer(NEW_PASSWORD)["AuthenticationResult"]
     assert claims(tokens["AccessToken"])["username"] == created["Username"]
@@ -635,13 +653,17 @@ def test_totp_enrolment_and_mfa_login(idp, pool, faults):
     challenge = pool.login(email)
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA" and "AuthenticationResult" not in challenge
 
-    def answer(session: str, code: str, admin: bool = True):
-        responses = {"USERNAME": email, "SOFTWARE_TOKEN_MFA_CODE": code, **pool.ah(email)}
+    # The answer names the actual username Cognito gave (USER_ID_FOR_SRP), never the email alias.
+    assert challenge["ChallengeParameters"]["USER_ID_FOR_SRP"] == sub
+
+    def answer(session: str, code: str, admin: bool = True, username: str = sub):
+        responses = {"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code, **pool.ah(username)}
         if admin:
             return idp.admin_respond_to_auth_challenge(UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=session, ChallengeResponses=responses)
         return idp.respond_to_auth_challenge(ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=session, ChallengeResponses=responses)
 
     wrong = str((int(totp.now()) + 500000) % 1000000).zfill(6)
+    expect_error(answer, "NotAuthorizedException", session=challenge["Session"], code=totp.now(), username=email)
     expect_error(answer, "CodeMismatchException", "Invalid code received for user", session=challenge["Session"], code=wrong)
     # Same session, right code (next time step: the current one was used to verify).
     next_code = totp.at(time.time() + 30)
@@ -651,15 +673,81 @@ def test_totp_enrolment_and_mfa_login(idp, pool, faults):
     again = pool.login(email)
     expect_error(answer, "ExpiredCodeException", "Your software token has already been used once.", session=again["Session"], code=next_code, admin=False)
 
-    # Three wrong codes end the session.
-    for _ in range(3):
-        expect_error(answer, "CodeMismatchException", session=again["Session"], code=wrong)
-    expect_error(answer, "NotAuthorizedException", "Invalid session for the user.", session=again["Session"], code=totp.now())
-
     # Sessions expire (3 minutes by default; 0 here).
     faults({"sessionTtlSeconds": 0})
     expired = pool.login(email)
     expect_error(answer, "NotAuthorizedException", "Invalid session for the user, session is expired.", session=expired["Session"], code=totp.now())
+
+    # No per-session attempt limit is documented: wrong codes count toward the sign-in lockout
+    # instead (five free, then NotAuthorized "Password attempts exceeded", also for the password).
+    faults({"lockoutUnitSeconds": 600})
+    locked = pool.login(email)
+    for _ in range(5):
+        expect_error(answer, "CodeMismatchException", session=locked["Session"], code=wrong)
+    expect_error(answer, "NotAuthorizedException", "Password attempts exceeded", session=locked["Session"], code=totp.at(time.time() + 60))
+    expect_error(pool.login, "NotAuthorizedException", "Password attempts exceeded", username=email)
+
+
+def test_sign_in_lockout_after_five_failed_passwords(pool, faults):
+    faults({"lockoutUnitSeconds": 600})  # the documented 1-second unit, scaled so the test cannot race
+    email, _ = pool.user()
+    other, _ = pool.user()
+    for _ in range(5):
+        expect_error(pool.login, "NotAuthorizedException", "Incorrect username or password.", username=email, password="Wr0ng!Password")
+    expect_error(pool.login, "NotAuthorizedException", "Password attempts exceeded", username=email)
+    assert "AuthenticationResult" in pool.login(other)  # per user
+    faults({"lockoutUnitSeconds": 0})
+    fresh, _ = pool.user()
+    for _ in range(6):
+        expect_error(pool.login, "NotAuthorizedException", "Incorrect username or password.", username=fresh, password="Wr0ng!Password")
+    assert "AuthenticationResult" in pool.login(fresh)  # a zero-length lockout has passed; success resets
+
+
+def test_per_user_limits(idp, pool, faults):
+    email, _ = pool.user()
+    access = pool.login(email)["AuthenticationResult"]["AccessToken"]
+    # Documented: 5 ChangePassword calls per user per hour (quotas page); on by default.
+    for _ in range(5):
+        expect_error(idp.change_password, "NotAuthorizedException", AccessToken=access, PreviousPassword="Wr0ng!Password", ProposedPassword=NEW_PASSWORD)
+    expect_error(idp.change_password, "LimitExceededException", "Attempt limit exceeded, please try after some time.", AccessToken=access, PreviousPassword=PASSWORD, ProposedPassword=NEW_PASSWORD)
+    # Undocumented figures: set per test. Only existing users are counted.
+    faults({"perUserLimits": {"ForgotPassword": 1, "ResendConfirmationCode": 1}})
+    idp.forgot_password(ClientId=pool.client_id, Username=email, **pool.h(email))
+    expect_error(idp.forgot_password, "LimitExceededException", ClientId=pool.client_id, Username=email, **pool.h(email))
+    ghost = f"ghost.{uuid.uuid4().hex[:8]}@nowhere.org"
+    for _ in range(2):
+        idp.forgot_password(ClientId=pool.client_id, Username=ghost, **pool.h(ghost))
+    pending = new_email()
+    pool.sign_up(pending)
+    idp.resend_confirmation_code(ClientId=pool.client_id, Username=pending, **pool.h(pending))
+    expect_error(idp.resend_confirmation_code, "LimitExceededException", ClientId=pool.client_id, Username=pending, **pool.h(pending))
+    with pytest.raises(urllib.error.HTTPError):
+        faults({"perUserLimits": {"SignUp": 1}})
+
+
+def test_confirm_forgot_password_tells_no_pending_code_from_unknown_user(idp, pool):
+    """Documented (developer guide, error handling): an existing user with no pending reset code gets
+    ExpiredCodeException, an unknown one CodeMismatchException. The API answers both alike."""
+    email, _ = pool.user()
+    ghost = f"ghost.{uuid.uuid4().hex[:8]}@nowhere.org"
+    for who, error in ((email, "ExpiredCodeException"), (ghost, "CodeMismatchException")):
+        expect_error(idp.confirm_forgot_password, error, ClientId=pool.client_id, Username=who, ConfirmationCode=DEV_CODE, Password=NEW_PASSWORD, **pool.h(who))
+
+
+def test_associate_software_token_removes_an_existing_authenticator(idp, pool):
+    """AssociateSoftwareToken reference: "If you don't verify the software token and your user pool
+    doesn't require MFA, the user can then authenticate with user name and password credentials alone"."""
+    email, sub = pool.user()
+    totp = enroll_totp(idp, pool, email)
+    challenge = pool.login(email)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    access = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": sub, "SOFTWARE_TOKEN_MFA_CODE": totp.at(time.time() + 30), **pool.ah(sub)},
+    )["AuthenticationResult"]["AccessToken"]
+    idp.associate_software_token(AccessToken=access)  # started, never verified
+    assert "AuthenticationResult" in pool.login(email)  # no MFA challenge any more
+    assert not idp.admin_get_user(UserPoolId=pool.pool_id, Username=email).get("UserMFASettingList")
 
 
 def test_totp_secrets_are_per_user_and_random(idp, pool):
@@ -688,8 +776,9 @@ def test_mfa_setup_with_session_when_pool_requires_mfa(idp):
         ClientId=p.client_id,
         ChallengeName="MFA_SETUP",
         Session=verified["Session"],
-        ChallengeResponses={"USERNAME": email, **p.ah(email)},
+        ChallengeResponses={"USERNAME": sub, **p.ah(sub)},
     )
+    assert setup["ChallengeParameters"]["USER_ID_FOR_SRP"] == sub
     assert claims(done["AuthenticationResult"]["AccessToken"])["username"] == sub
     assert p.login(email)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
 
@@ -702,7 +791,7 @@ def test_mfa_setup_with_session_when_pool_requires_mfa(idp):
 def test_fault_injection(emu, idp, pool, faults):
     url = emu["endpoint"] + "/_local/faults"
     with urllib.request.urlopen(url) as resp:
-        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None}
+        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None, "lockoutUnitSeconds": 1, "perUserLimits": {"ChangePassword": 5}}
 
     assert faults({"throttle": True})["throttle"] is True
     expect_error(idp.list_users, "TooManyRequestsException", "Rate exceeded", UserPoolId=pool.pool_id)
@@ -758,3 +847,13 @@ def test_logs_never_contain_secrets(emu, pool):
     assert "AdminInitiateAuth -> 400 NotAuthorizedException" in err  # --verbose logs operations...
     for secret in (PASSWORD, NEW_PASSWORD, "T3mp!Passw0rd", pool.secret, DEV_CODE, "eyJ"):
         assert secret not in err  # ...but never passwords, codes, secrets or tokens
+
+
+def test_pool_is_case_insensitive_like_the_deployed_one(pool):
+    """cdk/user-pool.json signInCaseSensitive=false: "users can sign in as the same user when they enter a
+    different capitalization" (UsernameConfigurationType reference)."""
+    mixed = f"Case.{uuid.uuid4().hex[:8]}@Example.COM"
+    pool.sign_up(mixed)
+    pool.confirm(mixed.lower())
+    assert "AuthenticationResult" in pool.login(mixed.lower())
+    expect_error(pool.sign_up, "UsernameExistsException", email=mixed.lower())

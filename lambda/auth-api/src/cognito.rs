@@ -71,6 +71,10 @@ impl CognitoErrorKind {
         use CognitoErrorKind::*;
         match code {
             "NotAuthorizedException" => NotAuthorized,
+            // RevokeToken's "request isn't authorized" (its documented errors:
+            // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html#API_RevokeToken_Errors):
+            // the same meaning as NotAuthorized for the API, never a 500.
+            "UnauthorizedException" => NotAuthorized,
             "UserNotFoundException" => UserNotFound,
             "UserNotConfirmedException" => UserNotConfirmed,
             "UsernameExistsException" | "AliasExistsException" => UsernameExists,
@@ -386,6 +390,12 @@ impl Cognito {
             None => Ok(None),
             Some(s) => s.get().await.map(Some),
         }
+    }
+
+    /// Key of the sealed challenge sessions ([`crate::routes::challenge_session`]): the app client
+    /// secret, or the client id when the client has none.
+    pub async fn challenge_key(&self) -> Result<String, ApiError> {
+        Ok(self.client_secret().await?.map(str::to_string).unwrap_or_else(|| self.client_id.clone()))
     }
 
     pub async fn sign_up(&self, email: &str, password: &str, secret_hash: Option<String>) -> CResult<()> {

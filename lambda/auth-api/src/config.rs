@@ -36,6 +36,9 @@ pub struct Config {
     /// then (`REQUEST_DEADLINE_MS`). The stack sets it a little below the function timeout, so the
     /// caller always gets the API's JSON and never the platform's timeout error.
     pub request_deadline: Duration,
+    /// The pool's password policy (`PASSWORD_POLICY`, JSON from `cdk/user-pool.json`), checked
+    /// before Cognito is called. Routes that take a new password list it in `cdk/routes.json`.
+    pub password_policy: Option<crate::password_policy::PasswordPolicy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,6 +108,10 @@ impl Config {
             origin_verify: secret("ORIGIN_VERIFY_SECRET", "ORIGIN_VERIFY_SECRET_ARN")?,
             totp_issuer: get("TOTP_ISSUER").unwrap_or_else(|| "Auth API".into()),
             request_deadline,
+            password_policy: get("PASSWORD_POLICY")
+                .map(|v| crate::password_policy::PasswordPolicy::from_json(&v))
+                .transpose()
+                .map_err(|reason| ConfigError::Invalid { name: "PASSWORD_POLICY", reason })?,
         })
     }
 }
@@ -147,6 +154,10 @@ mod tests {
         let mut w = BASE.to_vec();
         w.push(("CORS_ORIGIN", "*"));
         assert!(matches!(cfg(&w), Err(ConfigError::Invalid { name: "CORS_ORIGIN", .. })));
+        let mut p = BASE.to_vec();
+        p.push(("PASSWORD_POLICY", "{\"minLength\":12}"));
+        assert!(matches!(cfg(&p), Err(ConfigError::Invalid { name: "PASSWORD_POLICY", .. })));
+        assert_eq!(cfg(&BASE).unwrap().password_policy, None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod http;
 pub mod lambda;
 pub mod local;
 pub mod openapi;
+pub mod password_policy;
 pub mod router;
 pub mod routes;
 pub mod secrets;

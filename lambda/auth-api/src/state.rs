@@ -18,6 +18,7 @@ pub struct AppState {
     pub totp_issuer: String,
     /// See [`Config::request_deadline`].
     pub request_deadline: std::time::Duration,
+    pub password_policy: Option<crate::password_policy::PasswordPolicy>,
 }
 
 /// The shared SDK configuration: bounded timeouts, at most one retry.
@@ -85,6 +86,7 @@ impl AppState {
             }),
             totp_issuer: cfg.totp_issuer,
             request_deadline: cfg.request_deadline,
+            password_policy: cfg.password_policy,
         }
     }
 }

@@ -25,6 +25,7 @@ fn cfg() -> Config {
         origin_verify: None,
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: None,
     }
 }
 
@@ -94,7 +95,7 @@ fn body_for(route: &str) -> Value {
         "passwordChange" => json!({"currentPassword": "Corr3ct-horse!", "newPassword": "N3w-password!"}),
         "totpVerify" => json!({"code": "123456"}),
         "deleteUser" | "totpSetup" => json!({"currentPassword": "Corr3ct-horse!"}),
-        "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": "sess-abcdefghijklmnopqrstuvwxyz", "answer": "123456"}),
+        "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "answer": "123456"}),
         _ => json!({}),
     }
 }
@@ -145,10 +146,10 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("passwordForgot", "ForgotPassword", "TooManyRequestsException", 429, "too_many_requests"),
     ("passwordForgot", "ForgotPassword", "CodeDeliveryFailureException", 503, "service_unavailable"),
     ("passwordReset", "ConfirmForgotPassword", "CodeMismatchException", 400, "invalid_code"),
-    ("passwordReset", "ConfirmForgotPassword", "ExpiredCodeException", 400, "expired_code"),
+    // An existing user with no pending code (ExpiredCode) answers as an unknown address (CodeMismatch).
+    ("passwordReset", "ConfirmForgotPassword", "ExpiredCodeException", 400, "invalid_code"),
     ("passwordReset", "ConfirmForgotPassword", "InvalidPasswordException", 400, "invalid_password"),
     ("passwordReset", "ConfirmForgotPassword", "UserNotFoundException", 400, "invalid_code"),
-    ("passwordChange", "ChangePassword", "NotAuthorizedException", 401, "incorrect_password"),
     ("passwordChange", "ChangePassword", "InvalidPasswordException", 400, "invalid_password"),
     ("passwordChange", "ChangePassword", "LimitExceededException", 429, "limit_exceeded"),
     ("totpSetup", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
@@ -266,12 +267,45 @@ async fn login_answers_tokens_or_a_challenge_never_an_empty_body() {
             .build()
     });
     let (s, body, _) = call("login", &[&challenge]).await;
-    assert_eq!((s, body["challenge"].as_str(), body["session"].as_str()), (200, Some("SOFTWARE_TOKEN_MFA"), Some("sess")));
+    assert_eq!((s, body["challenge"].as_str()), (200, Some("SOFTWARE_TOKEN_MFA")));
+    // The session carries the account, sealed: Cognito's USER_ID_FOR_SRP when it answers one.
+    let opened = auth_api::routes::challenge_session::open("shh", body["session"].as_str().unwrap()).unwrap();
+    assert_eq!(opened, ("jane@example.com".to_string(), "sess".to_string()));
+    let with_id = mock!(Client::admin_initiate_auth).then_output(|| {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .challenge_name(cip::types::ChallengeNameType::SoftwareTokenMfa)
+            .session("sess")
+            .challenge_parameters("USER_ID_FOR_SRP", "sub-1")
+            .build()
+    });
+    let (_, body, _) = call("login", &[&with_id]).await;
+    let opened = auth_api::routes::challenge_session::open("shh", body["session"].as_str().unwrap()).unwrap();
+    assert_eq!(opened, ("sub-1".to_string(), "sess".to_string()));
 
     let nothing = mock!(Client::admin_initiate_auth)
         .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().build());
     let (s, body, _) = call("login", &[&nothing]).await;
     assert_eq!((s, body["error"].as_str()), (500, Some("internal_error")));
+}
+
+#[tokio::test]
+async fn change_password_tells_a_wrong_password_from_a_revoked_token() {
+    // Cognito answers NotAuthorized for both; GetUser with the same token tells them apart.
+    let refused = fail("ChangePassword", "NotAuthorizedException");
+    let alive = mock!(Client::get_user).then_output(|| {
+        cip::operation::get_user::GetUserOutput::builder().username("sub-1").set_user_attributes(Some(vec![])).build().unwrap()
+    });
+    let (s, body, _) = call("passwordChange", &[&refused, &alive]).await;
+    assert_eq!((s, body["error"].as_str()), (401, Some("incorrect_password")));
+    let dead = fail("GetUser", "NotAuthorizedException");
+    let (s, body, _) = call("passwordChange", &[&refused, &dead]).await;
+    assert_eq!((s, body["error"].as_str()), (401, Some("invalid_token")));
+}
+
+#[test]
+fn revoke_token_unauthorized_is_not_a_server_error() {
+    // RevokeToken documents UnauthorizedException (not NotAuthorized).
+    assert_eq!(CognitoErrorKind::from_exception("UnauthorizedException"), CognitoErrorKind::NotAuthorized);
 }
 
 #[test]

@@ -21,7 +21,11 @@ pub const OPAQUE_PATTERN: &str = r"^[!-~]+$";
 pub const USERNAME_PATTERN: &str = r"^[^\s\u0000-\u001f\u007f-\u009f]+$";
 
 /// A syntactically valid email address: [`EMAIL_PATTERN`] and at most [`MAX_EMAIL`] characters,
-/// checked as given (no trimming). Deliverability is Cognito's business.
+/// checked as given (no trimming), returned lower-cased: `Me@Example.com` and `me@example.com`
+/// are one account on every route, whatever the pool's case setting (the stack's pool is also
+/// case-insensitive, cdk/user-pool.json `signInCaseSensitive`). Lower-casing the local part too is
+/// a product decision: mail providers treat it case-insensitively in practice. Deliverability is
+/// Cognito's business.
 pub fn email(v: &str) -> Result<String, ApiError> {
     let bad = |m: &str| Err(ApiError::validation("email", m));
     if v.is_empty() {
@@ -47,7 +51,7 @@ pub fn email(v: &str) -> Result<String, ApiError> {
     {
         return bad("must be a valid email address");
     }
-    Ok(v.to_string())
+    Ok(v.to_lowercase())
 }
 
 /// A password: present, at most 256 characters, no control characters. Strength is the pool's
@@ -108,6 +112,7 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(email("a.b+c@example.co.uk").unwrap(), "a.b+c@example.co.uk");
+        assert_eq!(email("Case.X@Example.COM").unwrap(), "case.x@example.com");
         assert!(email("o'neil@xn--bcher-kva.example").is_ok());
         for bad in [
             "", "plain", "@x.io", "a@", "a@b", "a@.io", "a@io.", "a b@x.io", "a@x..io", "a@x\n.io", " a@x.io", "a@x.io ",

@@ -1,8 +1,10 @@
 //! POST /auth/login/challenge {email, challenge, session, answer}: finishes a login that answered
-//! a challenge. A wrong TOTP code is a 400 `invalid_code` (a code already used once: 400
+//! a challenge. Cognito is answered for the account sealed inside `session` by login (its actual
+//! username, see `challenge_session`), never for a name the client sends; `email` is validated only. A wrong TOTP code is a 400 `invalid_code` (a code already used once: 400
 //! `expired_code`) and the same session may be retried as far as Cognito allows; an exhausted or expired session is a 401 `invalid_session`.
-use super::input;
 use super::output::auth_reply;
+use super::{challenge_session, input};
+use crate::password_policy::PasswordPolicy;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
@@ -32,7 +34,7 @@ pub struct Request {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
-    let email = input::email(&b.email)?;
+    input::email(&b.email)?;
     input::opaque("session", &b.session, input::MAX_SESSION)?;
     let (challenge, answer_key, answer) = match b.challenge.as_str() {
         "SOFTWARE_TOKEN_MFA" => {
@@ -40,6 +42,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         }
         "NEW_PASSWORD_REQUIRED" => {
             input::password("answer", &b.answer)?;
+            PasswordPolicy::check(ctx.state.password_policy.as_ref(), &b.answer)?;
             (ChallengeNameType::NewPasswordRequired, "NEW_PASSWORD", b.answer.clone())
         }
         _ => {
@@ -47,10 +50,12 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         }
     };
     let cognito = &ctx.state.cognito;
-    let hash = cognito.secret_hash(&email).await?;
-    let responses = vec![("USERNAME", email.as_str()), (answer_key, answer.as_str())];
+    let key = cognito.challenge_key().await?;
+    let (username, session) = challenge_session::open(&key, &b.session)?;
+    let hash = cognito.secret_hash(&username).await?;
+    let responses = vec![("USERNAME", username.as_str()), (answer_key, answer.as_str())];
     let outcome = cognito
-        .respond_to_challenge(challenge, &b.session, responses, hash, &ctx.caller)
+        .respond_to_challenge(challenge, &session, responses, hash, &ctx.caller)
         .await
         .map_err(|e| match e.kind {
             K::CodeMismatch => ApiError::InvalidCode,
@@ -59,5 +64,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             K::NotAuthorized | K::UserNotFound => ApiError::InvalidSession,
             _ => e.into(),
         })?;
-    Ok(auth_reply(outcome))
+    Ok(auth_reply(outcome, &key, &username))
 }

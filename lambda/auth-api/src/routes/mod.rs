@@ -3,6 +3,7 @@
 use crate::router::{Ctx, Reply};
 use crate::error::ApiError;
 
+pub mod challenge_session;
 pub mod input;
 pub mod output;
 

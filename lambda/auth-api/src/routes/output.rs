@@ -30,7 +30,7 @@ pub struct TokenResponse {
 pub struct ChallengeResponse {
     /// Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
     pub challenge: String,
-    /// Pass back to `/auth/login/challenge`.
+    /// Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to).
     pub session: String,
 }
 
@@ -105,11 +105,22 @@ pub enum LoginResponse {
     Challenge(ChallengeResponse),
 }
 
-/// Tokens, or the challenge to answer: never an empty body.
-pub fn auth_reply(outcome: AuthOutcome) -> Reply {
+/// Tokens, or the challenge to answer: never an empty body. A challenge's `session` is sealed with
+/// the user's actual Cognito username (see [`super::challenge_session`]): Cognito's
+/// `USER_ID_FOR_SRP`, else `username` (what the caller knows: the address at login, the sealed
+/// username at a second challenge).
+pub fn auth_reply(outcome: AuthOutcome, seal_key: &str, username: &str) -> Reply {
     match outcome {
         AuthOutcome::Tokens(t) => Reply::ok(StatusCode::OK, &LoginResponse::Tokens(tokens(t))),
-        AuthOutcome::Challenge { name, session, .. } => {
+        AuthOutcome::Challenge { name, session, parameters } => {
+            let actual = match parameters.get("USER_ID_FOR_SRP") {
+                Some(u) => u.as_str(),
+                None => {
+                    tracing::warn!(challenge = %name, "challenge without USER_ID_FOR_SRP; answering it with the sign-in name");
+                    username
+                }
+            };
+            let session = super::challenge_session::seal(seal_key, actual, &session);
             let mut r = Reply::ok(StatusCode::OK, &LoginResponse::Challenge(ChallengeResponse { challenge: name, session }));
             r.outcome = "challenge";
             r

@@ -1,15 +1,18 @@
 //! POST /auth/password/reset {email, code, newPassword}: sets a new password with the reset code.
-//! Wrong code: 400 invalid_code; expired code: 400 expired_code; weak password: 400 invalid_password.
+//! Wrong, expired or never-sent code: 400 invalid_code (one answer: Cognito tells an existing user
+//! with no pending code (ExpiredCode) from an unknown address (CodeMismatch), and the API must not);
+//! weak password: 400 invalid_password, checked against the pool's policy before Cognito is called.
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
+use crate::password_policy::PasswordPolicy;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_code", "expired_code", "invalid_password"];
+pub const ERRORS: &[&str] = &["invalid_code", "invalid_password"];
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -36,10 +39,11 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let email = input::email(&b.email)?;
     let code = input::code("code", &b.code)?;
     input::password("newPassword", &b.new_password)?;
+    PasswordPolicy::check(ctx.state.password_policy.as_ref(), &b.new_password)?;
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;
     cognito.confirm_forgot_password(&email, &code, &b.new_password, hash).await.map_err(|e| match e.kind {
-        K::UserNotFound | K::CodeMismatch | K::NotAuthorized => ApiError::InvalidCode,
+        K::UserNotFound | K::CodeMismatch | K::ExpiredCode | K::NotAuthorized => ApiError::InvalidCode,
         _ => e.into(),
     })?;
     Ok(Reply::ok(StatusCode::OK, &Response { password_reset: true }))

@@ -33,6 +33,8 @@ pub struct Emulator {
     pub user_pool_id: String,
     pub client_id: String,
     pub client_secret: String,
+    /// The PASSWORD_POLICY value of the pool (from cdk/user-pool.json, as the stack passes it).
+    pub password_policy: String,
 }
 
 impl Emulator {
@@ -53,7 +55,7 @@ impl Emulator {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator said {line:?}: {e}"));
         let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("no {k} in {line}")).to_string();
-        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), child }
+        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), password_policy: s("passwordPolicy"), child }
     }
 
     /// Sets the emulator's fault injection (`{"throttle": true}`, `{"delaySeconds": 2}`, ...).
@@ -123,6 +125,7 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
         origin_verify: None,
         totp_issuer: "Auth API Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: Some(auth_api::password_policy::PasswordPolicy::from_json(&endpoint_cfg.password_policy).unwrap()),
     }
 }
 

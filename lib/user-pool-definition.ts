@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The user pool's password policy, as declared in `cdk/user-pool.json`. The same object (as JSON) is
+ * passed to the functions in `PASSWORD_POLICY`, which check it before calling Cognito.
+ */
+export interface PoolPasswordPolicy {
+  /** Minimum length (Cognito allows 6 to 99). */
+  readonly minLength: number;
+  readonly requireLowercase: boolean;
+  readonly requireUppercase: boolean;
+  readonly requireDigits: boolean;
+  readonly requireSymbols: boolean;
+  /** Days an administrator-set temporary password stays valid (0 to 365). */
+  readonly tempPasswordValidityDays: number;
+}
+
+/** The whole user pool definition file (`cdk/user-pool.json`). */
+export interface UserPoolDefinition {
+  readonly signInCaseSensitive: boolean;
+  readonly passwordPolicy: PoolPasswordPolicy;
+  readonly mfa: 'OFF' | 'OPTIONAL' | 'REQUIRED';
+  readonly mfaSecondFactor: { readonly otp: boolean; readonly sms: boolean };
+  readonly accountRecovery: 'EMAIL_ONLY' | 'EMAIL_AND_PHONE_WITHOUT_MFA' | 'NONE';
+  readonly removalPolicy: 'RETAIN' | 'DESTROY';
+  readonly deletionProtection: boolean;
+  readonly tokenValidity: { readonly accessTokenMinutes: number; readonly idTokenMinutes: number; readonly refreshTokenDays: number };
+  readonly authSessionValidityMinutes: number;
+  readonly codeValidity: { readonly signUpHours: number; readonly passwordResetHours: number };
+}
+
+/** Where the pool definition lives in this repository (beside `cdk/routes.json`). */
+export const DEFAULT_USER_POOL_FILE = path.join(__dirname, '..', 'cdk', 'user-pool.json');
+
+/**
+ * Check a parsed pool definition and return it typed. Throws naming the field, so a bad edit fails at
+ * synth. Ranges are Cognito's documented ones: password length 6-99 and temporary password 0-365 days
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html),
+ * access/id token 5 min-1 day, refresh token 1 h-3650 days, auth session 3-15 min
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+ */
+export function parseUserPoolDefinition(raw: any, source = 'user pool definition'): UserPoolDefinition {
+  const fail = (msg: string): never => {
+    throw new Error(`${source}: ${msg}`);
+  };
+  const bool = (v: unknown, where: string): boolean => (typeof v === 'boolean' ? v : fail(`${where} must be true or false`));
+  const int = (v: unknown, where: string, min: number, max: number): number =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : fail(`${where} must be an integer from ${min} to ${max}`);
+  const oneOf = <T extends string>(v: unknown, where: string, values: readonly T[]): T =>
+    values.includes(v as T) ? (v as T) : fail(`${where} must be one of ${values.join(', ')}`);
+  if (typeof raw !== 'object' || raw === null) fail('expected a JSON object');
+  const p = raw.passwordPolicy ?? fail('passwordPolicy is required');
+  const t = raw.tokenValidity ?? fail('tokenValidity is required');
+  const c = raw.codeValidity ?? fail('codeValidity is required');
+  const f = raw.mfaSecondFactor ?? fail('mfaSecondFactor is required');
+  return {
+    signInCaseSensitive: bool(raw.signInCaseSensitive, 'signInCaseSensitive'),
+    passwordPolicy: {
+      minLength: int(p.minLength, 'passwordPolicy.minLength', 6, 99),
+      requireLowercase: bool(p.requireLowercase, 'passwordPolicy.requireLowercase'),
+      requireUppercase: bool(p.requireUppercase, 'passwordPolicy.requireUppercase'),
+      requireDigits: bool(p.requireDigits, 'passwordPolicy.requireDigits'),
+      requireSymbols: bool(p.requireSymbols, 'passwordPolicy.requireSymbols'),
+      tempPasswordValidityDays: int(p.tempPasswordValidityDays, 'passwordPolicy.tempPasswordValidityDays', 0, 365),
+    },
+    mfa: oneOf(raw.mfa, 'mfa', ['OFF', 'OPTIONAL', 'REQUIRED'] as const),
+    mfaSecondFactor: { otp: bool(f.otp, 'mfaSecondFactor.otp'), sms: bool(f.sms, 'mfaSecondFactor.sms') },
+    accountRecovery: oneOf(raw.accountRecovery, 'accountRecovery', ['EMAIL_ONLY', 'EMAIL_AND_PHONE_WITHOUT_MFA', 'NONE'] as const),
+    removalPolicy: oneOf(raw.removalPolicy, 'removalPolicy', ['RETAIN', 'DESTROY'] as const),
+    deletionProtection: bool(raw.deletionProtection, 'deletionProtection'),
+    tokenValidity: {
+      accessTokenMinutes: int(t.accessTokenMinutes, 'tokenValidity.accessTokenMinutes', 5, 1440),
+      idTokenMinutes: int(t.idTokenMinutes, 'tokenValidity.idTokenMinutes', 5, 1440),
+      refreshTokenDays: int(t.refreshTokenDays, 'tokenValidity.refreshTokenDays', 1, 3650),
+    },
+    authSessionValidityMinutes: int(raw.authSessionValidityMinutes, 'authSessionValidityMinutes', 3, 15),
+    codeValidity: {
+      signUpHours: int(c.signUpHours, 'codeValidity.signUpHours', 1, 8760),
+      passwordResetHours: int(c.passwordResetHours, 'codeValidity.passwordResetHours', 1, 8760),
+    },
+  };
+}
+
+/** Read and check a pool definition file (default: this repository's `cdk/user-pool.json`). */
+export function loadUserPoolDefinition(file: string = DEFAULT_USER_POOL_FILE): UserPoolDefinition {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch (e) {
+    throw new Error(`cannot read user pool definition ${file}: ${(e as Error).message}`);
+  }
+  return parseUserPoolDefinition(raw, file);
+}
+
+/** The value of the functions' `PASSWORD_POLICY` variable: the policy's rules as compact JSON. */
+export function passwordPolicyEnv(p: PoolPasswordPolicy): string {
+  return JSON.stringify({
+    minLength: p.minLength,
+    requireLowercase: p.requireLowercase,
+    requireUppercase: p.requireUppercase,
+    requireDigits: p.requireDigits,
+    requireSymbols: p.requireSymbols,
+  });
+}
