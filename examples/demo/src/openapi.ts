@@ -316,7 +316,7 @@ export interface components {
         ChallengeResponse: {
             /** @description Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`. */
             challenge: string;
-            /** @description Pass back to `/auth/login/challenge`. */
+            /** @description Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to). */
             session: string;
         };
         LoginChallengeRequest: {
@@ -1205,7 +1205,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordResetResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -34,16 +34,23 @@ async fn forgot_then_reset_then_login_with_the_new_password_only() {
 }
 
 #[tokio::test]
-async fn an_expired_reset_code_has_its_own_error() {
+async fn reset_answers_alike_for_expired_never_sent_and_unknown() {
+    // Cognito tells them apart (ExpiredCode for an existing user with no pending code, CodeMismatch
+    // for an unknown address); the API must not.
     let env = Env::start().await;
     let api = &env.api;
     let email = email("expired");
     api.confirmed_user(&email).await;
+    let reset = |who: &str| json!({"email": who, "code": DEV_CODE, "newPassword": NEW_PASSWORD});
+    let never_sent = api.post("/auth/password/reset", reset(&email)).await;
+    let unknown = api.post("/auth/password/reset", reset(&support::email("ghost"))).await;
     env.emu.faults(json!({"codeTtlSeconds": 0})).await;
     assert_eq!(api.post("/auth/password/forgot", json!({"email": email})).await.status, 202);
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let r = api.post("/auth/password/reset", json!({"email": email, "code": DEV_CODE, "newPassword": NEW_PASSWORD})).await;
-    assert_eq!((r.status, r.error()), (400, "expired_code"));
+    let expired = api.post("/auth/password/reset", reset(&email)).await;
+    assert_eq!((unknown.status, unknown.error()), (400, "invalid_code"));
+    for r in [&never_sent, &expired] {
+        assert_eq!((r.status, r.body_without_request_id()), (unknown.status, unknown.body_without_request_id()));
+    }
 }
 
 #[tokio::test]
@@ -123,7 +130,9 @@ async fn totp_enrolment_then_login_with_the_challenge() {
 }
 
 #[tokio::test]
-async fn a_challenge_session_dies_after_too_many_wrong_codes() {
+async fn wrong_codes_lead_to_cognitos_lockout_not_a_session_limit() {
+    // Cognito documents no per-session attempt limit; five failed MFA codes start the sign-in
+    // lockout (the emulator's 1-second unit is scaled up so the test cannot race it).
     let env = Env::start().await;
     let api = &env.api;
     let email = email("mfafail");
@@ -133,19 +142,25 @@ async fn a_challenge_session_dies_after_too_many_wrong_codes() {
     let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
+    env.emu.faults(json!({"lockoutUnitSeconds": 600})).await;
     let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
     let session = r.json["session"].as_str().unwrap().to_string();
-    let valid: Vec<String> = (-1..=1).map(|s| code_at_step_offset(&totp, s)).collect();
-    let wrong = ["000000", "111111", "222222", "333333", "444444"].into_iter().filter(|c| !valid.iter().any(|v| v == c)).collect::<Vec<_>>();
+    let valid: Vec<String> = (-1..=2).map(|s| code_at_step_offset(&totp, s)).collect();
+    let wrong = ["000000", "111111", "222222", "333333", "444444", "555555", "666666", "777777", "888888"]
+        .into_iter()
+        .filter(|c| !valid.iter().any(|v| v == c))
+        .collect::<Vec<_>>();
     let answer = |code: &str| json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code});
     let mut codes = vec![];
-    for c in &wrong[..3] {
+    for c in &wrong[..5] {
         codes.push(api.post("/auth/login/challenge", answer(c)).await.error().to_string());
     }
-    assert_eq!(codes, ["invalid_code", "invalid_code", "invalid_code"]);
-    // Three wrong answers used the session up: even the right code is now refused.
+    assert_eq!(codes, ["invalid_code"; 5]);
+    // Locked out: even the right code is refused, and the password login answers like a wrong password.
     let r = api.post("/auth/login/challenge", answer(&code_at_step_offset(&totp, 1))).await;
     assert_eq!((r.status, r.error()), (401, "invalid_session"));
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_credentials"));
 }
 
 #[tokio::test]

@@ -294,6 +294,8 @@ pub async fn tour(env: &Env) -> Vec<String> {
     assert_eq!(r.status, 200, "tour refresh: {}", r.json);
     secrets.push(r.json["accessToken"].as_str().unwrap().to_string());
     api.get_auth("/auth/userinfo", &access).await;
+    // A wrong current password first: the handler then asks GetUser whether the token is alive.
+    api.post_auth("/auth/password/change", &access, json!({"currentPassword": "Wr0ng-Passw0rd!x", "newPassword": new_password})).await;
     api.post_auth("/auth/password/change", &access, json!({"currentPassword": PASSWORD, "newPassword": new_password})).await;
     api.post("/auth/password/forgot", json!({"email": email})).await;
     api.post("/auth/password/reset", json!({"email": email, "code": DEV_CODE, "newPassword": third_password})).await;

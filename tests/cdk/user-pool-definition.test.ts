@@ -1,0 +1,80 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { loadUserPoolDefinition, parseUserPoolDefinition, passwordPolicyEnv } from '../../lib/user-pool-definition';
+import { definition, resourcesOf, stackWith, template } from './helpers';
+
+// cdk/user-pool.json is the one definition of the pool: these tests hold the construct to it (the
+// emulator's pytest test_ready_line_and_bootstrap_configuration holds the local pool to the same file,
+// and the Rust password_policy tests parse it).
+const pool = loadUserPoolDefinition();
+
+describe('the construct takes its pool settings from cdk/user-pool.json', () => {
+  const t = template(stackWith());
+
+  test('pool: case sensitivity, password policy, MFA, recovery, deletion protection', () => {
+    const p = pool.passwordPolicy;
+    t.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameConfiguration: { CaseSensitive: pool.signInCaseSensitive },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: p.minLength,
+          RequireLowercase: p.requireLowercase,
+          RequireUppercase: p.requireUppercase,
+          RequireNumbers: p.requireDigits,
+          RequireSymbols: p.requireSymbols,
+          TemporaryPasswordValidityDays: p.tempPasswordValidityDays,
+        },
+      },
+      MfaConfiguration: { OFF: 'OFF', OPTIONAL: 'OPTIONAL', REQUIRED: 'ON' }[pool.mfa],
+      EnabledMfas: pool.mfaSecondFactor.otp ? Match.arrayWith(['SOFTWARE_TOKEN_MFA']) : Match.absent(),
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      DeletionProtection: pool.deletionProtection ? 'ACTIVE' : 'INACTIVE',
+    });
+    expect(pool.accountRecovery).toBe('EMAIL_ONLY');
+    t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: pool.removalPolicy === 'RETAIN' ? 'Retain' : 'Delete' });
+  });
+
+  test('client: token lifetimes and auth session validity', () => {
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AccessTokenValidity: pool.tokenValidity.accessTokenMinutes,
+      IdTokenValidity: pool.tokenValidity.idTokenMinutes,
+      RefreshTokenValidity: pool.tokenValidity.refreshTokenDays * 24 * 60,
+      AuthSessionValidity: pool.authSessionValidityMinutes,
+    });
+  });
+
+  test('functions that take a new password get PASSWORD_POLICY from the file; the others do not', () => {
+    const expected = passwordPolicyEnv(pool.passwordPolicy);
+    expect(JSON.parse(expected)).toEqual({
+      minLength: pool.passwordPolicy.minLength,
+      requireLowercase: pool.passwordPolicy.requireLowercase,
+      requireUppercase: pool.passwordPolicy.requireUppercase,
+      requireDigits: pool.passwordPolicy.requireDigits,
+      requireSymbols: pool.passwordPolicy.requireSymbols,
+    });
+    const takesPassword = new Set(['register', 'loginChallenge', 'passwordReset', 'passwordChange']);
+    for (const r of definition.routes) expect([r.name, r.env.includes('PASSWORD_POLICY')]).toEqual([r.name, takesPassword.has(r.name)]);
+    const fns = resourcesOf(t, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Environment?.Variables ?? {});
+    const withPolicy = fns.filter((v) => 'PASSWORD_POLICY' in v);
+    expect(withPolicy).toHaveLength(takesPassword.size);
+    for (const v of withPolicy) expect(v.PASSWORD_POLICY).toBe(expected);
+  });
+
+  test('a passwordPolicy prop overrides the file for the pool and the functions alike', () => {
+    const custom = { ...pool.passwordPolicy, minLength: 16 };
+    const tc = template(stackWith({ passwordPolicy: custom }));
+    tc.hasResourceProperties('AWS::Cognito::UserPool', { Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 16 }) } });
+    for (const [, f] of resourcesOf(tc, 'AWS::Lambda::Function')) {
+      const v = f.Properties.Environment?.Variables ?? {};
+      if ('PASSWORD_POLICY' in v) expect(JSON.parse(v.PASSWORD_POLICY).minLength).toBe(16);
+    }
+  });
+
+  test('a bad definition fails with the field named', () => {
+    const raw = JSON.parse(JSON.stringify(pool));
+    raw.passwordPolicy.minLength = 4;
+    expect(() => parseUserPoolDefinition(raw, 'x.json')).toThrow('x.json: passwordPolicy.minLength must be an integer from 6 to 99');
+    raw.passwordPolicy.minLength = 12;
+    raw.authSessionValidityMinutes = 30;
+    expect(() => parseUserPoolDefinition(raw)).toThrow('authSessionValidityMinutes');
+  });
+});
