@@ -76,7 +76,7 @@ fi
 
 cat <<MSG
 
-  Auth API:        http://127.0.0.1:$PORT   (try: curl -s -XPOST localhost:$PORT/auth/register -H 'content-type: application/json' -d '{"email":"me@example.com","password":"Passw0rd!x"}')
+  Auth API:        http://127.0.0.1:$PORT   (try: curl -s -XPOST localhost:$PORT/auth/register -H 'content-type: application/json' -d '{"email":"me@example.com","password":"Corr3ct-Horse!9"}')
   OpenAPI:         http://127.0.0.1:$PORT/auth/openapi.json
   Demo page:       $page_line
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
