@@ -783,6 +783,16 @@ def test_mfa_setup_with_session_when_pool_requires_mfa(idp):
     assert p.login(email)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
 
 
+def test_pool_is_case_insensitive_like_the_deployed_one(pool):
+    """cdk/user-pool.json signInCaseSensitive=false: "users can sign in as the same user when they enter a
+    different capitalization" (UsernameConfigurationType reference)."""
+    mixed = f"Case.{uuid.uuid4().hex[:8]}@Example.COM"
+    pool.sign_up(mixed)
+    pool.confirm(mixed.lower())
+    assert "AuthenticationResult" in pool.login(mixed.lower())
+    expect_error(pool.sign_up, "UsernameExistsException", email=mixed.lower())
+
+
 # --------------------------------------------------------------------------
 # Fault injection and the call log
 # --------------------------------------------------------------------------
@@ -848,12 +858,3 @@ def test_logs_never_contain_secrets(emu, pool):
     for secret in (PASSWORD, NEW_PASSWORD, "T3mp!Passw0rd", pool.secret, DEV_CODE, "eyJ"):
         assert secret not in err  # ...but never passwords, codes, secrets or tokens
 
-
-def test_pool_is_case_insensitive_like_the_deployed_one(pool):
-    """cdk/user-pool.json signInCaseSensitive=false: "users can sign in as the same user when they enter a
-    different capitalization" (UsernameConfigurationType reference)."""
-    mixed = f"Case.{uuid.uuid4().hex[:8]}@Example.COM"
-    pool.sign_up(mixed)
-    pool.confirm(mixed.lower())
-    assert "AuthenticationResult" in pool.login(mixed.lower())
-    expect_error(pool.sign_up, "UsernameExistsException", email=mixed.lower())
