@@ -82,6 +82,7 @@ async fn main() {
             origin_verify: None,
             totp_issuer: "Audit".into(),
             request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+            password_policy: None,
         };
         let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
         let request_id = format!("req-{name}");

@@ -78,6 +78,7 @@ fn state(origin_verify: Option<OriginVerify>) -> (AppState, Rule) {
         origin_verify: None,
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: None,
     };
     let (client, rule) = cognito();
     let mut st = AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
