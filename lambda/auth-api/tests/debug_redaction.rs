@@ -33,6 +33,7 @@ fn config() -> Config {
         origin_verify: Some(Secret::Plain("origin-verify-value".into())),
         totp_issuer: "T".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: None,
     }
 }
 

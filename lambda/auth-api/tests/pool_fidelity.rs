@@ -61,7 +61,7 @@ async fn totp_user(api: &Api, email: &str) -> TOTP {
     api.confirmed_user(email).await;
     let t = api.login(email, PASSWORD).await;
     let access = t["accessToken"].as_str().unwrap();
-    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({})).await.json["secret"].as_str().unwrap().to_string();
+    let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at(&totp, 0)})).await.status, 200);
     totp
