@@ -18,7 +18,12 @@ fn body(name: &str) -> Option<Option<serde_json::Value>> {
         "verify" => Some(json!({"email": stubs::EMAIL, "code": "123456"})),
         "resend" => Some(json!({"email": stubs::EMAIL})),
         "login" => Some(json!({"email": stubs::EMAIL, "password": stubs::PASSWORD})),
-        "loginChallenge" => Some(json!({"email": stubs::EMAIL, "challenge": "SOFTWARE_TOKEN_MFA", "session": "AYABe".repeat(150), "answer": "123456"})),
+        // The session login hands out: Cognito's session sealed with the account's username,
+        // keyed by the client secret (routes/challenge_session.rs); a bare one is refused.
+        "loginChallenge" => {
+            let session = auth_api::routes::challenge_session::seal(stubs::CLIENT_SECRET, stubs::USERNAME, &"AYABe".repeat(150));
+            Some(json!({"email": stubs::EMAIL, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": "123456"}))
+        }
         "refresh" => Some(json!({"refreshToken": refresh, "username": stubs::USERNAME})),
         "userinfo" => None,
         "logout" => Some(json!({"refreshToken": refresh})),
