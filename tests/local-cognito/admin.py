@@ -1,0 +1,50 @@
+"""Admin user management: AdminCreateUser, AdminDeleteUser, AdminDisableUser,
+AdminResetUserPassword (the other Admin* operations live with their feature: sign-in in signin.py,
+sign-out in tokens.py, MFA preference in mfa.py).
+"""
+
+from __future__ import annotations
+
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+from codes import issue_code
+from core import CognitoError, find_user
+from sessions import drop_sessions
+from tokens import revoke_tokens
+from users import delete_user_everywhere
+
+class AdminOperations(CognitoIdpResponse):
+    """Admin user management."""
+
+    def admin_create_user(self) -> ActionResult:
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        username = self._get_param("Username")
+        if self._get_param("MessageAction") != "RESEND":
+            if find_user(pool, username) is not None:
+                raise CognitoError("UsernameExistsException", "User account already exists")
+            temporary = self._get_param("TemporaryPassword")
+            if temporary is not None:
+                self.backend._validate_password(pool.id, temporary)
+        return super().admin_create_user()
+
+    def admin_delete_user(self) -> ActionResult:
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        user = self.backend.admin_get_user(pool.id, self._get_param("Username"))
+        delete_user_everywhere(self.backend, pool, user)
+        return EmptyResult()
+
+    def admin_disable_user(self) -> ActionResult:
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        user = self.backend.admin_get_user(pool.id, self._get_param("Username"))
+        user.enabled = False
+        revoke_tokens(pool.id, username=user.username, kinds=("access", "id"))
+        drop_sessions(pool.id, user.username)
+        return EmptyResult()
+
+    def admin_reset_user_password(self) -> ActionResult:
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        user = self.backend.admin_get_user(pool.id, self._get_param("Username"))
+        self.backend.admin_reset_user_password(pool.id, user.username)
+        issue_code(user, "reset")
+        return EmptyResult()

@@ -1,0 +1,92 @@
+"""The /_local/faults settings (fault injection, TTL overrides) and the /_local/calls log, read by
+the feature modules and served by wsgi_app.py (the entry module's docstring documents the keys).
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from typing import Any
+
+import fidelity  # beside this file
+
+# --------------------------------------------------------------------------
+# Control settings (fault injection) and the call log
+# --------------------------------------------------------------------------
+
+DEFAULT_CONTROLS: dict[str, Any] = {
+    "throttle": False,
+    "delaySeconds": 0,
+    "errors": {},
+    "codeTtlSeconds": None,
+    "sessionTtlSeconds": None,
+    "accessTokenTtlSeconds": None,
+    "lockoutUnitSeconds": 1,
+    "perUserLimits": fidelity.DOCUMENTED_PER_USER_LIMITS,
+}
+
+
+class Controls:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values = dict(DEFAULT_CONTROLS)
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            return self._values[key]
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._values)
+
+    def replace(self, body: Any) -> dict[str, Any]:
+        """Validate a POST body and make it the whole new setting (missing keys reset)."""
+        if not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        unknown = sorted(set(body) - set(DEFAULT_CONTROLS))
+        if unknown:
+            raise ValueError(f"unknown keys {unknown}; known: {sorted(DEFAULT_CONTROLS)}")
+        new = dict(DEFAULT_CONTROLS)
+        if "throttle" in body:
+            if not isinstance(body["throttle"], bool):
+                raise ValueError("throttle must be true or false")
+            new["throttle"] = body["throttle"]
+        if "delaySeconds" in body:
+            v = body["delaySeconds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 300:
+                raise ValueError("delaySeconds must be a number from 0 to 300")
+            new["delaySeconds"] = v
+        if "errors" in body:
+            v = body["errors"]
+            if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(e, str) and e.endswith("Exception") for k, e in v.items()):
+                raise ValueError("errors must map operation names to exception names (...Exception)")
+            new["errors"] = dict(v)
+        for key in ("codeTtlSeconds", "sessionTtlSeconds", "accessTokenTtlSeconds"):
+            if key in body and body[key] is not None:
+                v = body[key]
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                    raise ValueError(f"{key} must be a number >= 0 or null")
+                new[key] = v
+        if "lockoutUnitSeconds" in body:
+            v = body["lockoutUnitSeconds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 3600:
+                raise ValueError("lockoutUnitSeconds must be a number from 0 to 3600")
+            new["lockoutUnitSeconds"] = v
+        if "perUserLimits" in body:
+            new["perUserLimits"] = fidelity.validate_limits(body["perUserLimits"])
+        with self._lock:
+            self._values = new
+            return dict(new)
+
+    def reset(self) -> dict[str, Any]:
+        return self.replace({})
+
+
+CONTROLS = Controls()
+CALLS: collections.deque[dict[str, Any]] = collections.deque(maxlen=10000)
+CALLS_LOCK = threading.Lock()
+
+
+def record_call(operation: str, status: int, error_type: str | None) -> None:
+    with CALLS_LOCK:
+        CALLS.append({"operation": operation, "status": status, "errorType": error_type})

@@ -1,0 +1,249 @@
+"""Tokens: the TokenRecord kept for every token issued, minting (access/ID tokens signed with the
+pool's key, refresh tokens), validity, revocation, access-token checks, and the operations that
+revoke: GlobalSignOut, AdminUserGlobalSignOut, RevokeToken.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc import jwt as jose_jwt
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+from controls import CONTROLS
+from core import CognitoError, find_client, not_authorized
+
+# --------------------------------------------------------------------------
+# Emulator state kept beside moto's: tokens
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class TokenRecord:
+    kind: str  # "access" | "id" | "refresh"
+    backend: Any
+    pool_id: str
+    client_id: str
+    username: str  # the user's real Cognito username (the sub in email pools)
+    origin_jti: str
+    auth_time: int
+    exp: float
+    revoked: bool = False
+
+
+TOKENS: dict[str, TokenRecord] = {}
+
+
+# --------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------
+
+UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def token_validity(client: Any, kind: str) -> float:
+    cfg = client.extended_config
+    units = cfg.get("TokenValidityUnits") or {}
+    if kind == "refresh":
+        value = cfg.get("RefreshTokenValidity") or 30
+        return value * UNIT_SECONDS.get(units.get("RefreshToken", "days"), 86400)
+    override = CONTROLS.get("accessTokenTtlSeconds")
+    if override is not None:
+        return override
+    if kind == "access":
+        value, unit = cfg.get("AccessTokenValidity"), units.get("AccessToken", "hours")
+    else:
+        value, unit = cfg.get("IdTokenValidity"), units.get("IdToken", "hours")
+    if not value:
+        return 3600
+    return value * UNIT_SECONDS.get(unit, 3600)
+
+
+def _claim_value(name: str, value: str) -> Any:
+    if name in ("email_verified", "phone_number_verified"):
+        return str(value).lower() == "true"
+    return value
+
+
+def _sign(pool: Any, payload: dict[str, Any]) -> str:
+    return jose_jwt.encode({"kid": "dummy", "alg": "RS256"}, payload, pool.json_web_key)
+
+
+def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int) -> tuple[str, str, int]:
+    now = int(time.time())
+    groups = sorted(g.group_name for g in user.groups)
+    iss = f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
+
+    access_ttl = token_validity(client, "access")
+    access: dict[str, Any] = {"sub": user.id}
+    if groups:
+        access["cognito:groups"] = groups
+    access.update(
+        {
+            "iss": iss,
+            "client_id": client.id,
+            "origin_jti": origin_jti,
+            "event_id": str(uuid.uuid4()),
+            "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "auth_time": auth_time,
+            "exp": now + int(access_ttl),
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+            "username": user.username,
+        }
+    )
+
+    id_ttl = token_validity(client, "id")
+    readable = client.extended_config.get("ReadAttributes")
+    id_claims: dict[str, Any] = {"sub": user.id}
+    if groups:
+        id_claims["cognito:groups"] = groups
+    for attr in user.attributes:
+        name = attr["Name"]
+        if name == "sub" or name.startswith("dev:"):
+            continue
+        if readable and name not in readable:
+            continue
+        id_claims[name] = _claim_value(name, attr["Value"])
+    id_claims.update(
+        {
+            "iss": iss,
+            "cognito:username": user.username,
+            "origin_jti": origin_jti,
+            "aud": client.id,
+            "event_id": str(uuid.uuid4()),
+            "token_use": "id",
+            "auth_time": auth_time,
+            "exp": now + int(id_ttl),
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+        }
+    )
+
+    access_token = _sign(pool, access)
+    id_token = _sign(pool, id_claims)
+    TOKENS[access_token] = TokenRecord("access", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + access_ttl)
+    TOKENS[id_token] = TokenRecord("id", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + id_ttl)
+    # Keep moto's own tables in step, for the moto operations we did not replace.
+    pool.access_tokens[access_token] = (client.id, user.username)
+    pool.id_tokens[id_token] = (client.id, user.username)
+    return access_token, id_token, int(access_ttl)
+
+
+def issue_tokens(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, Any]:
+    now = int(time.time())
+    origin_jti = str(uuid.uuid4())
+    refresh_token = secrets.token_urlsafe(96)
+    TOKENS[refresh_token] = TokenRecord(
+        "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh")
+    )
+    pool.refresh_tokens[refresh_token] = (client.id, user.username, origin_jti)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now)
+    return {
+        "ChallengeParameters": {},
+        "AuthenticationResult": {
+            "AccessToken": access_token,
+            "ExpiresIn": expires_in,
+            "TokenType": "Bearer",
+            "RefreshToken": refresh_token,
+            "IdToken": id_token,
+        },
+    }
+
+
+def _forget_in_moto(pool: Any, token: str, record: TokenRecord) -> None:
+    if record.kind == "access":
+        pool.access_tokens.pop(token, None)
+    elif record.kind == "id":
+        pool.id_tokens.pop(token, None)
+    elif token in pool.refresh_tokens:
+        pool.refresh_tokens[token] = None
+
+
+def revoke_tokens(pool_id: str, *, username: str | None = None, origin_jti: str | None = None, kinds: tuple[str, ...] = ("access", "id", "refresh")) -> None:
+    for token, record in TOKENS.items():
+        if record.revoked or record.pool_id != pool_id or record.kind not in kinds:
+            continue
+        if username is not None and record.username != username:
+            continue
+        if origin_jti is not None and record.origin_jti != origin_jti:
+            continue
+        record.revoked = True
+        pool = record.backend.user_pools.get(pool_id)
+        if pool is not None:
+            _forget_in_moto(pool, token, record)
+
+
+def live_access_token(token: str | None) -> tuple[Any, Any, Any]:
+    """(backend, pool, user) for a valid access token, else Cognito's NotAuthorizedException."""
+    record = TOKENS.get(token or "")
+    if record is None or record.kind != "access":
+        raise not_authorized("Invalid Access Token")
+    if record.revoked:
+        raise not_authorized("Access Token has been revoked")
+    if time.time() >= record.exp:
+        raise not_authorized("Access Token has expired")
+    pool = record.backend.user_pools.get(record.pool_id)
+    user = pool.users.get(record.username) if pool is not None else None
+    if user is None:
+        raise not_authorized("Access Token has been revoked")
+    if not user.enabled:
+        raise not_authorized("User is disabled.")
+    return record.backend, pool, user
+
+
+def patched_log_user_in(self: Any, user_pool: Any, client: Any, username: str) -> dict[str, Any]:
+    """Replaces CognitoIdpBackend._log_user_in (moto's simulated SRP path) so its tokens are tracked too."""
+    user = user_pool._get_user(username)
+    return issue_tokens(self, user_pool, client, user)
+
+
+class TokenOperations(CognitoIdpResponse):
+    """Sign-out and revocation."""
+
+    def global_sign_out(self) -> ActionResult:
+        _, pool, user = live_access_token(self._get_param("AccessToken"))
+        revoke_tokens(pool.id, username=user.username)
+        return EmptyResult()
+
+    def admin_user_global_sign_out(self) -> ActionResult:
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        user = self.backend.admin_get_user(pool.id, self._get_param("Username"))
+        revoke_tokens(pool.id, username=user.username)
+        return EmptyResult()
+
+    def revoke_token(self) -> ActionResult:
+        # As the API reference documents it
+        # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html):
+        # its refusals are UnauthorizedException (a request it cannot authorize: bad client
+        # credentials, a token that is not a refresh token of this client),
+        # UnsupportedTokenTypeException (an access or ID token) and UnsupportedOperationException
+        # (revocation off for the client); NotAuthorizedException is not among its errors. What it
+        # revokes: the refresh token and the access and ID tokens issued from it, nothing else of
+        # the user's (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html).
+        backend, pool, client = find_client(self._get_param("ClientId"))
+        provided = self._get_param("ClientSecret")
+        if client.generate_secret:
+            if not provided:
+                raise CognitoError("UnauthorizedException", f"Client {client.id} is configured with secret but ClientSecret was not received")
+            if not hmac.compare_digest(str(provided).encode(), str(client.secret).encode()):
+                raise CognitoError("UnauthorizedException", f"Unable to verify client secret for client {client.id}")
+        if client.extended_config.get("EnableTokenRevocation") is False:
+            raise CognitoError("UnsupportedOperationException", "Token revocation is not enabled for this client.")
+        token = self._get_param("Token")
+        record = TOKENS.get(token or "")
+        if record is not None and record.kind != "refresh":
+            raise CognitoError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked.")
+        if record is None or record.pool_id != pool.id or record.client_id != client.id:
+            raise CognitoError("UnauthorizedException", "Invalid token")
+        # A refresh token GlobalSignOut already invalidated is still a refresh token of this client:
+        # accepted (what real Cognito answers here is undocumented: see the README's first-deploy checklist).
+        revoke_tokens(pool.id, origin_jti=record.origin_jti)
+        return EmptyResult()
