@@ -49,11 +49,13 @@ def pool_settings(definition: dict[str, Any]) -> dict[str, Any]:
                 "RequireNumbers": p["requireDigits"],
                 "RequireSymbols": p["requireSymbols"],
                 "TemporaryPasswordValidityDays": p["tempPasswordValidityDays"],
-            }
+            },
+            "SignInPolicy": {"AllowedFirstAuthFactors": list(definition["allowedFirstAuthFactors"])},
         },
         "MfaConfiguration": {"OFF": "OFF", "OPTIONAL": "OPTIONAL", "REQUIRED": "ON"}[definition["mfa"]],
         "AccountRecoverySetting": {"RecoveryMechanisms": RECOVERY[definition["accountRecovery"]]},
         "DeletionProtection": "ACTIVE" if definition["deletionProtection"] else "INACTIVE",
+        "UserPoolTier": definition["featurePlan"],
     }
 
 
@@ -61,7 +63,7 @@ def client_settings(definition: dict[str, Any]) -> dict[str, Any]:
     t = definition["tokenValidity"]
     return {
         "ClientName": "local-auth-client",
-        "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"],
         "PreventUserExistenceErrors": "ENABLED",
         "EnableTokenRevocation": True,
         "AccessTokenValidity": t["accessTokenMinutes"],

@@ -216,7 +216,7 @@ def test_ready_line_and_bootstrap_configuration(emu, idp):
 
     client = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"]
     assert client["ClientSecret"] == emu["clientSecret"]
-    assert client["ExplicitAuthFlows"] == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    assert client["ExplicitAuthFlows"] == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"]
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
     t = definition["tokenValidity"]
