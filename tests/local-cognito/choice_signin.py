@@ -32,7 +32,9 @@ As AWS documents it, and as emulated here:
   string), as in the developer guide page above. Each also carries USERNAME, the user's actual
   username (the sub in this pool), which AWS's Amplify library reads after USER_AUTH
   (`ChallengeParameters?.USERNAME ?? username`); no AWS page lists it (README first-deploy
-  checklist). Challenge responses take that USERNAME or the name the flow started with.
+  checklist). Challenge responses must use it: "The value of the USERNAME attribute must be the
+  user's actual username, not an alias (such as email address or phone number)"
+  (AdminRespondToAuthChallenge, above); an alias gets NotAuthorizedException, as in signin.py.
 - Which first factors a user has: passkeys once the user registered one; email OTP with a verified
   email address; password. Passwordless factors are first factors for users without MFA: a user
   with MFA active, or any user in a pool that requires MFA, is offered the password only ("MFA
@@ -253,15 +255,15 @@ def respond(backend: Any, pool: Any, client: Any, session_id: str | None, challe
     if not username:
         raise invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(client, username, responses.get("SECRET_HASH"))
-    # USERNAME: the name the flow started with (an alias such as the email) or the real username.
+    # USERNAME: the actual username (ChallengeParameters.USERNAME), not an alias.
     if extra["exists"]:
-        user = find_user(pool, username)
+        user = pool.users.get(username)
         if user is None or user.username != session.username:
             raise not_authorized(BAD_SESSION)
         subject: Any = user
     else:
         subject = nobody(pool, session.username)
-        if username.lower() not in (session.username.lower(), subject.stand_in):
+        if username != subject.stand_in:
             raise not_authorized(BAD_SESSION)
         user = None
 

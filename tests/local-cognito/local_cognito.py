@@ -3,7 +3,8 @@
 
 Layout: LocalCognitoResponse (below) is composed of one mixin of operations per feature module
 beside this file: codes.py (sign-up, reset codes), signin.py (auth flows, challenges; sessions.py),
-tokens.py (minting, revocation), users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py;
+tokens.py (minting, revocation), users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py,
+choice_signin.py (USER_AUTH and its challenges), passkeys.py (WebAuthn registration and credentials);
 shared: core.py (errors, lookups), controls.py (/_local settings), wsgi_app.py (WSGI front), fidelity.py.
 New operation: a method named as moto names it (e.g. get_tokens_from_refresh_token) on a mixin in a
 new module beside this file, with its helpers; add the mixin to LocalCognitoResponse's bases.
@@ -12,10 +13,11 @@ Serves the Cognito user pools JSON protocol (the one the AWS SDKs speak) on
 127.0.0.1, built on moto's cognito-idp backend (moto 5.2.5) with the gaps that
 matter to this project filled in: SECRET_HASH everywhere, confirmation codes
 that can be wrong or expired, PreventUserExistenceErrors, real TOTP, token
-revocation, RevokeToken / DeleteUser / ResendConfirmationCode, and a control
-endpoint for failure drills.
+revocation, RevokeToken / DeleteUser / ResendConfirmationCode, choice-based
+sign-in (USER_AUTH: passkeys, email one-time codes, password), the passkey
+operations, and a control endpoint for failure drills.
 
-    .venv/bin/python tests/local-cognito/local_cognito.py [--host 127.0.0.1] [--port 0] [--bootstrap]
+    .venv/bin/python tests/local-cognito/local_cognito.py [--host 127.0.0.1] [--port 0] [--bootstrap] [--relying-party-id ID]
 
 When ready it prints exactly one JSON line on stdout, e.g.
     {"endpoint": "http://127.0.0.1:PORT", "region": "us-east-1",
@@ -24,11 +26,13 @@ When ready it prints exactly one JSON line on stdout, e.g.
 It runs until SIGTERM or SIGINT and then exits 0.
 
 Environment: DEV_CONFIRMATION_CODE (default 123456) is the only code that
-ConfirmSignUp and ConfirmForgotPassword accept.
+ConfirmSignUp and ConfirmForgotPassword accept, and the email one-time code of
+USER_AUTH sign-in.
 
 --bootstrap creates the pool and app client from cdk/user-pool.json, the file the
 CDK construct reads too (see fidelity.py), and adds the functions' PASSWORD_POLICY
-value to the ready line as "passwordPolicy".
+value to the ready line as "passwordPolicy". Its passkey relying-party id is
+passkeys.relyingPartyId of that file (localhost), or --relying-party-id.
 
 Control endpoint (same port):
     GET    /_local/faults   current settings
@@ -68,6 +72,7 @@ import time
 from typing import Any
 
 REGION = "us-east-1"
+RELYING_PARTY_ID: str | None = None  # --relying-party-id
 
 # Signals first: a SIGTERM that arrives while moto is still importing must
 # still end the process with status 0.
@@ -93,6 +98,8 @@ from werkzeug.serving import make_server  # noqa: E402
 import fidelity  # noqa: E402
 import wsgi_app  # noqa: E402
 from admin import AdminOperations  # noqa: E402
+import passkeys  # noqa: E402
+from choice_signin import ChoiceSignInOperations  # noqa: E402
 from codes import PasswordRecoveryOperations, SignUpOperations  # noqa: E402
 from core import POOL_DEFINITION  # noqa: E402
 from mfa import TotpOperations  # noqa: E402
@@ -110,8 +117,10 @@ from users import AccountOperations, pool_get_user, validate_password  # noqa: E
 class LocalCognitoResponse(
     SignUpOperations,
     PasswordRecoveryOperations,
+    ChoiceSignInOperations,
     SignInOperations,
     TokenOperations,
+    passkeys.PasskeyOperations,
     AccountOperations,
     TotpOperations,
     AdminOperations,
@@ -142,6 +151,7 @@ def bootstrap() -> dict[str, str]:
     pool = backend.create_user_pool("local-auth-pool", settings)
     backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": POOL_DEFINITION["mfaSecondFactor"]["otp"]}, settings["MfaConfiguration"])
     client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
+    passkeys.configure_from_definition(pool, POOL_DEFINITION, RELYING_PARTY_ID)
     return {
         "userPoolId": pool.id,
         "clientId": client.id,
@@ -166,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap", action="store_true", help="create a user pool and app client at start")
     parser.add_argument("--verbose", action="store_true", help="log one line per request (operation and status only)")
     parser.add_argument("--exit-with-parent", action="store_true", help="also stop when the parent process exits")
+    parser.add_argument("--relying-party-id", help="the bootstrap pool's passkey relying-party id (default: passkeys.relyingPartyId of cdk/user-pool.json)")
     args = parser.parse_args(argv)
+    global RELYING_PARTY_ID
+    RELYING_PARTY_ID = args.relying_party_id
     wsgi_app.VERBOSE = args.verbose
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING, format="local-cognito: %(message)s")

@@ -171,13 +171,16 @@ class Pool:
             params["PREFERRED_CHALLENGE"] = preferred
         return self.idp.admin_initiate_auth(UserPoolId=self.pool_id, ClientId=self.client_id, AuthFlow="USER_AUTH", AuthParameters=params)
 
-    def answer(self, challenge: str, session: str, email: str, **responses: str) -> dict:
+    def answer(self, challenge: str, previous: dict, username: str | None = None, **responses: str) -> dict:
+        """Answers the challenge of a previous response, as the user it names (ChallengeParameters
+        USERNAME, the actual username) unless `username` says otherwise."""
+        username = username or previous["ChallengeParameters"]["USERNAME"]
         return self.idp.admin_respond_to_auth_challenge(
             UserPoolId=self.pool_id,
             ClientId=self.client_id,
             ChallengeName=challenge,
-            Session=session,
-            ChallengeResponses={"USERNAME": email, **self.h(email), **responses},
+            Session=previous["Session"],
+            ChallengeResponses={"USERNAME": username, **self.h(username), **responses},
         )
 
     def register(self, access_token: str, authenticator: SoftAuthenticator, **kwargs) -> None:
@@ -192,7 +195,7 @@ class Pool:
     def passkey_sign_in(self, email: str, authenticator: SoftAuthenticator, **kwargs) -> dict:
         r = self.passkey_challenge(email)
         credential = authenticator.assertion(r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"], **kwargs)
-        return self.answer("WEB_AUTHN", r["Session"], email, CREDENTIAL=json.dumps(credential))
+        return self.answer("WEB_AUTHN", r, CREDENTIAL=json.dumps(credential))
 
 
 @pytest.fixture(scope="module")
@@ -271,12 +274,12 @@ def test_register_list_sign_in_delete_then_the_deleted_credential_fails(pool):
     assert r["AvailableChallenges"] == ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]
 
     # Sign in with the first passkey, chosen through SELECT_CHALLENGE.
-    r = pool.answer("SELECT_CHALLENGE", r["Session"], email, ANSWER="WEB_AUTHN")
+    r = pool.answer("SELECT_CHALLENGE", r, ANSWER="WEB_AUTHN")
     assert r["ChallengeName"] == "WEB_AUTHN"
     request = json.loads(r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
     assert request["rpId"] == RP_ID
     assert sorted(c["id"] for c in request["allowCredentials"]) == sorted([first.id, second.id])
-    signed_in = pool.answer("WEB_AUTHN", r["Session"], email, CREDENTIAL=json.dumps(first.assertion(request)))
+    signed_in = pool.answer("WEB_AUTHN", r, CREDENTIAL=json.dumps(first.assertion(request)))
     tokens = signed_in["AuthenticationResult"]
     assert pool.idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == r["ChallengeParameters"]["USERNAME"]
 
@@ -333,19 +336,19 @@ def test_replayed_challenge_is_refused(pool):
     email, _, authenticator = registered_user(pool)
     r = pool.passkey_challenge(email)
     credential = json.dumps(authenticator.assertion(r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]))
-    assert "AuthenticationResult" in pool.answer("WEB_AUTHN", r["Session"], email, CREDENTIAL=credential)
+    assert "AuthenticationResult" in pool.answer("WEB_AUTHN", r, CREDENTIAL=credential)
     # The same answer again, in the same session: the session is spent.
-    assert error_of(pool.answer, "WEB_AUTHN", r["Session"], email, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
+    assert error_of(pool.answer, "WEB_AUTHN", r, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
     # The same answer in a new session: it signs the old challenge.
     fresh = pool.passkey_challenge(email)
-    assert error_of(pool.answer, "WEB_AUTHN", fresh["Session"], email, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
+    assert error_of(pool.answer, "WEB_AUTHN", fresh, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
     # A failed answer spends the challenge too: a good one after it is refused.
     r = pool.passkey_challenge(email)
     options = r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
     bad = json.dumps(authenticator.assertion(options, bad_signature=True))
-    assert error_of(pool.answer, "WEB_AUTHN", r["Session"], email, CREDENTIAL=bad)["Code"] == "NotAuthorizedException"
+    assert error_of(pool.answer, "WEB_AUTHN", r, CREDENTIAL=bad)["Code"] == "NotAuthorizedException"
     good = json.dumps(authenticator.assertion(options))
-    assert error_of(pool.answer, "WEB_AUTHN", r["Session"], email, CREDENTIAL=good)["Code"] == "NotAuthorizedException"
+    assert error_of(pool.answer, "WEB_AUTHN", r, CREDENTIAL=good)["Code"] == "NotAuthorizedException"
 
 
 def test_a_sign_counter_that_does_not_increase_is_refused(pool):
@@ -375,8 +378,8 @@ def test_another_users_credential_is_refused(pool):
 def test_malformed_credential_is_a_parameter_error(pool):
     email, _, _ = registered_user(pool)
     r = pool.passkey_challenge(email)
-    assert error_of(pool.answer, "WEB_AUTHN", r["Session"], email, CREDENTIAL="{not json")["Code"] == "InvalidParameterException"
-    assert error_of(pool.answer, "WEB_AUTHN", r["Session"], email)["Code"] == "InvalidParameterException"
+    assert error_of(pool.answer, "WEB_AUTHN", r, CREDENTIAL="{not json")["Code"] == "InvalidParameterException"
+    assert error_of(pool.answer, "WEB_AUTHN", r)["Code"] == "InvalidParameterException"
 
 
 # --------------------------------------------------------------------------
@@ -485,16 +488,25 @@ def test_email_otp_sign_in(pool):
     params = r["ChallengeParameters"]
     assert params["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
     assert params["CODE_DELIVERY_DESTINATION"] == "p***@e***"
-    assert error_of(pool.answer, "EMAIL_OTP", r["Session"], email, EMAIL_OTP_CODE="000000")["Code"] == "CodeMismatchException"
-    tokens = pool.answer("EMAIL_OTP", r["Session"], email, EMAIL_OTP_CODE=DEV_CODE)["AuthenticationResult"]
+    assert error_of(pool.answer, "EMAIL_OTP", r, EMAIL_OTP_CODE="000000")["Code"] == "CodeMismatchException"
+    tokens = pool.answer("EMAIL_OTP", r, EMAIL_OTP_CODE=DEV_CODE)["AuthenticationResult"]
     assert pool.idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == params["USERNAME"]
     # The session is spent.
-    assert error_of(pool.answer, "EMAIL_OTP", r["Session"], email, EMAIL_OTP_CODE=DEV_CODE)["Code"] == "NotAuthorizedException"
-    # The same through SELECT_CHALLENGE, answering with the actual username.
-    r = pool.user_auth(email)
-    username = r["ChallengeParameters"]["USERNAME"]
-    r = pool.answer("SELECT_CHALLENGE", r["Session"], username, ANSWER="EMAIL_OTP")
-    assert "AuthenticationResult" in pool.answer("EMAIL_OTP", r["Session"], username, EMAIL_OTP_CODE=DEV_CODE)
+    assert error_of(pool.answer, "EMAIL_OTP", r, EMAIL_OTP_CODE=DEV_CODE)["Code"] == "NotAuthorizedException"
+    # The same through SELECT_CHALLENGE.
+    r = pool.answer("SELECT_CHALLENGE", pool.user_auth(email), ANSWER="EMAIL_OTP")
+    assert "AuthenticationResult" in pool.answer("EMAIL_OTP", r, EMAIL_OTP_CODE=DEV_CODE)
+
+
+def test_challenge_answers_name_the_actual_username_not_the_email(pool):
+    """AdminRespondToAuthChallenge: USERNAME "must be the user's actual username, not an alias"."""
+    email = pool.new_user()
+    r = pool.user_auth(email, "EMAIL_OTP")
+    assert r["ChallengeParameters"]["USERNAME"] != email
+    assert error_of(pool.answer, "EMAIL_OTP", r, email, EMAIL_OTP_CODE=DEV_CODE)["Code"] == "NotAuthorizedException"
+    assert "AuthenticationResult" in pool.answer("EMAIL_OTP", r, EMAIL_OTP_CODE=DEV_CODE)
+    ghost = pool.user_auth(f"ghost.{uuid.uuid4().hex[:8]}@example.com")
+    assert error_of(pool.answer, "SELECT_CHALLENGE", ghost, "someone-else", ANSWER="PASSWORD")["Code"] == "NotAuthorizedException"
 
 
 def test_password_through_user_auth(pool):
@@ -502,16 +514,16 @@ def test_password_through_user_auth(pool):
     assert "AuthenticationResult" in pool.user_auth(email, "PASSWORD", PASSWORD=PASSWORD)
     assert error_of(pool.user_auth, email, "PASSWORD", PASSWORD="Wr0ng!Passw0rd-x")["Code"] == "NotAuthorizedException"
     r = pool.user_auth(email)
-    assert "AuthenticationResult" in pool.answer("SELECT_CHALLENGE", r["Session"], email, ANSWER="PASSWORD", PASSWORD=PASSWORD)
-    r = pool.answer("SELECT_CHALLENGE", pool.user_auth(email)["Session"], email, ANSWER="PASSWORD")
+    assert "AuthenticationResult" in pool.answer("SELECT_CHALLENGE", r, ANSWER="PASSWORD", PASSWORD=PASSWORD)
+    r = pool.answer("SELECT_CHALLENGE", pool.user_auth(email), ANSWER="PASSWORD")
     assert r["ChallengeName"] == "PASSWORD"
-    assert "AuthenticationResult" in pool.answer("PASSWORD", r["Session"], email, PASSWORD=PASSWORD)
+    assert "AuthenticationResult" in pool.answer("PASSWORD", r, PASSWORD=PASSWORD)
 
 
 def test_select_challenge_answer_must_be_offered(pool):
     email = pool.new_user()  # no passkey
     r = pool.user_auth(email)
-    assert error_of(pool.answer, "SELECT_CHALLENGE", r["Session"], email, ANSWER="WEB_AUTHN")["Code"] == "InvalidParameterException"
+    assert error_of(pool.answer, "SELECT_CHALLENGE", r, ANSWER="WEB_AUTHN")["Code"] == "InvalidParameterException"
 
 
 def test_user_auth_needs_the_flow_on_the_client_and_the_secret_hash(pool, idp):
@@ -531,10 +543,10 @@ def test_unknown_user_gets_the_same_shapes_and_every_answer_fails(pool):
     assert set(first["AvailableChallenges"]) <= {"PASSWORD", "EMAIL_OTP", "WEB_AUTHN"}
     assert first["ChallengeParameters"]["USERNAME"] == again["ChallengeParameters"]["USERNAME"]
     uuid.UUID(first["ChallengeParameters"]["USERNAME"])
-    r = pool.answer("SELECT_CHALLENGE", first["Session"], ghost, ANSWER="EMAIL_OTP")
+    r = pool.answer("SELECT_CHALLENGE", first, ANSWER="EMAIL_OTP")
     assert r["ChallengeName"] == "EMAIL_OTP"
     assert r["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "g***@e***"
-    assert error_of(pool.answer, "EMAIL_OTP", r["Session"], ghost, EMAIL_OTP_CODE=DEV_CODE)["Code"] == "CodeMismatchException"
+    assert error_of(pool.answer, "EMAIL_OTP", r, EMAIL_OTP_CODE=DEV_CODE)["Code"] == "CodeMismatchException"
     assert error_of(pool.user_auth, ghost, "PASSWORD", PASSWORD=PASSWORD)["Code"] == "NotAuthorizedException"
     # A WEB_AUTHN challenge, when offered, has a stand-in credential and refuses every assertion.
     for n in range(40):
@@ -544,7 +556,7 @@ def test_unknown_user_gets_the_same_shapes_and_every_answer_fails(pool):
             options = json.loads(r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
             assert options["rpId"] == RP_ID and len(options["allowCredentials"]) == 1
             credential = json.dumps(SoftAuthenticator().assertion(options))
-            assert error_of(pool.answer, "WEB_AUTHN", r["Session"], name, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
+            assert error_of(pool.answer, "WEB_AUTHN", r, CREDENTIAL=credential)["Code"] == "NotAuthorizedException"
             break
     else:
         pytest.fail("no unknown username was offered WEB_AUTHN in 40 tries")
