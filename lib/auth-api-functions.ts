@@ -1,0 +1,131 @@
+// The functions feature of CognitoAuthApi: the environment values the construct provides, and for each route of
+// the definition its log group, IAM role (exactly the route's Cognito actions and secrets) and Lambda function.
+// Created in the CognitoAuthApi's own scope, so their logical IDs and construct paths are unchanged by the split.
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { BoundAuthApiCode } from './function-code';
+import { ApiDefinition, RouteDefinition, routeKey } from './route-definition';
+import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
+
+/** Environment names the construct can fill itself. */
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY'];
+
+/**
+ * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
+ * function timeout: 1 s less, or a fifth less for timeouts under 5 s. The margin leaves time to
+ * send the JSON 503 before Lambda stops the function, so callers never see the platform's error.
+ */
+export function requestDeadlineMs(timeout: Duration): number {
+  const ms = timeout.toMilliseconds();
+  return ms - Math.min(1000, Math.floor(ms / 5));
+}
+
+/** Where the environment values the construct provides come from. */
+export interface ProvidedEnvironment {
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  readonly clientSecret: secretsmanager.ISecret;
+  readonly corsOrigins: string[];
+  readonly totpIssuer: string;
+  readonly timeout: Duration;
+  readonly passwordPolicy: PoolPasswordPolicy;
+  /** The `environment` prop: values for the names the construct does not provide. */
+  readonly environment?: { readonly [name: string]: string };
+}
+
+/** Every environment value a function may get, by name; fails synth when a route lists a name nobody provides. */
+export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnvironment): { [name: string]: string } {
+  const envValues: { [name: string]: string } = {
+    COGNITO_USER_POOL_ID: p.userPool.userPoolId,
+    COGNITO_APP_CLIENT_ID: p.userPoolClient.userPoolClientId,
+    COGNITO_APP_CLIENT_SECRET_ARN: p.clientSecret.secretArn,
+    CORS_ORIGIN: p.corsOrigins.join(','),
+    TOTP_ISSUER: p.totpIssuer,
+    REQUEST_DEADLINE_MS: String(requestDeadlineMs(p.timeout)),
+    PASSWORD_POLICY: passwordPolicyEnv(p.passwordPolicy),
+    ...(p.environment ?? {}),
+  };
+  for (const r of definition.routes) {
+    for (const name of r.env) {
+      if (!(name in envValues) && name !== 'ORIGIN_VERIFY_SECRET_ARN') {
+        throw new Error(
+          `CognitoAuthApi: route ${r.name} lists env var ${name}, which the construct does not provide (it provides ${PROVIDED_ENV.join(', ')}). ` +
+            `Pass its value in the environment prop, or fix the route's env list.`,
+        );
+      }
+    }
+  }
+  return envValues;
+}
+
+/** What every route function shares. */
+export interface RouteFunctionOptions {
+  readonly code: BoundAuthApiCode;
+  /** From routeEnvironmentValues; each function gets the names its route lists. */
+  readonly envValues: { [name: string]: string };
+  readonly userPool: cognito.IUserPool;
+  readonly clientSecret: secretsmanager.ISecret;
+  /** The front door's origin-verify secret, when it is on (every function reads it). */
+  readonly originVerifySecret?: secretsmanager.ISecret;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly retention: logs.RetentionDays;
+}
+
+/** One route's function with its role and log group. */
+export interface RouteFunction {
+  readonly function: lambda.IFunction;
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+}
+
+/** The log group, role (exactly the route's declared Cognito actions and secrets) and function of route `r`, in `scope`. */
+export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteFunctionOptions): RouteFunction {
+  const logGroup = new logs.LogGroup(scope, `${r.name}Logs`, { retention: o.retention, removalPolicy: RemovalPolicy.DESTROY });
+  const statements: iam.PolicyStatement[] = [
+    new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+  ];
+  if (r.cognitoActions.length > 0) {
+    statements.push(new iam.PolicyStatement({
+      actions: r.cognitoActions.map((a) => `cognito-idp:${a}`),
+      resources: [o.userPool.userPoolArn],
+    }));
+  }
+  const secretArns: string[] = [];
+  if (r.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) secretArns.push(o.clientSecret.secretArn);
+  if (o.originVerifySecret) secretArns.push(o.originVerifySecret.secretArn);
+  if (secretArns.length > 0) {
+    statements.push(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+  }
+  const role = new iam.Role(scope, `${r.name}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Auth API ${routeKey(r)}: exactly its declared Cognito actions`,
+    inlinePolicies: { Route: new iam.PolicyDocument({ statements }) },
+  });
+
+  const environment: { [k: string]: string } = {};
+  for (const name of r.env) if (name !== 'ORIGIN_VERIFY_SECRET_ARN') environment[name] = o.envValues[name];
+  if (o.originVerifySecret) environment.ORIGIN_VERIFY_SECRET_ARN = o.originVerifySecret.secretArn;
+
+  const fn = o.code.createFunction(scope, `${r.name}Function`, {
+    memorySize: o.memorySize,
+    timeout: o.timeout,
+    role,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+    systemLogLevelV2: lambda.SystemLogLevel.WARN,
+    environment,
+    description: `Auth API ${routeKey(r)}: ${r.summary}`.slice(0, 256),
+  });
+  // Which build each function runs (tag values: up to 256 of letters, digits, space and _ . : / = + - @;
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-tag.html).
+  Tags.of(fn).add('cognito-auth-api:version', o.code.version);
+  if (o.code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', o.code.sha256);
+  return { function: fn, role, logGroup };
+}

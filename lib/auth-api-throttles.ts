@@ -1,0 +1,71 @@
+// The throttles feature of CognitoAuthApi: route and stage throttles checked against Cognito's request-rate quotas
+// (lib/cognito-quotas.ts), as API Gateway route throttles without the front door or as WAF rules with it.
+import type { CognitoAuthApiProps } from './cognito-auth-api';
+import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
+import { ApiDefinition, RouteDefinition, RouteThrottle } from './route-definition';
+
+/** The throttle of each route and what the throttles allow per Cognito quota category. */
+export interface AuthApiThrottles {
+  readonly throttleOf: (r: RouteDefinition) => RouteThrottle;
+  readonly quotaUsage: QuotaUsage[];
+  readonly quotaRateRules: QuotaRateRule[];
+}
+
+/** Checks the throttle and quota props, and fails synth when the throttles allow more Cognito calls than the quotas. */
+export function checkThrottles(definition: ApiDefinition, props: CognitoAuthApiProps, frontDoor: boolean): AuthApiThrottles {
+  const routeNames = new Set(definition.routes.map((r) => r.name));
+  for (const name of Object.keys(props.routeThrottles ?? {})) {
+    if (!routeNames.has(name)) {
+      throw new Error(`CognitoAuthApi: routeThrottles names route "${name}", which the definition does not have. Routes: ${[...routeNames].join(', ')}.`);
+    }
+  }
+  for (const [name, t] of Object.entries({ ...(props.routeThrottles ?? {}), ...(props.stageThrottle ? { stageThrottle: props.stageThrottle } : {}) })) {
+    if (!(t.rateLimit > 0) || !Number.isInteger(t.burstLimit) || t.burstLimit < 1) {
+      throw new Error(`CognitoAuthApi: throttle of ${name} must have rateLimit > 0 and an integer burstLimit >= 1.`);
+    }
+  }
+  const throttleOf = (r: RouteDefinition): RouteThrottle => props.routeThrottles?.[r.name] ?? r.throttle;
+  for (const [category, rps] of Object.entries(props.cognitoQuotas ?? {})) {
+    if (!(category in DEFAULT_COGNITO_QUOTAS)) {
+      throw new Error(`CognitoAuthApi: cognitoQuotas has unknown category "${category}". Categories: ${Object.keys(DEFAULT_COGNITO_QUOTAS).join(', ')}.`);
+    }
+    if (!(rps > 0)) throw new Error(`CognitoAuthApi: cognitoQuotas.${category} must be a positive number of requests per second (got ${rps}).`);
+  }
+  const quotas = { ...DEFAULT_COGNITO_QUOTAS, ...(props.cognitoQuotas ?? {}) };
+  for (const r of definition.routes) {
+    for (const a of r.cognitoActions) {
+      if (!quotaCategoryOf(a) && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+        throw new Error(
+          `CognitoAuthApi: route ${r.name} calls cognito-idp:${a}, which is in no known quota category, so its throttle cannot be checked. ` +
+            `Add it to COGNITO_QUOTA_CATEGORY_ACTIONS (lib/cognito-quotas.ts) or set allowThrottlesAboveCognitoQuotas: true.`,
+        );
+      }
+    }
+  }
+  const usage = quotaUsage(definition.routes, quotas, throttleOf);
+  const over = usage.filter((u) => u.used > u.quota);
+  if (over.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+    throw new Error(
+      'CognitoAuthApi: route throttles allow more Cognito requests than the account quota, so clients would meet Cognito\'s ' +
+        'TooManyRequestsException instead of API Gateway\'s 429:\n' +
+        over.map((u) => `  ${u.category}: ${u.used} rps > quota ${u.quota} rps (${u.contributors.join('; ')})`).join('\n') +
+        '\nFix: lower those routes\' rateLimit (routeThrottles or cdk/routes.json), or raise the quota in Service Quotas and ' +
+        'set cognitoQuotas, or set allowThrottlesAboveCognitoQuotas: true.',
+    );
+  }
+
+  // With the front door on, the budgets are WAF rules only front-door traffic reaches; a rule counts requests,
+  // so a category's worst case is its requests times the most calls one of its routes makes.
+  const rateRules = quotaRateRules(definition.routes, quotas, throttleOf);
+  const overWaf = rateRules.filter((q) => q.cognitoRps > q.quota);
+  if (frontDoor && overWaf.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
+    throw new Error(
+      'CognitoAuthApi: the front door\'s quota rules (one WAF rule per Cognito quota category, counting requests) would let through more ' +
+        'Cognito calls than the account quota:\n' +
+        overWaf.map((q) => `  ${q.category}: ${q.requestsPerSecond} rps x ${q.callsPerRequest} call(s) = ${q.cognitoRps} rps > quota ${q.quota} rps (${q.contributors.join('; ')})`).join('\n') +
+        '\nFix: lower those routes\' rateLimit (routeThrottles or cdk/routes.json), or raise the quota in Service Quotas and set cognitoQuotas, ' +
+        'or set allowThrottlesAboveCognitoQuotas: true.',
+    );
+  }
+  return { throttleOf, quotaUsage: usage, quotaRateRules: rateRules };
+}

@@ -1,0 +1,166 @@
+// The user pool feature of CognitoAuthApi: the Cognito user pool (or an existing one), its app client, the Secrets
+// Manager secret holding the client's secret, and the optional REGIONAL web ACL on the pool. Its resources are
+// created in the CognitoAuthApi's own scope, not in a child construct: a new construct path would change their
+// logical IDs, and CloudFormation would replace the user pool (a new, empty pool; the old one retained).
+import { Annotations, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { CognitoAuthApiProps } from './cognito-auth-api';
+import { ack } from './nag';
+import { PoolPasswordPolicy, UserPoolDefinition } from './user-pool-definition';
+import { AuthApiWebAcl } from './web-acl';
+
+/** Cognito threat protection (advanced security) setting of a created user pool. */
+export enum ThreatProtection {
+  /** No threat protection; the pool stays on the Essentials feature plan. */
+  OFF = 'OFF',
+  /** Plus feature plan; risks are scored and logged but no sign-in is blocked. */
+  AUDIT = 'AUDIT',
+  /** Plus feature plan; risky sign-ins are challenged or blocked (adaptive authentication). */
+  ENFORCED = 'ENFORCED',
+}
+
+/** The pool, client and client secret the functions use (created or given). */
+export interface AuthApiUserPool {
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  readonly clientSecret: secretsmanager.ISecret;
+}
+
+/**
+ * Checks the pool/client props, then creates in `scope` what they do not provide: the user pool (from the user pool
+ * definition), the app client and its secret; and the pool's web ACL when `userPoolWebAcl` is on.
+ */
+export function addUserPool(
+  scope: Construct,
+  props: CognitoAuthApiProps,
+  poolDef: UserPoolDefinition,
+  passwordPolicy: PoolPasswordPolicy,
+  frontDoor: boolean,
+): AuthApiUserPool {
+  if (props.userPoolClient && !props.userPool) {
+    throw new Error('CognitoAuthApi: userPoolClient needs userPool too (the pool that client belongs to).');
+  }
+  if (props.userPoolClient && !props.userPoolClientSecret) {
+    throw new Error(
+      'CognitoAuthApi: with an existing userPoolClient, pass userPoolClientSecret: a Secrets Manager secret whose SecretString is that client\'s secret ' +
+        '(the construct cannot read it, and never puts it in the template).',
+    );
+  }
+  if (props.userPoolClientSecret && !props.userPoolClient) {
+    throw new Error('CognitoAuthApi: userPoolClientSecret is the secret of an existing userPoolClient; pass userPoolClient too, or neither (a client and its secret are then created).');
+  }
+  if (props.userPool) {
+    const poolOnly = { removalPolicy: props.removalPolicy, threatProtection: props.threatProtection, email: props.email };
+    for (const [k, v] of Object.entries(poolOnly)) {
+      if (v !== undefined) {
+        throw new Error(`CognitoAuthApi: ${k} only applies to a user pool the construct creates; with an existing userPool, set it on that pool.`);
+      }
+    }
+  }
+  if (props.userPoolClient) {
+    const clientOnly = { accessTokenValidity: props.accessTokenValidity, idTokenValidity: props.idTokenValidity, refreshTokenValidity: props.refreshTokenValidity };
+    for (const [k, v] of Object.entries(clientOnly)) {
+      if (v !== undefined) {
+        throw new Error(`CognitoAuthApi: ${k} only applies to an app client the construct creates; with an existing userPoolClient, set it on that client.`);
+      }
+    }
+  }
+
+  let userPool: cognito.IUserPool;
+  if (props.userPool) {
+    userPool = props.userPool;
+  } else {
+    const removalPolicy = props.removalPolicy ?? (poolDef.removalPolicy === 'RETAIN' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const threat = props.threatProtection ?? ThreatProtection.OFF;
+    const pool = new cognito.UserPool(scope, 'UserPool', {
+      signInAliases: { email: true },
+      // false: Me@Example.com and me@example.com are one account (the functions also lower-case
+      // addresses). "This option also enables both preferred_username and email alias to be case
+      // insensitive" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+      signInCaseSensitive: poolDef.signInCaseSensitive,
+      selfSignUpEnabled: true,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE },
+      passwordPolicy: {
+        minLength: passwordPolicy.minLength,
+        requireLowercase: passwordPolicy.requireLowercase,
+        requireUppercase: passwordPolicy.requireUppercase,
+        requireDigits: passwordPolicy.requireDigits,
+        requireSymbols: passwordPolicy.requireSymbols,
+        tempPasswordValidity: Duration.days(passwordPolicy.tempPasswordValidityDays),
+      },
+      mfa: { OFF: cognito.Mfa.OFF, OPTIONAL: cognito.Mfa.OPTIONAL, REQUIRED: cognito.Mfa.REQUIRED }[poolDef.mfa],
+      mfaSecondFactor: poolDef.mfaSecondFactor,
+      accountRecovery: {
+        EMAIL_ONLY: cognito.AccountRecovery.EMAIL_ONLY,
+        EMAIL_AND_PHONE_WITHOUT_MFA: cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA,
+        NONE: cognito.AccountRecovery.NONE,
+      }[poolDef.accountRecovery],
+      email: props.email,
+      featurePlan: threat === ThreatProtection.OFF ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode:
+        threat === ThreatProtection.OFF ? undefined
+          : threat === ThreatProtection.AUDIT ? cognito.StandardThreatProtectionMode.AUDIT_ONLY
+            : cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN && poolDef.deletionProtection,
+    });
+    userPool = pool;
+    if (frontDoor && !props.email) {
+      // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
+      Annotations.of(pool).addWarningV2('@cognito-auth-api/default-email-sender',
+        'The user pool sends email with Cognito\'s default sender, which allows only a limited number of emails per day (for testing): ' +
+          'once it is used up, confirmation and password-reset codes stop for everyone until the next day. Set the email prop ' +
+          '(context sesFromEmail, sesRegion) to send through Amazon SES.');
+    }
+    ack(pool, 'AwsSolutions-COG2', 'MFA is optional by product decision: users enrol TOTP through /auth/mfa/totp/* and Cognito then requires it at every sign-in; SMS MFA is off.');
+    if (threat === ThreatProtection.OFF) {
+      ack(pool, 'AwsSolutions-COG8',
+        'The Plus feature plan (billed per monthly active user) is needed only for threat protection, which is the documented threatProtection prop, off by default for cost; per-IP limits and managed rules sit in the WAF front door.');
+    }
+  }
+
+  let clientSecret = props.userPoolClientSecret;
+  let userPoolClient: cognito.IUserPoolClient;
+  if (props.userPoolClient) {
+    userPoolClient = props.userPoolClient;
+  } else {
+    const client = new cognito.UserPoolClient(scope, 'AppClient', {
+      userPool,
+      generateSecret: true,
+      authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: false },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(poolDef.tokenValidity.accessTokenMinutes),
+      idTokenValidity: props.idTokenValidity ?? Duration.minutes(poolDef.tokenValidity.idTokenMinutes),
+      refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(poolDef.tokenValidity.refreshTokenDays),
+      authSessionValidity: Duration.minutes(poolDef.authSessionValidityMinutes),
+      disableOAuth: true,
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    });
+    userPoolClient = client;
+    // The CloudFormation attribute, not `client.userPoolClientSecret` (which adds a custom resource and a Lambda).
+    const cfnClient = client.node.defaultChild as cognito.CfnUserPoolClient;
+    const secret = new secretsmanager.Secret(scope, 'ClientSecret', {
+      description: 'Secret of the auth API app client (raw string); read by the functions that compute SECRET_HASH',
+      secretStringValue: SecretValue.resourceAttribute(cfnClient.attrClientSecret),
+    });
+    ack(secret, 'AwsSolutions-SMG4', 'The value is the Cognito app client secret, which Cognito generates and cannot rotate in place; rotating means a new app client (a new deploy).');
+    clientSecret = secret;
+  }
+
+  if (props.userPoolWebAcl ?? false) {
+    const poolAcl = new AuthApiWebAcl(scope, 'UserPoolAcl', { scope: 'REGIONAL', metricPrefix: 'AuthApiUserPool' });
+    new wafv2.CfnWebACLAssociation(scope, 'UserPoolAclAssociation', {
+      resourceArn: userPool.userPoolArn,
+      webAclArn: poolAcl.webAclArn,
+    });
+  }
+
+  return { userPool, userPoolClient, clientSecret: clientSecret! };
+}
