@@ -58,9 +58,7 @@ async fn change_password() {
     let env = Env::start().await;
     let api = &env.api;
     let email = email("change");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
 
     let change = |cur: &str, new: &str| json!({"currentPassword": cur, "newPassword": new});
     let r = api.post_auth("/auth/password/change", access, change("Wrong-passw0rd!", NEW_PASSWORD)).await;
@@ -136,9 +134,7 @@ async fn wrong_codes_lead_to_cognitos_lockout_not_a_session_limit() {
     let env = Env::start().await;
     let api = &env.api;
     let email = email("mfafail");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
     let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
@@ -229,9 +225,7 @@ async fn an_expired_challenge_session_is_invalid_session() {
     let env = Env::start().await;
     let api = &env.api;
     let email = email("mfaexpiry");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
     let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at_step_offset(&totp, 0)})).await.status, 200);
@@ -249,9 +243,7 @@ async fn deleting_the_account_needs_the_current_password_checked_like_a_login() 
     let env = Env::start().await;
     let api = &env.api;
     let email = email("reauth-delete");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
 
     // A stolen access token alone deletes nothing.
     let r = api.send(api.http.delete(format!("{}/auth/user", api.base)).bearer_auth(access)).await;
@@ -276,9 +268,7 @@ async fn totp_setup_needs_the_current_password_and_refuses_to_replace_an_active_
     let env = Env::start().await;
     let api = &env.api;
     let email = email("reauth-totp");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
 
     let r = api.send(api.http.post(format!("{}/auth/mfa/totp/setup", api.base)).bearer_auth(access)).await;
     assert_eq!((r.status, r.error()), (400, "invalid_json"), "{}", r.json);

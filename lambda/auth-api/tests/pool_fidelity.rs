@@ -58,9 +58,7 @@ fn code_at(totp: &TOTP, steps: i64) -> String {
 
 /// A confirmed user with TOTP on; returns the authenticator.
 async fn totp_user(api: &Api, email: &str) -> TOTP {
-    api.confirmed_user(email).await;
-    let t = api.login(email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(email).await;
     let secret = api.post_auth("/auth/mfa/totp/setup", access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
     let totp = totp_from(&secret);
     assert_eq!(api.post_auth("/auth/mfa/totp/verify", access, json!({"code": code_at(&totp, 0)})).await.status, 200);
@@ -102,9 +100,7 @@ async fn a_revoked_token_on_password_change_is_invalid_token() {
     let env = Env::start().await;
     let api = &env.api;
     let email = email("revoked");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
     assert_eq!(api.post_auth("/auth/logout", access, json!({})).await.status, 200);
     let r = api
         .post_auth("/auth/password/change", access, json!({"currentPassword": PASSWORD, "newPassword": "An0ther-Long-Passw0rd!"}))
@@ -117,9 +113,7 @@ async fn documented_per_user_limit_and_lockout_through_the_api() {
     let env = Env::start().await;
     let api = &env.api;
     let email = email("limits");
-    api.confirmed_user(&email).await;
-    let t = api.login(&email, PASSWORD).await;
-    let access = t["accessToken"].as_str().unwrap();
+    let access = &api.signed_in(&email).await;
     // ChangePassword: 5 calls per user per hour (Cognito quotas page), then 429 limit_exceeded.
     let change = json!({"currentPassword": "Wr0ng-Passw0rd!x", "newPassword": "An0ther-Long-Passw0rd!"});
     for _ in 0..5 {

@@ -200,6 +200,12 @@ impl Api {
         assert_eq!(r.status, 200, "verify: {}", r.json);
     }
 
+    /// Registers, confirms and logs in `email` with [`PASSWORD`]; returns the access token.
+    pub async fn signed_in(&self, email: &str) -> String {
+        self.confirmed_user(email).await;
+        self.login(email, PASSWORD).await["accessToken"].as_str().unwrap().to_string()
+    }
+
     /// Logs in and returns the token body.
     pub async fn login(&self, email: &str, password: &str) -> Value {
         let r = self.post("/auth/login", serde_json::json!({"email": email, "password": password})).await;
