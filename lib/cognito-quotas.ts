@@ -9,7 +9,11 @@ export const COGNITO_QUOTA_CATEGORY_ACTIONS: { readonly [category: string]: read
   UserCreation: ['SignUp', 'ConfirmSignUp'],
   UserAccountRecovery: ['ForgotPassword', 'ConfirmForgotPassword', 'ChangePassword'],
   UserUpdate: ['GlobalSignOut', 'DeleteUser', 'UpdateUserAttributes'],
-  UserAuthentication: ['AdminInitiateAuth', 'InitiateAuth', 'AdminRespondToAuthChallenge', 'RespondToAuthChallenge'],
+  // GetTokensFromRefreshToken: counted here with the other refresh paths (REFRESH_TOKEN_AUTH of
+  // InitiateAuth/AdminInitiateAuth, and the token endpoint's refresh_token grant, which the quotas
+  // page puts in UserAuthentication: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations).
+  // No AWS page found names its category outright: a README first-deploy check.
+  UserAuthentication: ['AdminInitiateAuth', 'InitiateAuth', 'AdminRespondToAuthChallenge', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken'],
   UserRead: ['GetUser'],
   UserToken: ['RevokeToken'],
   UserResourceRead: ['ResendConfirmationCode'],

@@ -1,5 +1,6 @@
 //! Writes the audit log lines the deployed function writes, in its production log format, for
-//! tests/cdk/failed-login-filter.test.ts to apply the stack's failed-login metric filter to.
+//! tests/cdk/failed-login-filter.test.ts to apply the stack's metric filters to (failed logins,
+//! reused refresh tokens).
 //!
 //! Runs the real logging set-up (`telemetry::init`, as `bootstrap` does), the real Lambda adapter
 //! (an API Gateway HTTP API event) and the real router, with Cognito's answers mocked. Log lines go
@@ -67,8 +68,11 @@ async fn main() {
         ("login-failure", "POST /auth/login", json!({"email": EMAIL, "password": PASSWORD}),
             mock!(cip::Client::admin_initiate_auth).then_http_response(refused("NotAuthorizedException"))),
         ("login-success", "POST /auth/login", json!({"email": EMAIL, "password": PASSWORD}), tokens()),
-        ("refresh-failure", "POST /auth/refresh", json!({"refreshToken": REFRESH, "username": "audit-sub"}),
-            mock!(cip::Client::admin_initiate_auth).then_http_response(refused("NotAuthorizedException"))),
+        ("refresh-failure", "POST /auth/refresh", json!({"refreshToken": REFRESH}),
+            mock!(cip::Client::get_tokens_from_refresh_token).then_http_response(refused("NotAuthorizedException"))),
+        // A refresh token that rotation has replaced, presented after the grace period.
+        ("refresh-reuse", "POST /auth/refresh", json!({"refreshToken": REFRESH}),
+            mock!(cip::Client::get_tokens_from_refresh_token).then_http_response(refused("RefreshTokenReuseException"))),
     ];
     let mut written = vec![];
     for (name, route_key, body, rule) in cases {

@@ -49,6 +49,9 @@ pub enum CognitoErrorKind {
     LimitExceeded,
     EnableSoftwareTokenMfa,
     SoftwareTokenMfaNotFound,
+    /// GetTokensFromRefreshToken was given a refresh token that rotation has already replaced
+    /// (presented after the retry grace period): the signature of a stolen token.
+    RefreshTokenReuse,
     /// Cognito is unreachable, timed out, or failed on its side.
     Unavailable,
     /// The handler called an operation its route does not declare (a bug; 500).
@@ -87,6 +90,11 @@ impl CognitoErrorKind {
             "LimitExceededException" | "TooManyFailedAttemptsException" => LimitExceeded,
             "EnableSoftwareTokenMFAException" => EnableSoftwareTokenMfa,
             "SoftwareTokenMFANotFoundException" => SoftwareTokenMfaNotFound,
+            // "thrown when your application requests token refresh with a refresh token that has been
+            // invalidated by refresh-token rotation" (GetTokensFromRefreshToken's errors,
+            // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html,
+            // https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html).
+            "RefreshTokenReuseException" => RefreshTokenReuse,
             "InternalErrorException" | "CodeDeliveryFailureException" | "UnexpectedLambdaException"
             | "UserLambdaValidationException" | "InvalidLambdaResponseException" => Unavailable,
             _ => Other,
@@ -140,6 +148,7 @@ impl From<CognitoError> for ApiError {
         match e.kind {
             NotAuthorized => ApiError::InvalidToken,
             UserNotFound => ApiError::InvalidToken,
+            RefreshTokenReuse => ApiError::InvalidRefreshToken,
             UserNotConfirmed => ApiError::UserNotConfirmed,
             UsernameExists => ApiError::InvalidParameter,
             CodeMismatch | EnableSoftwareTokenMfa => ApiError::InvalidCode,
@@ -467,22 +476,23 @@ impl Cognito {
         auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)
     }
 
-    /// Refresh: `username` must be the Cognito username (the `sub` when email is an alias), since
-    /// Cognito checks SECRET_HASH against the username the refresh token belongs to.
-    pub async fn refresh(&self, refresh_token: &str, secret_hash: Option<String>, caller: &Caller) -> CResult<Tokens> {
-        let mut req = self
+    /// Refresh with GetTokensFromRefreshToken: new access and id tokens, and a new refresh token
+    /// when the app client rotates refresh tokens. It takes the client secret itself (no
+    /// SECRET_HASH, so no username) and no ContextData (its request has no such field):
+    /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html
+    /// With rotation on, the token given is invalid once the client's retry grace period has passed
+    /// (RefreshTokenReuseException afterwards); REFRESH_TOKEN_AUTH is refused by such a client:
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
+    pub async fn refresh(&self, refresh_token: &str, client_secret: Option<&str>) -> CResult<Tokens> {
+        let out = self
             .client
-            .admin_initiate_auth()
-            .user_pool_id(&self.user_pool_id)
+            .get_tokens_from_refresh_token()
             .client_id(&self.client_id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", refresh_token)
-            .context_data(Self::context_data(caller));
-        if let Some(h) = secret_hash {
-            req = req.auth_parameters("SECRET_HASH", h);
-        }
-        let out = req.send().await?;
-        match auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)? {
+            .refresh_token(refresh_token)
+            .set_client_secret(client_secret.map(str::to_string))
+            .send()
+            .await?;
+        match auth_outcome(out.authentication_result, None, None, None)? {
             AuthOutcome::Tokens(t) => Ok(t),
             AuthOutcome::Challenge { .. } => Err(unexpected("UnexpectedChallengeOnRefresh")),
         }

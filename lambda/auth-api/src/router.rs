@@ -39,9 +39,17 @@ pub struct Ctx<'a> {
     pub req: &'a ApiRequest,
     pub route: &'static Route,
     pub caller: Caller,
+    /// A security event the handler saw, written into the request's audit line as `event`
+    /// (e.g. `refresh_token_reuse`); set with [`Ctx::audit_event`].
+    pub event: std::sync::OnceLock<&'static str>,
 }
 
 impl Ctx<'_> {
+    /// Marks this request's audit line with a security event (the first one set wins).
+    pub fn audit_event(&self, event: &'static str) {
+        let _ = self.event.set(event);
+    }
+
     /// The JSON body as `T`: 400 when empty, 415 without a JSON content type, 400 for bad JSON or wrong shapes.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if self.req.body.iter().all(u8::is_ascii_whitespace) {
@@ -194,10 +202,11 @@ async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse
             server_path: route.path.clone(),
             user_agent: req.header("user-agent").map(|s| s.chars().take(512).collect()),
         },
+        event: std::sync::OnceLock::new(),
     };
     let result = run_route(&ctx).await;
     if !route.cognito_actions.is_empty() {
-        audit(route, req, &ip, &result);
+        audit(route, req, &ip, &result, ctx.event.get().copied());
     }
     result.map(|r| r.response)
 }
@@ -218,8 +227,9 @@ async fn run_route(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     }
 }
 
-/// One audit event per auth action. Never a password, token, code, secret, or email.
-fn audit(route: &Route, req: &ApiRequest, source_ip: &str, result: &Result<Reply, ApiError>) {
+/// One audit event per auth action. Never a password, token, code, secret, or email. `event`
+/// (a security event the handler saw, e.g. `refresh_token_reuse`) is written only when there is one.
+fn audit(route: &Route, req: &ApiRequest, source_ip: &str, result: &Result<Reply, ApiError>, event: Option<&'static str>) {
     let (outcome, error_code, status) = match result {
         Ok(r) => (r.outcome, "", r.response.status.as_u16()),
         Err(e) => ("failure", e.code(), e.status().as_u16()),
@@ -230,6 +240,7 @@ fn audit(route: &Route, req: &ApiRequest, source_ip: &str, result: &Result<Reply
         outcome,
         error_code,
         status,
+        event,
         request_id = %req.request_id,
         source_ip = %source_ip,
         "auth action"

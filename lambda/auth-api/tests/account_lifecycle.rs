@@ -174,7 +174,7 @@ async fn delete_account_then_login_and_tokens_fail() {
     assert_eq!((r.status, r.error()), (401, "invalid_credentials"));
     let r = api.get_auth("/auth/userinfo", access).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"));
-    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"], "username": t["username"]})).await;
+    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"]})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
     let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"));

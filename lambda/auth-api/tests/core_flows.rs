@@ -49,12 +49,12 @@ async fn register_verify_login_userinfo_refresh_logout() {
     assert_eq!(r.json["attributes"]["email"], email.as_str());
     assert_eq!(r.json["mfaEnabled"], false);
 
-    // Refresh: the SECRET_HASH must be computed from the sub; from the email Cognito refuses.
-    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": email})).await;
-    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
-    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await;
+    // Refresh: the refresh token alone (rotation: tests/rotation.rs).
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh})).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let new_access = r.json["accessToken"].as_str().unwrap().to_string();
+    let refresh = r.json["refreshToken"].as_str().unwrap().to_string();
+    let refresh = refresh.as_str();
     assert!(r.json["idToken"].is_string());
     assert_eq!(api.get_auth("/auth/userinfo", &new_access).await.status, 200);
 
@@ -67,7 +67,7 @@ async fn register_verify_login_userinfo_refresh_logout() {
         assert_eq!((r.status, r.error()), (401, "invalid_token"));
         assert_eq!(r.headers["www-authenticate"], "Bearer");
     }
-    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await;
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
 }
 
@@ -84,11 +84,7 @@ async fn logout_revokes_exactly_the_given_refresh_token() {
     api.confirmed_user(&b).await;
     let b1 = api.login(&b, PASSWORD).await;
     let b2 = api.login(&b, PASSWORD).await;
-    let b_user = b1["username"].as_str().unwrap();
-    let refresh = |t: &serde_json::Value| json!({"refreshToken": t["refreshToken"], "username": b_user});
-    let r = api.post("/auth/refresh", refresh(&b1)).await;
-    assert_eq!(r.status, 200, "{}", r.json);
-    let b1_refreshed_access = r.json["accessToken"].as_str().unwrap().to_string();
+    let refresh = |t: &serde_json::Value| json!({"refreshToken": t["refreshToken"]});
 
     let a1 = api.login(&a, PASSWORD).await;
     let r = api.post_auth("/auth/logout", a1["accessToken"].as_str().unwrap(), json!({"refreshToken": b1["refreshToken"]})).await;
@@ -96,12 +92,12 @@ async fn logout_revokes_exactly_the_given_refresh_token() {
 
     let r = api.post("/auth/refresh", refresh(&b1)).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "the given refresh token must be revoked");
-    for token in [b1["accessToken"].as_str().unwrap(), &b1_refreshed_access] {
-        let r = api.get_auth("/auth/userinfo", token).await;
-        assert_eq!((r.status, r.error()), (401, "invalid_token"), "access tokens issued from the revoked refresh token");
-    }
+    let r = api.get_auth("/auth/userinfo", b1["accessToken"].as_str().unwrap()).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"), "the access token issued with the revoked refresh token");
     assert_eq!(api.get_auth("/auth/userinfo", b2["accessToken"].as_str().unwrap()).await.status, 200, "B's other session is untouched");
-    assert_eq!(api.post("/auth/refresh", refresh(&b2)).await.status, 200, "B's other refresh token is untouched");
+    let r = api.post("/auth/refresh", refresh(&b2)).await;
+    assert_eq!(r.status, 200, "B's other refresh token is untouched: {}", r.json);
+    let b2 = r.json; // rotation: the new refresh token replaces the one sent
     let r = api.get_auth("/auth/userinfo", a1["accessToken"].as_str().unwrap()).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"), "the caller is signed out (GlobalSignOut)");
 
@@ -125,7 +121,7 @@ async fn logout_without_refresh_token_still_ends_every_session() {
     let access = t["accessToken"].as_str().unwrap();
     let r = api.send(api.http.post(format!("{}/auth/logout", api.base)).bearer_auth(access)).await;
     assert_eq!((r.status, r.json["refreshTokenRevoked"].as_bool()), (200, Some(false)), "{}", r.json);
-    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"], "username": t["username"]})).await;
+    let r = api.post("/auth/refresh", json!({"refreshToken": t["refreshToken"]})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "GlobalSignOut revokes refresh tokens too");
     let r = api.post_auth("/auth/logout", access, json!({})).await;
     assert_eq!((r.status, r.error()), (401, "invalid_token"));
@@ -261,11 +257,10 @@ async fn every_answer_carries_the_standard_headers() {
     answers.push(("register", api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await));
     answers.push(("verify", api.post("/auth/verify", json!({"email": email, "code": DEV_CODE})).await));
     let login = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
-    let (access, refresh, username) =
-        (login.json["accessToken"].as_str().unwrap().to_string(), login.json["refreshToken"].clone(), login.json["username"].clone());
+    let (access, refresh) = (login.json["accessToken"].as_str().unwrap().to_string(), login.json["refreshToken"].clone());
     answers.push(("login", login));
     answers.push(("userinfo", api.get_auth("/auth/userinfo", &access).await));
-    answers.push(("refresh", api.post("/auth/refresh", json!({"refreshToken": refresh, "username": username})).await));
+    answers.push(("refresh", api.post("/auth/refresh", json!({"refreshToken": refresh})).await));
     answers.push(("forgot", api.post("/auth/password/forgot", json!({"email": email})).await));
     answers.push(("openapi", api.send(api.http.get(url("/auth/openapi.json"))).await));
     answers.push(("bad login", api.post("/auth/login", json!({"email": email, "password": "Wrong-passw0rd!"})).await));

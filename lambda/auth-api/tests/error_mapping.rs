@@ -52,6 +52,7 @@ fn fail(op: &str, ex: &str) -> Rule {
         "ConfirmSignUp" => mock!(Client::confirm_sign_up).then_http_response(r),
         "ResendConfirmationCode" => mock!(Client::resend_confirmation_code).then_http_response(r),
         "AdminInitiateAuth" => mock!(Client::admin_initiate_auth).then_http_response(r),
+        "GetTokensFromRefreshToken" => mock!(Client::get_tokens_from_refresh_token).then_http_response(r),
         "AdminRespondToAuthChallenge" => mock!(Client::admin_respond_to_auth_challenge).then_http_response(r),
         "GetUser" => mock!(Client::get_user).then_http_response(r),
         "GlobalSignOut" => mock!(Client::global_sign_out).then_http_response(r),
@@ -89,7 +90,7 @@ fn body_for(route: &str) -> Value {
         "register" | "login" => json!({"email": "jane@example.com", "password": "Corr3ct-horse!"}),
         "verify" => json!({"email": "jane@example.com", "code": "123456"}),
         "resend" | "passwordForgot" => json!({"email": "jane@example.com"}),
-        "refresh" => json!({"refreshToken": "opaque.refresh.token", "username": "sub-1"}),
+        "refresh" => json!({"refreshToken": "opaque.refresh.token"}),
         "logout" => json!({"refreshToken": "opaque.refresh.token"}),
         "passwordReset" => json!({"email": "jane@example.com", "code": "123456", "newPassword": "N3w-password!"}),
         "passwordChange" => json!({"currentPassword": "Corr3ct-horse!", "newPassword": "N3w-password!"}),
@@ -137,7 +138,11 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("verify", "ConfirmSignUp", "NotAuthorizedException", 400, "invalid_code"),
     ("verify", "ConfirmSignUp", "LimitExceededException", 429, "limit_exceeded"),
     ("resend", "ResendConfirmationCode", "TooManyRequestsException", 429, "too_many_requests"),
-    ("refresh", "AdminInitiateAuth", "NotAuthorizedException", 401, "invalid_refresh_token"),
+    ("refresh", "GetTokensFromRefreshToken", "NotAuthorizedException", 401, "invalid_refresh_token"),
+    ("refresh", "GetTokensFromRefreshToken", "RefreshTokenReuseException", 401, "invalid_refresh_token"),
+    ("refresh", "GetTokensFromRefreshToken", "UserNotFoundException", 401, "invalid_refresh_token"),
+    ("refresh", "GetTokensFromRefreshToken", "TooManyRequestsException", 429, "too_many_requests"),
+    ("refresh", "GetTokensFromRefreshToken", "InternalErrorException", 503, "service_unavailable"),
     ("userinfo", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
     ("userinfo", "GetUser", "UserNotFoundException", 401, "invalid_token"),
     ("userinfo", "GetUser", "TooManyRequestsException", 429, "too_many_requests"),
@@ -317,16 +322,38 @@ fn secret_hash_matches_a_known_vector() {
     );
 }
 
+/// Refresh sends the refresh token and the client secret itself to GetTokensFromRefreshToken (no
+/// SECRET_HASH, no username: a `username` an older client still sends is ignored), and answers
+/// Cognito's new refresh token.
 #[tokio::test]
-async fn refresh_hashes_the_cognito_username_not_an_email() {
-    let rule = mock!(Client::admin_initiate_auth)
+async fn refresh_sends_the_client_secret_and_answers_the_rotated_token() {
+    let rule = mock!(Client::get_tokens_from_refresh_token)
         .match_requests(|r| {
-            r.auth_parameters().and_then(|p| p.get("SECRET_HASH")).map(String::as_str)
-                == Some(secret_hash("shh", "sub-1", "client123").as_str())
+            r.refresh_token() == Some("opaque.refresh.token") && r.client_secret() == Some("shh") && r.client_id() == Some("client123")
         })
-        .then_http_response(|| cognito_error("NotAuthorizedException"));
-    let (_, _, _) = call("refresh", &[&rule]).await;
-    assert_eq!(rule.num_calls(), 1, "SECRET_HASH was not computed from the username field");
+        .then_output(|| {
+            cip::operation::get_tokens_from_refresh_token::GetTokensFromRefreshTokenOutput::builder()
+                .authentication_result(
+                    cip::types::AuthenticationResultType::builder()
+                        .access_token(FAKE_JWT)
+                        .id_token("id.tok.en")
+                        .refresh_token("rotated.refresh.token")
+                        .expires_in(3600)
+                        .token_type("Bearer")
+                        .build(),
+                )
+                .build()
+        });
+    for body in [json!({"refreshToken": "opaque.refresh.token"}), json!({"refreshToken": "opaque.refresh.token", "username": "ignored@example.com"})] {
+        let resp = auth_api::handle(&state(&[&rule]), request("refresh", body.clone())).await;
+        let v: Value = serde_json::from_slice(&resp.body).unwrap();
+        assert_eq!(resp.status.as_u16(), 200, "{body}: {v}");
+        assert_eq!((v["accessToken"].as_str(), v["refreshToken"].as_str(), v["username"].as_str()), (Some(FAKE_JWT), Some("rotated.refresh.token"), Some("sub-1")));
+    }
+    assert_eq!(rule.num_calls(), 2, "GetTokensFromRefreshToken did not get the token, the client id and the client secret");
+    // Without the token it is a 400 before any Cognito call.
+    let resp = auth_api::handle(&state(&[&rule]), request("refresh", json!({"username": "sub-1"}))).await;
+    assert_eq!((resp.status.as_u16(), rule.num_calls()), (400, 2));
 }
 
 #[tokio::test]
@@ -360,7 +387,8 @@ fn tokens_output() -> cip::types::AuthenticationResultType {
 }
 
 /// The caller's address and request details reach Cognito's threat protection as ContextData on
-/// every call that takes it (login, refresh, challenge answers):
+/// every call that takes it (login, challenge answers; GetTokensFromRefreshToken, which refresh
+/// calls, has no ContextData field):
 /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html
 #[tokio::test]
 async fn context_data_carries_the_caller_to_cognito() {
@@ -380,12 +408,6 @@ async fn context_data_carries_the_caller_to_cognito() {
         .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().authentication_result(tokens_output()).build());
     let resp = auth_api::handle(&state(&[&login]), with_caller("login")).await;
     assert_eq!((resp.status.as_u16(), login.num_calls()), (200, 1), "login: {}", String::from_utf8_lossy(&resp.body));
-
-    let refresh = mock!(Client::admin_initiate_auth)
-        .match_requests(|r| caller_ok(r.context_data(), "/auth/refresh"))
-        .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().authentication_result(tokens_output()).build());
-    let resp = auth_api::handle(&state(&[&refresh]), with_caller("refresh")).await;
-    assert_eq!((resp.status.as_u16(), refresh.num_calls()), (200, 1), "refresh: {}", String::from_utf8_lossy(&resp.body));
 
     let challenge = mock!(Client::admin_respond_to_auth_challenge)
         .match_requests(|r| caller_ok(r.context_data(), "/auth/login/challenge"))

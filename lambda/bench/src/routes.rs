@@ -24,7 +24,7 @@ fn body(name: &str) -> Option<Option<serde_json::Value>> {
             let session = auth_api::routes::challenge_session::seal(stubs::CLIENT_SECRET, stubs::USERNAME, &"AYABe".repeat(150));
             Some(json!({"email": stubs::EMAIL, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": "123456"}))
         }
-        "refresh" => Some(json!({"refreshToken": refresh, "username": stubs::USERNAME})),
+        "refresh" => Some(json!({"refreshToken": refresh})),
         "userinfo" => None,
         "logout" => Some(json!({"refreshToken": refresh})),
         "passwordForgot" => Some(json!({"email": stubs::EMAIL})),

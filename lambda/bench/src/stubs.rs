@@ -52,11 +52,14 @@ impl Canned {
             },
             "ChallengeParameters": {}
         });
+        // GetTokensFromRefreshToken answers AuthenticationResult only (with the rotated refresh token).
+        let refreshed = serde_json::json!({"AuthenticationResult": tokens["AuthenticationResult"].clone()});
         let delivery = serde_json::json!({"CodeDeliveryDetails": {"AttributeName": "email", "DeliveryMedium": "EMAIL", "Destination": "b***@e***"}});
         let j = |v: serde_json::Value| Bytes::from(v.to_string());
         let answers = [
             ("AWSCognitoIdentityProviderService.AdminInitiateAuth", j(tokens.clone())),
             ("AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge", j(tokens)),
+            ("AWSCognitoIdentityProviderService.GetTokensFromRefreshToken", j(refreshed)),
             (
                 "AWSCognitoIdentityProviderService.GetUser",
                 j(serde_json::json!({

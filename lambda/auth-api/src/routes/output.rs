@@ -13,13 +13,16 @@ pub struct TokenResponse {
     pub access_token: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
+    /// Login: the session's refresh token. Refresh: its replacement (refresh-token rotation); keep
+    /// it instead of the one sent, which stops working after the grace period. Absent only when
+    /// an app client without rotation answers a refresh (the token sent then stays valid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Seconds until the access and id tokens expire.
     pub expires_in: i32,
     /// Always `Bearer`.
     pub token_type: String,
-    /// The Cognito username (the user's `sub`): send it with `/auth/refresh`.
+    /// The Cognito username (the user's `sub`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }

@@ -1,9 +1,20 @@
-//! POST /auth/refresh {refreshToken, username}: new access and id tokens. `username` is the
-//! Cognito username returned by login (the user's `sub`), not the email: with a client secret,
-//! Cognito checks SECRET_HASH against the username the refresh token belongs to.
+//! POST /auth/refresh {refreshToken}: new access and id tokens and, with refresh-token rotation
+//! (on for the app client the stack creates), a new refresh token that replaces the one sent.
+//!
+//! Cognito's GetTokensFromRefreshToken takes the app client secret itself, so no username is
+//! needed (a `username` field older clients still send is ignored):
+//! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html
+//! With rotation the token sent stays valid only for the client's retry grace period (0-60 s,
+//! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html);
+//! presented after it, Cognito answers RefreshTokenReuseException ("a refresh token that has been
+//! invalidated by refresh-token rotation"). The caller gets the same 401 `invalid_refresh_token` as
+//! for any bad token, and the audit line says `"event":"refresh_token_reuse"`: a replaced token
+//! coming back is the signature of a stolen one (the stack counts these and alarms).
+//! Cognito's answer does not name the user the token belonged to, so the API cannot end that
+//! user's sessions itself; the alarm is for a person to act on.
 use super::input;
 use super::output::tokens;
-use crate::cognito::CognitoErrorKind as K;
+use crate::cognito::{CognitoErrorKind as K, Tokens};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
@@ -14,26 +25,38 @@ pub type Response = super::output::TokenResponse;
 pub const STATUS: u16 = 200;
 pub const ERRORS: &[&str] = &["invalid_refresh_token"];
 
+/// The audit `event` of a reused (rotated-out) refresh token.
+pub const REUSE_EVENT: &str = "refresh_token_reuse";
+
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "RefreshRequest")]
 pub struct Request {
+    /// The refresh token from login or from the previous refresh (each refresh answers a new one
+    /// that replaces it).
     #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: String,
-    /// The `username` login answered (the user's `sub`), not the email.
-    #[schemars(length(min = 1, max = 128), regex(pattern = crate::routes::input::USERNAME_PATTERN))]
-    pub username: String,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
-    input::opaque("refreshToken", &b.refresh_token, input::MAX_TOKEN)?;
-    input::username(&b.username)?;
+    let t = refresh(ctx, &b.refresh_token).await?;
+    Ok(Reply::ok(StatusCode::OK, &tokens(t)))
+}
+
+/// Exchanges `refresh_token` for new tokens. A refused token is `invalid_refresh_token`; a reused
+/// rotated-out one also marks the request's audit line.
+pub async fn refresh(ctx: &Ctx<'_>, refresh_token: &str) -> Result<Tokens, ApiError> {
+    input::opaque("refreshToken", refresh_token, input::MAX_TOKEN)?;
     let cognito = &ctx.state.cognito;
-    let hash = cognito.secret_hash(&b.username).await?;
-    let t = cognito.refresh(&b.refresh_token, hash, &ctx.caller).await.map_err(|e| match e.kind {
+    let secret = cognito.client_secret().await?;
+    cognito.refresh(refresh_token, secret).await.map_err(|e| match e.kind {
+        K::RefreshTokenReuse => {
+            ctx.audit_event(REUSE_EVENT);
+            ApiError::InvalidRefreshToken
+        }
+        // NotAuthorized: unknown, expired or revoked token; UserNotFound: its user is gone.
         K::NotAuthorized | K::UserNotFound => ApiError::InvalidRefreshToken,
         _ => e.into(),
-    })?;
-    Ok(Reply::ok(StatusCode::OK, &tokens(t)))
+    })
 }

@@ -296,9 +296,10 @@ pub async fn tour(env: &Env) -> Vec<String> {
     let access = t["accessToken"].as_str().unwrap().to_string();
     let refresh = t["refreshToken"].as_str().unwrap().to_string();
     secrets.extend([access.clone(), refresh.clone(), t["idToken"].as_str().unwrap().to_string()]);
-    let r = api.post("/auth/refresh", json!({"refreshToken": refresh, "username": t["username"]})).await;
+    let r = api.post("/auth/refresh", json!({"refreshToken": refresh})).await;
     assert_eq!(r.status, 200, "tour refresh: {}", r.json);
     secrets.push(r.json["accessToken"].as_str().unwrap().to_string());
+    secrets.push(r.json["refreshToken"].as_str().expect("a rotated refresh token").to_string());
     api.get_auth("/auth/userinfo", &access).await;
     // A wrong current password first: the handler then asks GetUser whether the token is alive.
     api.post_auth("/auth/password/change", &access, json!({"currentPassword": "Wr0ng-Passw0rd!x", "newPassword": new_password})).await;
