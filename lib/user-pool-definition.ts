@@ -27,6 +27,8 @@ export interface UserPoolDefinition {
   readonly deletionProtection: boolean;
   readonly tokenValidity: { readonly accessTokenMinutes: number; readonly idTokenMinutes: number; readonly refreshTokenDays: number };
   readonly authSessionValidityMinutes: number;
+  /** Refresh-token rotation of the app client: the retry grace period of a rotated-out token (0-60 s). */
+  readonly refreshTokenRotation: { readonly retryGracePeriodSeconds: number };
   readonly codeValidity: { readonly signUpHours: number; readonly passwordResetHours: number };
 }
 
@@ -38,7 +40,9 @@ export const DEFAULT_USER_POOL_FILE = path.join(__dirname, '..', 'cdk', 'user-po
  * synth. Ranges are Cognito's documented ones: password length 6-99 and temporary password 0-365 days
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html),
  * access/id token 5 min-1 day, refresh token 1 h-3650 days, auth session 3-15 min
- * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html),
+ * refresh-token rotation grace period 0-60 s
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
  */
 export function parseUserPoolDefinition(raw: any, source = 'user pool definition'): UserPoolDefinition {
   const fail = (msg: string): never => {
@@ -54,6 +58,7 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
   const t = raw.tokenValidity ?? fail('tokenValidity is required');
   const c = raw.codeValidity ?? fail('codeValidity is required');
   const f = raw.mfaSecondFactor ?? fail('mfaSecondFactor is required');
+  const r = raw.refreshTokenRotation ?? fail('refreshTokenRotation is required');
   return {
     signInCaseSensitive: bool(raw.signInCaseSensitive, 'signInCaseSensitive'),
     passwordPolicy: {
@@ -75,6 +80,7 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
       refreshTokenDays: int(t.refreshTokenDays, 'tokenValidity.refreshTokenDays', 1, 3650),
     },
     authSessionValidityMinutes: int(raw.authSessionValidityMinutes, 'authSessionValidityMinutes', 3, 15),
+    refreshTokenRotation: { retryGracePeriodSeconds: int(r.retryGracePeriodSeconds, 'refreshTokenRotation.retryGracePeriodSeconds', 0, 60) },
     codeValidity: {
       signUpHours: int(c.signUpHours, 'codeValidity.signUpHours', 1, 8760),
       passwordResetHours: int(c.passwordResetHours, 'codeValidity.passwordResetHours', 1, 8760),

@@ -63,7 +63,11 @@ def client_settings(definition: dict[str, Any]) -> dict[str, Any]:
     t = definition["tokenValidity"]
     return {
         "ClientName": "local-auth-client",
-        "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"],
+        # Rotation on, as the construct's client: then REFRESH_TOKEN_AUTH is not among the flows (it is
+        # refused with rotation, https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
+        # and the grace period is the file's, as the construct's default.
+        "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH"],
+        "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": definition["refreshTokenRotation"]["retryGracePeriodSeconds"]},
         "PreventUserExistenceErrors": "ENABLED",
         "EnableTokenRevocation": True,
         "AccessTokenValidity": t["accessTokenMinutes"],
