@@ -3,7 +3,8 @@
 
 Layout: LocalCognitoResponse (below) is composed of one mixin of operations per feature module
 beside this file: codes.py (sign-up, reset codes), signin.py (auth flows, challenges; sessions.py),
-tokens.py (minting, revocation), users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py,
+tokens.py (minting, revocation), rotation.py (GetTokensFromRefreshToken, refresh-token rotation),
+users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py,
 choice_signin.py (USER_AUTH and its challenges), passkeys.py (WebAuthn registration and credentials);
 shared: core.py (errors, lookups), controls.py (/_local settings), wsgi_app.py (WSGI front), fidelity.py.
 New operation: a method named as moto names it (e.g. get_tokens_from_refresh_token) on a mixin in a
@@ -13,9 +14,9 @@ Serves the Cognito user pools JSON protocol (the one the AWS SDKs speak) on
 127.0.0.1, built on moto's cognito-idp backend (moto 5.2.5) with the gaps that
 matter to this project filled in: SECRET_HASH everywhere, confirmation codes
 that can be wrong or expired, PreventUserExistenceErrors, real TOTP, token
-revocation, RevokeToken / DeleteUser / ResendConfirmationCode, choice-based
-sign-in (USER_AUTH: passkeys, email one-time codes, password), the passkey
-operations, and a control endpoint for failure drills.
+revocation, RevokeToken / DeleteUser / ResendConfirmationCode, GetTokensFromRefreshToken
+with refresh-token rotation, choice-based sign-in (USER_AUTH: passkeys, email one-time
+codes, password), the passkey operations, and a control endpoint for failure drills.
 
     .venv/bin/python tests/local-cognito/local_cognito.py [--host 127.0.0.1] [--port 0] [--bootstrap] [--relying-party-id ID]
 
@@ -103,6 +104,7 @@ from choice_signin import ChoiceSignInOperations  # noqa: E402
 from codes import PasswordRecoveryOperations, SignUpOperations  # noqa: E402
 from core import POOL_DEFINITION  # noqa: E402
 from mfa import TotpOperations  # noqa: E402
+from rotation import RotationOperations  # noqa: E402
 from wsgi_app import LocalCognitoApp, QuietRequestHandler  # noqa: E402
 from signin import SignInOperations  # noqa: E402
 from tokens import TokenOperations, patched_log_user_in  # noqa: E402
@@ -120,6 +122,7 @@ class LocalCognitoResponse(
     ChoiceSignInOperations,
     SignInOperations,
     TokenOperations,
+    RotationOperations,
     passkeys.PasskeyOperations,
     AccountOperations,
     TotpOperations,

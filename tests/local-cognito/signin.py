@@ -30,6 +30,7 @@ from core import (
     user_state,
 )
 from mfa import pool_allows_software_token, software_mfa_active, totp_counter
+from rotation import refuse_refresh_token_auth
 from sessions import SESSIONS, get_session, new_session
 from tokens import TOKENS, _mint_access_and_id, issue_tokens
 from users import check_lockout, password_matches
@@ -119,6 +120,7 @@ def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) 
 
 
 def refresh_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -> dict[str, Any]:
+    refuse_refresh_token_auth(client)
     token = params.get("REFRESH_TOKEN")
     if not token:
         raise invalid_parameter("Missing required parameter REFRESH_TOKEN")
