@@ -170,6 +170,17 @@ def pool(emu, idp) -> Pool:
     return Pool(idp, emu["userPoolId"], emu["clientId"], emu["clientSecret"])
 
 
+@pytest.fixture(scope="module")
+def legacy_pool(emu, idp) -> Pool:
+    """A client of the bootstrap pool without refresh-token rotation (REFRESH_TOKEN_AUTH allowed),
+    for the REFRESH_TOKEN_AUTH tests; rotation and GetTokensFromRefreshToken: test_rotation.py."""
+    settings = {k: v for k, v in idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"].items()
+                if k in ("PreventUserExistenceErrors", "EnableTokenRevocation", "AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits", "AuthSessionValidity")}
+    client = idp.create_user_pool_client(UserPoolId=emu["userPoolId"], ClientName="legacy", GenerateSecret=True,
+                                         ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], **settings)["UserPoolClient"]
+    return Pool(idp, emu["userPoolId"], client["ClientId"], client["ClientSecret"])
+
+
 @pytest.fixture
 def faults(emu):
     url = emu["endpoint"] + "/_local/faults"
@@ -216,7 +227,9 @@ def test_ready_line_and_bootstrap_configuration(emu, idp):
 
     client = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"]
     assert client["ClientSecret"] == emu["clientSecret"]
-    assert client["ExplicitAuthFlows"] == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"]
+    # Refresh-token rotation on, REFRESH_TOKEN_AUTH off (it is refused with rotation), the grace period the file's.
+    assert client["ExplicitAuthFlows"] == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH"]
+    assert client["RefreshTokenRotation"] == {"Feature": "ENABLED", "RetryGracePeriodSeconds": definition["refreshTokenRotation"]["retryGracePeriodSeconds"]}
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
     t = definition["tokenValidity"]
@@ -505,30 +518,30 @@ def test_tokens_carry_the_uuid_username_and_verify_against_jwks(emu, pool):
     assert jwt.decode(tokens["AccessToken"], keys).claims["sub"] == sub
 
 
-def test_refresh_secret_hash_must_use_the_cognito_username_not_the_email(pool):
-    email, sub = pool.user()
-    refresh_token = pool.login(email)["AuthenticationResult"]["RefreshToken"]
+def test_refresh_secret_hash_must_use_the_cognito_username_not_the_email(legacy_pool):
+    email, sub = legacy_pool.user()
+    refresh_token = legacy_pool.login(email)["AuthenticationResult"]["RefreshToken"]
     for flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
-        expect_error(pool.refresh, "NotAuthorizedException", f"Unable to verify secret hash for client {pool.client_id}", refresh_token=refresh_token, hash_username=email, flow=flow)
-        expect_error(pool.refresh, "NotAuthorizedException", f"Client {pool.client_id} is configured with secret but SECRET_HASH was not received", refresh_token=refresh_token, hash_username=None, flow=flow)
-        result = pool.refresh(refresh_token, sub, flow)["AuthenticationResult"]
+        expect_error(legacy_pool.refresh, "NotAuthorizedException", f"Unable to verify secret hash for client {legacy_pool.client_id}", refresh_token=refresh_token, hash_username=email, flow=flow)
+        expect_error(legacy_pool.refresh, "NotAuthorizedException", f"Client {legacy_pool.client_id} is configured with secret but SECRET_HASH was not received", refresh_token=refresh_token, hash_username=None, flow=flow)
+        result = legacy_pool.refresh(refresh_token, sub, flow)["AuthenticationResult"]
         assert set(result) == {"AccessToken", "IdToken", "ExpiresIn", "TokenType"}
         assert claims(result["AccessToken"])["username"] == sub
-    expect_error(pool.refresh, "NotAuthorizedException", "Invalid Refresh Token", refresh_token="not-a-token", hash_username=sub)
+    expect_error(legacy_pool.refresh, "NotAuthorizedException", "Invalid Refresh Token", refresh_token="not-a-token", hash_username=sub)
 
 
-def test_global_sign_out_revokes_access_and_refresh_tokens(idp, pool):
-    email, sub = pool.user()
-    first = pool.login(email)["AuthenticationResult"]
-    second = pool.login(email)["AuthenticationResult"]
+def test_global_sign_out_revokes_access_and_refresh_tokens(idp, legacy_pool):
+    email, sub = legacy_pool.user()
+    first = legacy_pool.login(email)["AuthenticationResult"]
+    second = legacy_pool.login(email)["AuthenticationResult"]
     assert idp.get_user(AccessToken=first["AccessToken"])["Username"] == sub
     idp.global_sign_out(AccessToken=second["AccessToken"])
     for tokens in (first, second):
         expect_error(idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=tokens["AccessToken"])
-        expect_error(pool.refresh, "NotAuthorizedException", "Refresh Token has been revoked", refresh_token=tokens["RefreshToken"], hash_username=sub)
+        expect_error(legacy_pool.refresh, "NotAuthorizedException", "Refresh Token has been revoked", refresh_token=tokens["RefreshToken"], hash_username=sub)
     # Signing in again works; the admin variant accepts the email and does the same.
-    third = pool.login(email)["AuthenticationResult"]
-    idp.admin_user_global_sign_out(UserPoolId=pool.pool_id, Username=email)
+    third = legacy_pool.login(email)["AuthenticationResult"]
+    idp.admin_user_global_sign_out(UserPoolId=legacy_pool.pool_id, Username=email)
     expect_error(idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=third["AccessToken"])
     expect_error(idp.get_user, "NotAuthorizedException", "Invalid Access Token", AccessToken="garbage")
 
@@ -541,27 +554,27 @@ def test_access_tokens_expire(idp, pool, faults):
     expect_error(idp.get_user, "NotAuthorizedException", "Access Token has expired", AccessToken=tokens["AccessToken"])
 
 
-def test_revoke_token_kills_its_family_only(idp, pool):
-    email, sub = pool.user()
-    one = pool.login(email)["AuthenticationResult"]
-    other = pool.login(email)["AuthenticationResult"]
-    refreshed = pool.refresh(one["RefreshToken"], sub)["AuthenticationResult"]
+def test_revoke_token_kills_its_family_only(idp, legacy_pool):
+    email, sub = legacy_pool.user()
+    one = legacy_pool.login(email)["AuthenticationResult"]
+    other = legacy_pool.login(email)["AuthenticationResult"]
+    refreshed = legacy_pool.refresh(one["RefreshToken"], sub)["AuthenticationResult"]
 
     revoke = idp.revoke_token
-    expect_error(revoke, "UnauthorizedException", f"Client {pool.client_id} is configured with secret but ClientSecret was not received", Token=one["RefreshToken"], ClientId=pool.client_id)
-    expect_error(revoke, "UnauthorizedException", Token=one["RefreshToken"], ClientId=pool.client_id, ClientSecret="wrong-secret-but-long-enough-000")
-    expect_error(revoke, "UnsupportedTokenTypeException", Token=one["AccessToken"], ClientId=pool.client_id, ClientSecret=pool.secret)
+    expect_error(revoke, "UnauthorizedException", f"Client {legacy_pool.client_id} is configured with secret but ClientSecret was not received", Token=one["RefreshToken"], ClientId=legacy_pool.client_id)
+    expect_error(revoke, "UnauthorizedException", Token=one["RefreshToken"], ClientId=legacy_pool.client_id, ClientSecret="wrong-secret-but-long-enough-000")
+    expect_error(revoke, "UnsupportedTokenTypeException", Token=one["AccessToken"], ClientId=legacy_pool.client_id, ClientSecret=legacy_pool.secret)
     # Not a refresh token this client issued: refused, not silently accepted.
     for unknown in (one["RefreshToken"] + "-X", "not-a-token"):
-        expect_error(revoke, "UnauthorizedException", Token=unknown, ClientId=pool.client_id, ClientSecret=pool.secret)
+        expect_error(revoke, "UnauthorizedException", Token=unknown, ClientId=legacy_pool.client_id, ClientSecret=legacy_pool.secret)
     assert idp.get_user(AccessToken=one["AccessToken"])["Username"] == sub  # failed attempts revoked nothing
 
-    revoke(Token=one["RefreshToken"], ClientId=pool.client_id, ClientSecret=pool.secret)
-    expect_error(pool.refresh, "NotAuthorizedException", "Refresh Token has been revoked", refresh_token=one["RefreshToken"], hash_username=sub)
+    revoke(Token=one["RefreshToken"], ClientId=legacy_pool.client_id, ClientSecret=legacy_pool.secret)
+    expect_error(legacy_pool.refresh, "NotAuthorizedException", "Refresh Token has been revoked", refresh_token=one["RefreshToken"], hash_username=sub)
     for access in (one["AccessToken"], refreshed["AccessToken"]):
         expect_error(idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=access)
     assert idp.get_user(AccessToken=other["AccessToken"])["Username"] == sub
-    assert "AccessToken" in pool.refresh(other["RefreshToken"], sub)["AuthenticationResult"]
+    assert "AccessToken" in legacy_pool.refresh(other["RefreshToken"], sub)["AuthenticationResult"]
 
 
 def test_delete_user_removes_the_user_and_kills_its_tokens(idp, pool):
@@ -569,7 +582,7 @@ def test_delete_user_removes_the_user_and_kills_its_tokens(idp, pool):
     tokens = pool.login(email)["AuthenticationResult"]
     idp.delete_user(AccessToken=tokens["AccessToken"])
     expect_error(idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=tokens["AccessToken"])
-    expect_error(pool.refresh, "NotAuthorizedException", refresh_token=tokens["RefreshToken"], hash_username=sub)
+    expect_error(idp.get_tokens_from_refresh_token, "NotAuthorizedException", ClientId=pool.client_id, ClientSecret=pool.secret, RefreshToken=tokens["RefreshToken"])
     expect_error(idp.admin_get_user, "UserNotFoundException", "User does not exist.", UserPoolId=pool.pool_id, Username=email)
     expect_error(pool.login, "NotAuthorizedException", "Incorrect username or password.", username=email)
     # The email is free again.
