@@ -49,10 +49,11 @@ describe('failed-login metric filter against the function\'s real audit lines', 
   };
 
   test('the filter counts a failed login and nothing else the function wrote', () => {
-    expect(run.sent.cases.map((c) => [c.case, c.status])).toEqual([['login-failure', 401], ['login-success', 200], ['refresh-failure', 401]]);
+    expect(run.sent.cases.map((c) => [c.case, c.status])).toEqual([['login-failure', 401], ['login-success', 200], ['refresh-failure', 401], ['refresh-reuse', 401]]);
     expect(matchesJsonFilterPattern(pattern, lineOf('login-failure'))).toBe(true);
     expect(matchesJsonFilterPattern(pattern, lineOf('login-success'))).toBe(false);
     expect(matchesJsonFilterPattern(pattern, lineOf('refresh-failure'))).toBe(false);
+    expect(matchesJsonFilterPattern(pattern, lineOf('refresh-reuse'))).toBe(false);
     expect(run.lines.filter((l) => matchesJsonFilterPattern(pattern, l))).toEqual([lineOf('login-failure')]);
   });
 

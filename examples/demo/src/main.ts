@@ -14,7 +14,7 @@ interface Session {
   accessToken: string;
   idToken?: string;
   refreshToken?: string;
-  /** The Cognito username (the user's sub), needed by /auth/refresh. */
+  /** The Cognito username (the user's sub), shown on the page. */
   username?: string;
   expiresAt: number;
 }
@@ -140,7 +140,7 @@ function renderSession(): void {
   for (const id of ['btn-userinfo', 'btn-refresh', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) {
     button(id).disabled = !signedIn;
   }
-  button('btn-refresh').disabled = !session?.refreshToken || !session.username;
+  button('btn-refresh').disabled = !session?.refreshToken;
   $('challenge').hidden = pendingChallenge === null;
   if (pendingChallenge) {
     $('challenge-name').textContent = pendingChallenge.challenge;
@@ -257,8 +257,9 @@ function wire(): void {
     show('out-session', 'userinfo', await api.userinfo(session.accessToken));
   });
   on('btn-refresh', async () => {
-    if (!session?.refreshToken || !session.username) return;
-    const r = await api.refresh({ refreshToken: session.refreshToken, username: session.username });
+    if (!session?.refreshToken) return;
+    // The answer carries a new refresh token (rotation): startSession keeps it in place of this one.
+    const r = await api.refresh({ refreshToken: session.refreshToken });
     if (r.kind === 'ok') startSession(r.body);
     show('out-session', 'refresh', r);
   });

@@ -166,7 +166,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new access and id tokens */
+        /** Exchange a refresh token for new access, id and refresh tokens (the one sent is rotated out) */
         post: operations["refresh"];
         delete?: never;
         options?: never;
@@ -301,6 +301,11 @@ export interface components {
             /** @description Send as `Authorization: Bearer <accessToken>`. */
             accessToken: string;
             idToken?: string | null;
+            /**
+             * @description Login: the session's refresh token. Refresh: its replacement (refresh-token rotation); keep
+             *     it instead of the one sent, which stops working after the grace period. Absent only when
+             *     an app client without rotation answers a refresh (the token sent then stays valid).
+             */
             refreshToken?: string | null;
             /**
              * Format: int32
@@ -309,7 +314,7 @@ export interface components {
             expiresIn: number;
             /** @description Always `Bearer`. */
             tokenType: string;
-            /** @description The Cognito username (the user's `sub`): send it with `/auth/refresh`. */
+            /** @description The Cognito username (the user's `sub`). */
             username?: string | null;
         };
         /** @description No `Debug`: it holds the challenge session. */
@@ -331,10 +336,17 @@ export interface components {
             /** @description The TOTP code, or the new password. */
             answer: string;
         };
+        /**
+         * @description The refresh token alone: a `username` that older clients still send is ignored. Any refused
+         *     token is 401 `invalid_refresh_token`: unknown, expired, revoked (logout), or replaced by
+         *     rotation and presented after the app client's retry grace period (also an audit event).
+         */
         RefreshRequest: {
+            /**
+             * @description The refresh token from login or from the previous refresh (each refresh answers a new one
+             *     that replaces it).
+             */
             refreshToken: string;
-            /** @description The `username` login answered (the user's `sub`), not the email. */
-            username: string;
         };
         UserInfoResponse: {
             sub: string;

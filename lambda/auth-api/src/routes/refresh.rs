@@ -28,6 +28,9 @@ pub const ERRORS: &[&str] = &["invalid_refresh_token"];
 /// The audit `event` of a reused (rotated-out) refresh token.
 pub const REUSE_EVENT: &str = "refresh_token_reuse";
 
+/// The refresh token alone: a `username` that older clients still send is ignored. Any refused
+/// token is 401 `invalid_refresh_token`: unknown, expired, revoked (logout), or replaced by
+/// rotation and presented after the app client's retry grace period (also an audit event).
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "RefreshRequest")]
