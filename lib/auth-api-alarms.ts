@@ -18,13 +18,18 @@ export interface AuthApiAlarmThresholds {
   readonly apiLatencyP99?: Duration;
   /** Failed logins (audit events) per 5 minutes. @default 100 */
   readonly failedLogins?: number;
+  /**
+   * Refreshes with a refresh token that rotation had already replaced (audit events
+   * `refresh_token_reuse`) per 5 minutes. One is the signature of a stolen token. @default 1
+   */
+  readonly reusedRefreshTokens?: number;
 }
 
 export interface AuthApiAlarmsProps {
   readonly api: apigwv2.IHttpApi;
-  /** Log groups of the functions whose audit events count towards the failed-login metric. */
+  /** Log groups of the functions whose audit events count towards the failed-login and reused-refresh-token metrics. */
   readonly functionLogGroups: logs.ILogGroup[];
-  /** Namespace of the failed-login metric. */
+  /** Namespace of the failed-login and reused-refresh-token metrics. */
   readonly metricNamespace: string;
   readonly thresholds?: AuthApiAlarmThresholds;
   /** Where alarm and OK notifications go. @default - no notification (alarms visible in the console) */
@@ -32,7 +37,7 @@ export interface AuthApiAlarmsProps {
 }
 
 /**
- * A fixed set of five alarms, whatever the number of routes: each watches one aggregate metric, so
+ * A fixed set of six alarms, whatever the number of routes: each watches one aggregate metric, so
  * the idle cost does not grow with the API (an alarm costs the same whether or not it ever fires).
  */
 export class AuthApiAlarms extends Construct {
@@ -41,8 +46,11 @@ export class AuthApiAlarms extends Construct {
   public readonly api5xx: cloudwatch.Alarm;
   public readonly apiLatency: cloudwatch.Alarm;
   public readonly failedLogins: cloudwatch.Alarm;
+  public readonly reusedRefreshTokens: cloudwatch.Alarm;
   /** The failed-login count published by the audit-event metric filters. */
   public readonly failedLoginMetric: cloudwatch.Metric;
+  /** The count of refreshes with a rotated-out refresh token, published by the audit-event metric filters. */
+  public readonly reusedRefreshTokenMetric: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: AuthApiAlarmsProps) {
     super(scope, id);
@@ -73,6 +81,25 @@ export class AuthApiAlarms extends Construct {
       period,
     });
 
+    // The refresh function's audit line for a refresh token that rotation had replaced, presented after
+    // the grace period (Cognito's RefreshTokenReuseException): `"event":"refresh_token_reuse"`.
+    const reuseMetricName = 'RefreshTokenReuse';
+    props.functionLogGroups.forEach((logGroup, i) => {
+      new logs.MetricFilter(this, `RefreshTokenReuseFilter${i}`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal('{ $.target = "audit" && $.action = "refresh" && $.event = "refresh_token_reuse" }'),
+        metricNamespace: props.metricNamespace,
+        metricName: reuseMetricName,
+        metricValue: '1',
+      });
+    });
+    this.reusedRefreshTokenMetric = new cloudwatch.Metric({
+      namespace: props.metricNamespace,
+      metricName: reuseMetricName,
+      statistic: 'Sum',
+      period,
+    });
+
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1) => {
       const a = new cloudwatch.Alarm(this, alarmId, {
         metric,
@@ -94,7 +121,8 @@ export class AuthApiAlarms extends Construct {
     const fivexx = t.api5xx ?? 5;
     const latency = t.apiLatencyP99 ?? Duration.seconds(2);
     const failed = t.failedLogins ?? 100;
-    for (const [name, v] of Object.entries({ functionErrors: errors, functionThrottles: throttles, api5xx: fivexx, failedLogins: failed })) {
+    const reused = t.reusedRefreshTokens ?? 1;
+    for (const [name, v] of Object.entries({ functionErrors: errors, functionThrottles: throttles, api5xx: fivexx, failedLogins: failed, reusedRefreshTokens: reused })) {
       if (!(v >= 1)) throw new Error(`AuthApiAlarms: thresholds.${name} must be at least 1 (got ${v}).`);
     }
 
@@ -108,5 +136,8 @@ export class AuthApiAlarms extends Construct {
       `Auth API p99 latency >= ${latency.toMilliseconds()} ms for 15 minutes.`, 3);
     this.failedLogins = alarm('FailedLoginSpike', this.failedLoginMetric, failed,
       `>= ${failed} failed logins in 5 minutes (audit events): credential stuffing or brute force?`);
+    this.reusedRefreshTokens = alarm('RefreshTokenReuse', this.reusedRefreshTokenMetric, reused,
+      `>= ${reused} refresh(es) in 5 minutes with a refresh token that rotation had already replaced (audit event refresh_token_reuse): ` +
+        'a stolen refresh token? The audit lines give the request ids and source IPs; the user is not named (Cognito does not say whose token it was).');
   }
 }

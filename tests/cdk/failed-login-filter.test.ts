@@ -1,6 +1,6 @@
 /**
- * The failed-login alarm held to the Rust function's real log output: the metric filter pattern
- * the stack synthesizes (lib/auth-api-alarms.ts) is applied to the audit lines the function writes
+ * The failed-login and reused-refresh-token alarms held to the Rust function's real log output: the
+ * metric filter patterns the stack synthesizes (lib/auth-api-alarms.ts) are applied to the audit lines the function writes
  * in its production log format (`lambda/auth-api/examples/audit_log_lines.rs`: the real logging
  * set-up, Lambda adapter and router, Cognito mocked). A rename on either side (the event's
  * `target`, `action` or `outcome` in Rust, or the selectors in the filter) fails here.
@@ -31,14 +31,21 @@ function runRustFunction(): RustRun {
   return { sent, lines: r.stderr.split('\n').filter((l) => l.trim() !== '') };
 }
 
-describe('failed-login metric filter against the function\'s real audit lines', () => {
+describe('metric filters against the function\'s real audit lines', () => {
   let run: RustRun;
   let pattern: string;
+  let reusePattern: string;
   beforeAll(() => {
     run = runRustFunction();
-    const patterns = new Set(resourcesOf(template(stackWith()), 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties.FilterPattern as string));
-    expect(patterns.size).toBe(1);
-    pattern = [...patterns][0];
+    const byMetric = new Map<string, Set<string>>();
+    for (const [, f] of resourcesOf(template(stackWith()), 'AWS::Logs::MetricFilter')) {
+      const name = f.Properties.MetricTransformations[0].MetricName as string;
+      byMetric.set(name, (byMetric.get(name) ?? new Set()).add(f.Properties.FilterPattern as string));
+    }
+    expect([...byMetric.keys()].sort()).toEqual(['FailedLogins', 'RefreshTokenReuse']);
+    for (const patterns of byMetric.values()) expect(patterns.size).toBe(1);
+    pattern = [...byMetric.get('FailedLogins')!][0];
+    reusePattern = [...byMetric.get('RefreshTokenReuse')!][0];
   }, 15 * 60 * 1000);
 
   const lineOf = (c: string) => {
@@ -55,6 +62,11 @@ describe('failed-login metric filter against the function\'s real audit lines', 
     expect(matchesJsonFilterPattern(pattern, lineOf('refresh-failure'))).toBe(false);
     expect(matchesJsonFilterPattern(pattern, lineOf('refresh-reuse'))).toBe(false);
     expect(run.lines.filter((l) => matchesJsonFilterPattern(pattern, l))).toEqual([lineOf('login-failure')]);
+  });
+
+  test('the reuse filter counts a refresh with a rotated-out token and nothing else the function wrote', () => {
+    expect(matchesJsonFilterPattern(reusePattern, lineOf('refresh-reuse'))).toBe(true);
+    expect(run.lines.filter((l) => matchesJsonFilterPattern(reusePattern, l))).toEqual([lineOf('refresh-reuse')]);
   });
 
   test('audit lines carry no email, password or token', () => {

@@ -246,13 +246,16 @@ describe('front door', () => {
 });
 
 describe('operations', () => {
-  test('five alarms on aggregate metrics, whatever the number of routes', () => {
+  test('six alarms on aggregate metrics, whatever the number of routes', () => {
     const alarms = resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     const byMetric = Object.fromEntries(alarms.map((a) => [`${a.Namespace}/${a.MetricName}`, a]));
     expect(Object.keys(byMetric).sort()).toEqual([
       'AWS/ApiGateway/5xx', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', `CognitoAuthApi/CognitoAuthApi/FailedLogins`,
+      'CognitoAuthApi/CognitoAuthApi/RefreshTokenReuse',
     ].sort());
+    // A single reused refresh token is an alarm.
+    expect(byMetric['CognitoAuthApi/CognitoAuthApi/RefreshTokenReuse']).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(byMetric['AWS/Lambda/Errors'].Dimensions).toBeUndefined();
     expect(byMetric['AWS/Lambda/Throttles'].Dimensions).toBeUndefined();
     expect(byMetric['AWS/ApiGateway/5xx'].Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: logicalId(stack, stack.authApi.httpApi) } }]);
@@ -263,14 +266,20 @@ describe('operations', () => {
     }
   });
 
-  test('failed-login metric from the audit events of the functions\' log groups', () => {
+  test('failed-login and reused-refresh-token metrics from the audit events of the functions\' log groups', () => {
     const filters = resourcesOf(t, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
-    expect(filters.length).toBe(definition.routes.length);
+    expect(filters.length).toBe(2 * definition.routes.length);
     const login = stack.authApi.routes.find((r) => r.definition.path === '/auth/login')!;
     expect(filters).toContainEqual({
       LogGroupName: { Ref: logicalId(stack, login.logGroup as any) },
       FilterPattern: '{ $.target = "audit" && $.action = "login" && $.outcome = "failure" }',
       MetricTransformations: [{ MetricNamespace: 'CognitoAuthApi/CognitoAuthApi', MetricName: 'FailedLogins', MetricValue: '1' }],
+    });
+    const refresh = stack.authApi.routes.find((r) => r.definition.path === '/auth/refresh')!;
+    expect(filters).toContainEqual({
+      LogGroupName: { Ref: logicalId(stack, refresh.logGroup as any) },
+      FilterPattern: '{ $.target = "audit" && $.action = "refresh" && $.event = "refresh_token_reuse" }',
+      MetricTransformations: [{ MetricNamespace: 'CognitoAuthApi/CognitoAuthApi', MetricName: 'RefreshTokenReuse', MetricValue: '1' }],
     });
   });
 
