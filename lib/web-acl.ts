@@ -12,6 +12,7 @@ export const EMAIL_OR_SECRET_ACTIONS = [
   'SignUp', 'ResendConfirmationCode', 'ForgotPassword',
   'ConfirmSignUp', 'ConfirmForgotPassword', 'AdminInitiateAuth', 'InitiateAuth',
   'AdminRespondToAuthChallenge', 'RespondToAuthChallenge', 'ChangePassword', 'VerifySoftwareToken',
+  'GetTokensFromRefreshToken',
 ];
 
 /** The paths of a definition's routes that send an email or check a secret (see EMAIL_OR_SECRET_ACTIONS). */
