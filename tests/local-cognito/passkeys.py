@@ -67,7 +67,6 @@ from moto.core.responses import ActionResult, EmptyResult
 
 import webauthn
 from webauthn.helpers import (
-    aaguid_to_string,
     bytes_to_base64url,
     decode_credential_public_key,
     parse_attestation_object,
@@ -338,9 +337,7 @@ def complete_registration(pool: Any, user: Any, client_id: str, credential_json:
 def describe(credential: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "CredentialId": bytes_to_base64url(credential["id"]),
-        "FriendlyCredentialName": f"Passkey {aaguid_to_string(bytes.fromhex(credential['aaguid'].replace('-', '')))}"
-        if credential.get("aaguid")
-        else "Passkey",
+        "FriendlyCredentialName": f"Passkey {credential['aaguid']}",
         "RelyingPartyId": credential["rp_id"],
         "AuthenticatorTransports": list(credential["transports"]),
         "CreatedAt": credential["created"],
