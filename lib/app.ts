@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ThreatProtection } from './cognito-auth-api';
@@ -23,6 +23,7 @@ export const CONTEXT_KEYS = {
   originVerifyVersionId: 'Secrets Manager version id of the origin-verify value CloudFront sends (step 3 of a rotation)',
   domainName: 'Custom domain of the front door (needs certificateArn)',
   certificateArn: 'ACM certificate (us-east-1) for domainName',
+  refreshTokenRotationGracePeriodSeconds: 'Seconds a rotated-out refresh token keeps working, 0-60 (default: cdk/user-pool.json, 10)',
 };
 
 export interface AuthApiAppStacks {
@@ -64,6 +65,11 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     throw new Error(`context removalPolicy must be retain or destroy (got "${removal}")`);
   }
 
+  const grace = ctx(app, 'refreshTokenRotationGracePeriodSeconds');
+  if (grace !== undefined && !/^([0-9]|[1-5][0-9]|60)$/.test(grace)) {
+    throw new Error(`context refreshTokenRotationGracePeriodSeconds must be a whole number of seconds from 0 to 60 (got "${grace}")`);
+  }
+
   const sesFromEmail = ctx(app, 'sesFromEmail');
   if (!sesFromEmail && (ctx(app, 'sesRegion') || ctx(app, 'sesConfigurationSet'))) {
     throw new Error('context sesRegion and sesConfigurationSet need sesFromEmail (the SES verified sender address)');
@@ -97,6 +103,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     originVerifyVersionId: frontDoor ? ctx(app, 'originVerifyVersionId') : undefined,
     domainName: ctx(app, 'domainName'),
     certificateArn: ctx(app, 'certificateArn'),
+    refreshTokenRotationGracePeriod: grace === undefined ? undefined : Duration.seconds(Number(grace)),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });

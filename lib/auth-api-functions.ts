@@ -90,6 +90,13 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
   const statements: iam.PolicyStatement[] = [
     new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
   ];
+  // Exactly the route's declared actions. Some are operations Cognito authorizes by token or client secret and
+  // evaluates no IAM for (GlobalSignOut, RevokeToken, GetTokensFromRefreshToken of the refresh route: "you can't grant
+  // IAM permissions in policies", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html);
+  // granting them is harmless and keeps one rule. With refresh-token rotation the refresh route declares only
+  // GetTokensFromRefreshToken (REFRESH_TOKEN_AUTH through AdminInitiateAuth is refused by a rotating client,
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
+  // so its role no longer holds AdminInitiateAuth.
   if (r.cognitoActions.length > 0) {
     statements.push(new iam.PolicyStatement({
       actions: r.cognitoActions.map((a) => `cognito-idp:${a}`),

@@ -61,7 +61,12 @@ export function addUserPool(
     }
   }
   if (props.userPoolClient) {
-    const clientOnly = { accessTokenValidity: props.accessTokenValidity, idTokenValidity: props.idTokenValidity, refreshTokenValidity: props.refreshTokenValidity };
+    const clientOnly = {
+      accessTokenValidity: props.accessTokenValidity,
+      idTokenValidity: props.idTokenValidity,
+      refreshTokenValidity: props.refreshTokenValidity,
+      refreshTokenRotationGracePeriod: props.refreshTokenRotationGracePeriod,
+    };
     for (const [k, v] of Object.entries(clientOnly)) {
       if (v !== undefined) {
         throw new Error(`CognitoAuthApi: ${k} only applies to an app client the construct creates; with an existing userPoolClient, set it on that client.`);
@@ -129,7 +134,13 @@ export function addUserPool(
   let userPoolClient: cognito.IUserPoolClient;
   if (props.userPoolClient) {
     userPoolClient = props.userPoolClient;
+    noteImportedClient(scope, props.userPoolClient);
   } else {
+    const grace = props.refreshTokenRotationGracePeriod ?? Duration.seconds(poolDef.refreshTokenRotation.retryGracePeriodSeconds);
+    const graceSeconds = grace.toSeconds({ integral: false });
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 60) {
+      throw new Error(`CognitoAuthApi: refreshTokenRotationGracePeriod must be 0 to 60 whole seconds (Cognito's RetryGracePeriodSeconds); got ${graceSeconds} seconds.`);
+    }
     const client = new cognito.UserPoolClient(scope, 'AppClient', {
       userPool,
       generateSecret: true,
@@ -140,6 +151,12 @@ export function addUserPool(
       idTokenValidity: props.idTokenValidity ?? Duration.minutes(poolDef.tokenValidity.idTokenMinutes),
       refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(poolDef.tokenValidity.refreshTokenDays),
       authSessionValidity: Duration.minutes(poolDef.authSessionValidityMinutes),
+      // Refresh-token rotation (RefreshTokenRotation: ENABLED, RetryGracePeriodSeconds). The refresh route calls
+      // GetTokensFromRefreshToken, which rotation requires; "You can't authenticate with REFRESH_TOKEN_AUTH in app
+      // clients with refresh token rotation enabled"
+      // (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
+      // and aws-cdk-lib (2.276) leaves ALLOW_REFRESH_TOKEN_AUTH out of ExplicitAuthFlows when this is set.
+      refreshTokenRotationGracePeriod: grace,
       disableOAuth: true,
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
     });
@@ -163,4 +180,35 @@ export function addUserPool(
   }
 
   return { userPool, userPoolClient, clientSecret: clientSecret! };
+}
+
+/**
+ * What an existing app client must have for the API: a secret (checked at deploy by the functions reading it),
+ * ADMIN_USER_PASSWORD_AUTH (login), and refresh-token rotation (refresh answers a new refresh token and reuse is
+ * detected; https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+ * A client defined in this CDK app is checked (a warning names what is missing); an imported one gets an info note.
+ */
+function noteImportedClient(scope: Construct, client: cognito.IUserPoolClient): void {
+  const cfn = client.node.defaultChild;
+  if (!(cfn instanceof cognito.CfnUserPoolClient)) {
+    Annotations.of(scope).addInfo(
+      'CognitoAuthApi: the existing userPoolClient cannot be checked at synth. It must have a secret, allow ALLOW_ADMIN_USER_PASSWORD_AUTH and ' +
+        'rotate refresh tokens (RefreshTokenRotation Feature ENABLED); without rotation /auth/refresh answers no new refresh token and reused tokens are not detected.',
+    );
+    return;
+  }
+  const missing: string[] = [];
+  const rotation = cfn.refreshTokenRotation as cognito.CfnUserPoolClient.RefreshTokenRotationProperty | undefined;
+  if (rotation?.feature !== 'ENABLED') {
+    missing.push('refresh-token rotation (refreshTokenRotationGracePeriod on the UserPoolClient): without it /auth/refresh answers no new refresh token and reused tokens are not detected');
+  }
+  if (Array.isArray(cfn.explicitAuthFlows) && !cfn.explicitAuthFlows.includes('ALLOW_ADMIN_USER_PASSWORD_AUTH')) {
+    missing.push('ALLOW_ADMIN_USER_PASSWORD_AUTH (authFlows.adminUserPassword): /auth/login cannot sign anyone in');
+  }
+  if (cfn.generateSecret !== true) {
+    missing.push('a client secret (generateSecret)');
+  }
+  if (missing.length > 0) {
+    Annotations.of(client).addWarningV2('@cognito-auth-api/user-pool-client', `CognitoAuthApi: the userPoolClient lacks ${missing.join('; ')}.`);
+  }
 }

@@ -108,7 +108,11 @@ export interface CognitoAuthApiProps {
   readonly userPool?: cognito.IUserPool;
 
   /**
-   * An existing app client of `userPool` (it must have a secret and allow ADMIN_USER_PASSWORD_AUTH and refresh).
+   * An existing app client of `userPool`. It must have a secret, allow ADMIN_USER_PASSWORD_AUTH, and rotate refresh
+   * tokens (RefreshTokenRotation ENABLED with the retry grace period you want; then REFRESH_TOKEN_AUTH is not
+   * needed, and Cognito refuses it). Without rotation `/auth/refresh` still works (GetTokensFromRefreshToken) but
+   * answers no new refresh token and reuse is never detected. A client defined in the same CDK app is checked at
+   * synth (a warning names what is missing); one imported by id cannot be, and gets an info note.
    * Requires `userPool` and `userPoolClientSecret`.
    * @default - a new app client
    */
@@ -139,6 +143,13 @@ export interface CognitoAuthApiProps {
   readonly idTokenValidity?: Duration;
   /** Refresh token validity (60 minutes to 3650 days). @default - `tokenValidity` of `cdk/user-pool.json` (30 days) */
   readonly refreshTokenValidity?: Duration;
+  /**
+   * Refresh-token rotation of the created app client: how long a refresh token keeps working after a refresh has
+   * replaced it (0 to 60 whole seconds), so that a client whose answer was lost can retry. Presented later, it is
+   * refused and audited as a reuse (a stolen token). 0 refuses any second use at once, retries included.
+   * @default - `refreshTokenRotation.retryGracePeriodSeconds` of `cdk/user-pool.json` (10 seconds)
+   */
+  readonly refreshTokenRotationGracePeriod?: Duration;
 
   /**
    * Attach a REGIONAL web ACL with AWS managed rule groups (IP reputation, common, known bad inputs) to the user pool.

@@ -43,6 +43,15 @@ describe('the CDK app (bin/)', () => {
     t.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
+  test('context sets the refresh-token rotation grace period, and refuses a bad one', () => {
+    const { stacks } = appFromContext({ region: 'us-east-1', refreshTokenRotationGracePeriodSeconds: '0' }, false);
+    Template.fromStack(stacks.api).hasResourceProperties('AWS::Cognito::UserPoolClient', { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } });
+    for (const bad of ['61', '-1', '2.5', 'ten']) {
+      expect(() => appFromContext({ region: 'us-east-1', refreshTokenRotationGracePeriodSeconds: bad }, false))
+        .toThrow(`context refreshTokenRotationGracePeriodSeconds must be a whole number of seconds from 0 to 60 (got "${bad}")`);
+    }
+  });
+
   test('context sets stack name, origins, removal policy, TOTP issuer', () => {
     const { stacks } = appFromContext({ region: 'us-east-1', stackName: 'AuthDev', corsOrigins: 'https://a.example.org, https://b.example.org', removalPolicy: 'destroy', totpIssuer: 'Acme' }, false);
     expect(stacks.api.stackName).toBe('AuthDev');

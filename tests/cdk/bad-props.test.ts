@@ -31,6 +31,14 @@ describe('bad props fail early with a message that says how to fix them', () => 
     ['an unknown quota category', { cognitoQuotas: { UserLogin: 100 } }, 'us-east-1', /unknown category "UserLogin". Categories: UserCreation/],
     ['throttles above a quota', { routeThrottles: { register: { rateLimit: 40, burstLimit: 80 } } }, 'us-east-1', /UserCreation: 65 rps > quota 50 rps.*Fix:/s],
     ['a TOTP issuer with a colon', { totpIssuer: 'My:App' }, 'us-east-1', /contain no ':'/],
+    ['a rotation grace period over 60 s', { refreshTokenRotationGracePeriod: Duration.seconds(61) }, 'us-east-1', /refreshTokenRotationGracePeriod must be 0 to 60 whole seconds.*61 seconds/],
+    ['a rotation grace period in part seconds', { refreshTokenRotationGracePeriod: Duration.millis(1500) }, 'us-east-1', /refreshTokenRotationGracePeriod must be 0 to 60 whole seconds/],
+    ['a rotation grace period with an existing client', {
+      userPool: cognito.UserPool.fromUserPoolId(new Stack(), 'P', 'us-east-1_abc'),
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(new Stack(), 'C', 'abc'),
+      userPoolClientSecret: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'X', 'x'),
+      refreshTokenRotationGracePeriod: Duration.seconds(5),
+    }, 'us-east-1', /refreshTokenRotationGracePeriod only applies to an app client the construct creates; with an existing userPoolClient, set it on that client/],
     ['a route env var nobody provides', {
       apiDefinition: { routes: [{ ...definition.routes[0], env: [...definition.routes[0].env, 'SMTP_HOST'] }] },
     }, 'us-east-1', /route register lists env var SMTP_HOST.*Pass its value in the environment prop/s],

@@ -1,5 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -57,6 +57,29 @@ describe('construct reuse in a second stack', () => {
     expect(JSON.stringify(role.Properties.Policies)).toContain('"Action":"cognito-idp:AdminInitiateAuth","Effect":"Allow","Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":cognito-idp:eu-central-1:111122223333:userpool/eu-central-1_AbCdEf"]]}');
     expect(api.url).toBe(api.stage.url);
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+    // A client imported by id cannot be checked: the construct says what it must have.
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('rotate refresh tokens \\(RefreshTokenRotation Feature ENABLED\\)'))).toHaveLength(1);
+  });
+
+  test('an existing client defined in the same app is checked for what the API needs', () => {
+    const warnings = (clientProps: Partial<cognito.UserPoolClientProps>) => {
+      const app = new App({ context: SKIP_BUNDLING });
+      const stack = new Stack(app, 'S', { env: { region: 'eu-central-1', account: '111122223333' } });
+      const userPool = new cognito.UserPool(stack, 'Pool');
+      const userPoolClient = userPool.addClient('Client', { generateSecret: true, ...clientProps });
+      new CognitoAuthApi(stack, 'Auth', {
+        userPool, userPoolClient, userPoolClientSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'X', 'x'),
+        corsOrigins: ['https://portal.example.org'], frontDoor: false, code: FROM_SOURCE,
+      });
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('CognitoAuthApi: the userPoolClient lacks')).map((w) => String(w.entry.data));
+    };
+    const [legacy] = warnings({ authFlows: { adminUserPassword: true } });
+    expect(legacy).toMatch(/lacks refresh-token rotation \(refreshTokenRotationGracePeriod on the UserPoolClient\)/);
+    expect(legacy).not.toMatch(/ALLOW_ADMIN_USER_PASSWORD_AUTH/);
+    const [srp] = warnings({ authFlows: { userSrp: true }, refreshTokenRotationGracePeriod: Duration.seconds(5) });
+    expect(srp).toMatch(/lacks ALLOW_ADMIN_USER_PASSWORD_AUTH/);
+    expect(srp).not.toMatch(/rotation/);
+    expect(warnings({ authFlows: { adminUserPassword: true }, refreshTokenRotationGracePeriod: Duration.seconds(5) })).toEqual([]);
   });
 
   test('existing pool, new client; in us-east-1 the construct creates its own CloudFront web ACL; two instances side by side', () => {

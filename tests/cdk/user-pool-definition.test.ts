@@ -33,8 +33,9 @@ describe('the construct takes its pool settings from cdk/user-pool.json', () => 
     t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: pool.removalPolicy === 'RETAIN' ? 'Retain' : 'Delete' });
   });
 
-  test('client: token lifetimes and auth session validity', () => {
+  test('client: token lifetimes, auth session validity, refresh-token rotation grace period', () => {
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: pool.refreshTokenRotation.retryGracePeriodSeconds },
       AccessTokenValidity: pool.tokenValidity.accessTokenMinutes,
       IdTokenValidity: pool.tokenValidity.idTokenMinutes,
       RefreshTokenValidity: pool.tokenValidity.refreshTokenDays * 24 * 60,
@@ -76,5 +77,10 @@ describe('the construct takes its pool settings from cdk/user-pool.json', () => 
     raw.passwordPolicy.minLength = 12;
     raw.authSessionValidityMinutes = 30;
     expect(() => parseUserPoolDefinition(raw)).toThrow('authSessionValidityMinutes');
+    raw.authSessionValidityMinutes = 3;
+    raw.refreshTokenRotation.retryGracePeriodSeconds = 61;
+    expect(() => parseUserPoolDefinition(raw)).toThrow('refreshTokenRotation.retryGracePeriodSeconds must be an integer from 0 to 60');
+    delete raw.refreshTokenRotation;
+    expect(() => parseUserPoolDefinition(raw)).toThrow('refreshTokenRotation is required');
   });
 });
