@@ -55,6 +55,8 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(2500);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 /// One retry at most (transient connection faults); the SDK's retry quota stops retry storms.
 pub const MAX_ATTEMPTS: u32 = 2;
+/// A pooled connection idle for longer than this is not used again (a new one is opened).
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 /// `REQUEST_DEADLINE_MS` when unset (the local server): the stack's default (10 s function
 /// timeout less its 1 s margin, lib/cognito-auth-api.ts).
 pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_millis(9000);

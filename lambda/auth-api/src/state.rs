@@ -9,6 +9,7 @@ use aws_smithy_http_client::tls;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cognitoidentityprovider as cip;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 #[derive(Debug)]
 pub struct AppState {
@@ -28,14 +29,8 @@ pub async fn sdk_config(region: &str) -> SdkConfig {
 
 /// The loader behind [`sdk_config`]; tests add an endpoint and test credentials to it.
 pub fn sdk_loader(region: &str) -> aws_config::ConfigLoader {
-    // One HTTPS stack, rustls with ring: smaller and quicker to start than the default aws-lc.
-    // (The system CA store is read when the Cognito client is built, at init: about half of the
-    // ~6 ms init measured by `make bench`.)
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
     aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https)
+        .http_client(https_client(None))
         .region(Region::new(region.to_string()))
         .timeout_config(
             TimeoutConfig::builder()
@@ -45,6 +40,20 @@ pub fn sdk_loader(region: &str) -> aws_config::ConfigLoader {
                 .build(),
         )
         .retry_config(retry_config())
+}
+
+/// The one HTTPS stack: rustls with ring, smaller and quicker to start than the default aws-lc.
+/// (The system CA store is read when the Cognito client is built, at init: about half of the
+/// ~6 ms init measured by `make bench`.) `tls`: a TLS context to use instead of the system's
+/// roots (tests trusting a test CA); the product passes `None`.
+pub fn https_client(tls: Option<tls::TlsContext>) -> SharedHttpClient {
+    let builder = aws_smithy_http_client::Builder::new()
+        .pool_idle_timeout(config::POOL_IDLE_TIMEOUT)
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring));
+    match tls {
+        Some(ctx) => builder.tls_context(ctx).build_https(),
+        None => builder.build_https(),
+    }
 }
 
 /// At most `MAX_ATTEMPTS` attempts per call, with the standard mode's retry quota (a token

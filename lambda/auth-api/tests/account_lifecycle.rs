@@ -254,13 +254,35 @@ async fn deleting_the_account_needs_the_current_password_checked_like_a_login() 
     let r = api.delete_auth("/auth/user", access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
     assert_eq!((r.status, r.error()), (401, "incorrect_password"), "{}", r.json);
     // Checked by Cognito with the same operation a login uses (so its failed-attempt counting
-    // and threat protection see it), for the token's owner.
-    assert_eq!(env.emu.calls().await, ["GetUser", "AdminInitiateAuth"]);
+    // and threat protection see it), for the token's owner (the username is the token's own
+    // claim); GetUser only after the refusal, to tell a wrong password from a refused token.
+    assert_eq!(env.emu.calls().await, ["AdminInitiateAuth", "GetUser"]);
     assert_eq!(api.get_auth("/auth/userinfo", access).await.status, 200, "the account must still be there");
     api.login(&email, PASSWORD).await;
 
     let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
     assert_eq!((r.status, &r.json), (200, &json!({"deleted": true})));
+}
+
+/// DELETE /auth/user takes the username for the password check from the token (no GetUser
+/// first), so a token Cognito no longer accepts (signed out) meets the password check before the
+/// deletion refuses it. Its holder must not learn from the answer whether a password is right:
+/// `invalid_token` both ways, and nothing is deleted.
+#[tokio::test]
+async fn a_signed_out_token_cannot_delete_the_account_nor_test_its_password() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("reauth-revoked");
+    api.confirmed_user(&email).await;
+    let t = api.login(&email, PASSWORD).await;
+    let access = t["accessToken"].as_str().unwrap();
+    assert_eq!(api.post_auth("/auth/logout", access, json!({})).await.status, 200);
+
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"), "{}", r.json);
+    let r = api.delete_auth("/auth/user", access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"), "{}", r.json);
+    api.login(&email, PASSWORD).await;
 }
 
 #[tokio::test]

@@ -164,7 +164,6 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("loginChallenge", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 400, "expired_code"),
-    ("deleteUser", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
     ("deleteUser", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
     ("deleteUser", "AdminInitiateAuth", "TooManyFailedAttemptsException", 429, "limit_exceeded"),
     ("totpSetup", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
@@ -305,6 +304,20 @@ async fn change_password_tells_a_wrong_password_from_a_revoked_token() {
     let dead = fail("GetUser", "NotAuthorizedException");
     let (s, body, _) = call("passwordChange", &[&refused, &dead]).await;
     assert_eq!((s, body["error"].as_str()), (401, Some("invalid_token")));
+}
+
+#[tokio::test]
+async fn delete_user_tells_a_wrong_password_from_a_refused_token() {
+    // The username comes from the token (no GetUser first); when the password check fails,
+    // GetUser with the same token tells a wrong password from a token Cognito refuses.
+    let refused = fail("AdminInitiateAuth", "NotAuthorizedException");
+    let alive = ok_get_user();
+    let (s, body, _) = call("deleteUser", &[&refused, &alive]).await;
+    assert_eq!((s, body["error"].as_str()), (401, Some("incorrect_password")));
+    let dead = fail("GetUser", "NotAuthorizedException");
+    let (s, body, _) = call("deleteUser", &[&refused, &dead]).await;
+    assert_eq!((s, body["error"].as_str()), (401, Some("invalid_token")));
+    assert_eq!(dead.num_calls(), 1);
 }
 
 #[test]

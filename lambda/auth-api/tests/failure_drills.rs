@@ -92,9 +92,10 @@ async fn the_request_deadline_answers_register_with_a_json_503_in_time() {
     assert!(started.elapsed() < Duration::from_millis(2300), "the deadline did not end the request: {:?}", started.elapsed());
 }
 
-/// The longest chain (DELETE /auth/user: GetUser, AdminInitiateAuth, DeleteUser): each call is
-/// slow but within its own timeouts, so only the request deadline can stop their sum from
-/// outliving the function. The answer is our JSON 503 at the deadline, and nothing was deleted.
+/// The longest chain (POST /auth/mfa/totp/setup: GetUser, AdminInitiateAuth,
+/// AssociateSoftwareToken): each call is slow but within its own timeouts, so only the request
+/// deadline can stop their sum from outliving the function. The answer is our JSON 503 at the
+/// deadline, and the last call was never made.
 #[tokio::test]
 async fn the_request_deadline_bounds_a_chain_of_slow_calls() {
     let emu = Emulator::start();
@@ -106,11 +107,13 @@ async fn the_request_deadline_bounds_a_chain_of_slow_calls() {
     let access = api.login(&email, PASSWORD).await["accessToken"].as_str().unwrap().to_string();
     // Each call takes 1.8 s (under the 2.5 s attempt timeout); the three would take 5.4 s.
     emu.faults(json!({"delaySeconds": 1.8})).await;
+    emu.forget_calls().await;
     let started = Instant::now();
-    let r = api.delete_auth("/auth/user", &access, json!({"currentPassword": PASSWORD})).await;
+    let r = api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": PASSWORD})).await;
     assert_unavailable(&r, started);
     assert!(started.elapsed() < Duration::from_millis(4000), "the deadline did not end the request: {:?}", started.elapsed());
     emu.faults(json!({})).await;
+    assert!(!emu.calls().await.iter().any(|c| c == "AssociateSoftwareToken"), "the call after the deadline was made");
     api.login(&email, PASSWORD).await;
 }
 

@@ -63,6 +63,8 @@ struct Args {
     iters: usize,
     out: Option<PathBuf>,
     title: String,
+    /// Skip the cold starts (warm overhead, artifact and cost only): for profiling the warm path.
+    warm_only: bool,
 }
 
 fn parse_args() -> Result<Args, Error> {
@@ -76,6 +78,7 @@ fn parse_args() -> Result<Args, Error> {
         iters: 10000,
         out: None,
         title: "Performance".into(),
+        warm_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -90,8 +93,9 @@ fn parse_args() -> Result<Args, Error> {
             "--iters" => a.iters = v()?.parse()?,
             "--out" => a.out = Some(v()?.into()),
             "--title" => a.title = v()?,
+            "--warm-only" => a.warm_only = true,
             "-h" | "--help" => {
-                println!("auth-bench [--bootstrap PATH] [--zip PATH] [--runs N] [--node-runs N] [--memory 128,256,1024] [--cpu-period-us 100000] [--iters N] [--out FILE] [--title TEXT]");
+                println!("auth-bench [--bootstrap PATH] [--zip PATH] [--runs N] [--node-runs N] [--memory 128,256,1024] [--cpu-period-us 100000] [--iters N] [--out FILE] [--title TEXT] [--warm-only]");
                 std::process::exit(0);
             }
             _ => return Err(format!("unknown argument {k}").into()),
@@ -645,8 +649,8 @@ fn real_main() -> Result<(), Error> {
     std::env::set_var("LOG_FORMAT", "json");
     auth_api::telemetry::init();
 
-    // Stubs on their own runtime (one worker thread); the measured client on another multi-thread
-    // runtime, as `#[tokio::main]` runs the product. Cold starts: Cognito and Secrets Manager over
+    // Stubs on their own runtime (one worker thread); the measured client on a current-thread
+    // runtime, as `bootstrap` runs the product. Cold starts: Cognito and Secrets Manager over
     // HTTPS (two endpoints, so two handshakes); warm overhead: Cognito over plain HTTP, so the
     // per-request figure is the handler's, not TLS record encryption's.
     let stub_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
@@ -657,10 +661,10 @@ fn real_main() -> Result<(), Error> {
 
     let load_start = load();
     eprintln!("cold start: {} runs (Node: {}) at {:?} MB and unconfined", args.runs, args.node_runs, args.memory);
-    let (sets, notes) = cold(&args, &ca, &stub_rt, [&cognito_tls, &secrets_tls])?;
+    let (sets, notes) = if args.warm_only { (Vec::new(), vec!["--warm-only: no cold starts in this run".to_string()]) } else { cold(&args, &ca, &stub_rt, [&cognito_tls, &secrets_tls])? };
     let load_cold = load();
     eprintln!("warm overhead: {} iterations per route", args.iters);
-    let client_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let client_rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let nblocks = if args.iters >= 2000 { 10 } else { 1 };
     let warm = client_rt.block_on(warm(&cognito, args.iters, nblocks))?;
     let load_end = load();

@@ -30,8 +30,32 @@ fn creds() -> Credentials {
 }
 
 fn login() -> auth_api::http::ApiRequest {
+    sample("login")
+}
+
+/// The benchmark's sample request for a route of cdk/routes.json.
+fn sample(route: &str) -> auth_api::http::ApiRequest {
     let routes = crate::routes::all(&stubs::Canned::new()).unwrap();
-    routes.into_iter().find(|r| r.name == "login").unwrap().request
+    routes.into_iter().find(|r| r.name == route).unwrap().request
+}
+
+/// An HTTPS client built as in state::sdk_loader, but trusting only the test root (no process-wide
+/// variable involved).
+fn https_trusting(ca: &tls::TestCa) -> aws_sdk_cognitoidentityprovider::config::SharedHttpClient {
+    let trust = smithy_tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(std::fs::read(&ca.root_pem).unwrap());
+    auth_api::state::https_client(Some(smithy_tls::TlsContext::builder().with_trust_store(trust).build().unwrap()))
+}
+
+/// Closes the stub's idle connections, as a server does while Lambda has the sandbox frozen, and
+/// waits (bounded) until they are closed.
+fn server_closes_idle_connections(stub: &stubs::AwsStub) {
+    stub.ctl.drop_idle_connections();
+    let until = Instant::now() + Duration::from_secs(5);
+    while stub.ctl.open() > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(stub.ctl.open(), 0, "the stub did not close its idle connections");
+    std::thread::sleep(Duration::from_millis(50));
 }
 
 /// Without SSL_CERT_FILE / SSL_CERT_DIR (as in Lambda), the product's client (state::sdk_loader)
@@ -75,13 +99,8 @@ fn a_request_after_a_freeze_survives_the_server_closing_the_kept_connection() {
     let ca = tls::TestCa::create(&dir).unwrap();
     let stub_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let stub = stubs::start_aws(&stub_rt, Some(ca.acceptor.clone()));
-    // The product's SDK configuration (timeouts, retries), with an HTTPS client built as in
-    // state::sdk_loader but trusting only the test root (no process-wide variable involved).
-    let trust = smithy_tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(std::fs::read(&ca.root_pem).unwrap());
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(smithy_tls::Provider::Rustls(smithy_tls::rustls_provider::CryptoMode::Ring))
-        .tls_context(smithy_tls::TlsContext::builder().with_trust_store(trust).build().unwrap())
-        .build_https();
+    // The product's SDK configuration (timeouts, retries, connection pool).
+    let https = https_trusting(&ca);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let state = rt.block_on(async {
         let sdk = auth_api::state::sdk_loader("us-east-1").http_client(https).endpoint_url(stub.url(true)).credentials_provider(creds()).load().await;
@@ -94,16 +113,59 @@ fn a_request_after_a_freeze_survives_the_server_closing_the_kept_connection() {
     assert!(stub.ctl.open() >= 1, "the client kept no connection, so this proves nothing");
 
     // Frozen: the client's runtime is not running while the server closes its side.
-    stub.ctl.drop_idle_connections();
-    let until = Instant::now() + Duration::from_secs(5);
-    while stub.ctl.open() > 0 && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    assert_eq!(stub.ctl.open(), 0, "the stub did not close its idle connections");
-    std::thread::sleep(Duration::from_millis(50));
+    server_closes_idle_connections(&stub);
 
     let second = rt.block_on(auth_api::handle(&state, login()));
     assert_eq!(second.status, 200, "{}", String::from_utf8_lossy(&second.body));
     assert!(stub.ctl.connections.load(Ordering::SeqCst) > opened, "the second login did not open a new connection");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The known bug this holds fixed: an operation that is not safe to repeat (ForgotPassword: a
+/// repeat sends a second email) answered 503 once after the function had been idle. The sandbox
+/// was frozen longer than Cognito keeps an idle connection; the server closed the pooled
+/// connection meanwhile; on thaw the pool handed that dead connection to the next call, whose
+/// request was written before the close was noticed ("connection closed before message
+/// completed"), and the retry policy rightly refused to repeat it (the client cannot know the
+/// server did not read it).
+///
+/// The fix: the pool does not hand out a connection idle for longer than
+/// `config::POOL_IDLE_TIMEOUT` (below the idle timeouts of the network path), so after such an
+/// idle period the call goes out on a new connection, once. The freeze here: the client's runtime
+/// is not polled, the stub closes its idle connections, and the runtime's clock moves on by
+/// more than that bound (Lambda's clock keeps running while a sandbox is frozen), without
+/// waiting for it in real time.
+#[test]
+fn a_call_not_safe_to_repeat_survives_an_idle_freeze() {
+    assert!(!auth_api::cognito::safe_to_repeat("ForgotPassword"), "this test needs an operation that is not retried");
+    let dir = std::env::temp_dir().join(format!("auth-bench-idle-{}", std::process::id()));
+    let ca = tls::TestCa::create(&dir).unwrap();
+    let stub_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let stub = stubs::start_aws(&stub_rt, Some(ca.acceptor.clone()));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let state = rt.block_on(async {
+        let sdk = auth_api::state::sdk_loader("us-east-1").http_client(https_trusting(&ca)).endpoint_url(stub.url(true)).credentials_provider(creds()).load().await;
+        state(&sdk)
+    });
+
+    let first = rt.block_on(auth_api::handle(&state, sample("passwordForgot")));
+    assert_eq!(first.status, 202, "{}", String::from_utf8_lossy(&first.body));
+    assert!(stub.ctl.open() >= 1, "the client kept no connection, so this proves nothing");
+    let (opened, answered) = (stub.ctl.connections.load(Ordering::SeqCst), stub.ctl.requests.load(Ordering::SeqCst));
+
+    // The idle period on the client's clock (moving it lets the runtime run, so this comes
+    // before the server's close, which the client must not see until the next call)...
+    rt.block_on(async {
+        tokio::time::pause();
+        tokio::time::advance(auth_api::config::POOL_IDLE_TIMEOUT + Duration::from_secs(1)).await;
+        tokio::time::resume();
+    });
+    // ...and the server's close while the client is frozen.
+    server_closes_idle_connections(&stub);
+
+    let second = rt.block_on(auth_api::handle(&state, sample("passwordForgot")));
+    assert_eq!(second.status, 202, "{}", String::from_utf8_lossy(&second.body));
+    assert!(stub.ctl.connections.load(Ordering::SeqCst) > opened, "the call did not go out on a new connection");
+    assert_eq!(stub.ctl.requests.load(Ordering::SeqCst), answered + 1, "ForgotPassword must reach Cognito exactly once");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,6 +1,7 @@
 //! DELETE /auth/user (Bearer) {currentPassword}: deletes the caller's own account, once Cognito has
 //! confirmed the current password (see `reauth`). Afterwards login fails and the account's tokens
-//! are refused.
+//! are refused. Cognito calls: AdminInitiateAuth then DeleteUser; GetUser only when the password
+//! check fails (to answer `invalid_token` for a token Cognito refuses).
 use super::{input, reauth};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
@@ -30,9 +31,12 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     input::password("currentPassword", &b.current_password)?;
     let token = ctx.access_token()?;
-    let cognito = &ctx.state.cognito;
-    let user = cognito.get_user(token).await?;
-    reauth::confirm_current_password(ctx, &user, &b.current_password).await?;
-    cognito.delete_user(token).await?;
+    // Two Cognito calls, not three: the username comes from the token (no GetUser), and DeleteUser
+    // with that same token is where Cognito checks it (see reauth::username_from_token).
+    let username = reauth::username_from_token(token)?;
+    if let Err(refused) = reauth::confirm_current_password(ctx, &username, &b.current_password).await {
+        return Err(reauth::password_refused(ctx, token, refused).await);
+    }
+    ctx.state.cognito.delete_user(token).await?;
     Ok(Reply::ok(StatusCode::OK, &Response { deleted: true }))
 }

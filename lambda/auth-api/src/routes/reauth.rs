@@ -2,32 +2,58 @@
 //! an access token alone is not enough; the body must also carry the current password, which
 //! Cognito checks.
 //!
-//! How: the user's real Cognito username comes from GetUser with the access token (Cognito
-//! verifies the token, so the name is the token owner's, never the caller's claim), then
-//! AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) with that username and the given password, as a
-//! login does. So a wrong password counts against the account exactly like a failed login (Cognito's
-//! failed-attempt lockout and threat protection see it, with the caller's address in ContextData),
-//! and the route is rate-limited like login (its throttle in cdk/routes.json, the front door's
-//! per-IP rule on sensitive paths). AdminInitiateAuth is an IAM-authorised operation, hence
-//! declared in cdk/routes.json for these routes
-//! (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>);
-//! GetUser is authorised by the access token alone
-//! (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>).
+//! How: AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) with the account's Cognito username and the
+//! given password, as a login does. So a wrong password counts against the account exactly like a
+//! failed login (Cognito's failed-attempt lockout and threat protection see it, with the caller's
+//! address in ContextData), and the route is rate-limited like login (its throttle in
+//! cdk/routes.json, the front door's per-IP rule on sensitive paths). AdminInitiateAuth is an
+//! IAM-authorised operation, hence declared in cdk/routes.json for these routes
+//! (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>).
 //! A right password answers tokens, or an MFA challenge when TOTP is on: both prove the password;
 //! the tokens are dropped unused and the challenge session is left to expire.
-use crate::cognito::{CognitoErrorKind as K, UserProfile};
+//!
+//! Where the username comes from is the route's business: `totpSetup` has it from the GetUser it
+//! needs anyway; `deleteUser` reads it from the access token (see [`username_from_token`]).
+use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::Ctx;
 
-/// Ok when `password` is `user`'s current password; 401 `incorrect_password` when it is not.
-pub async fn confirm_current_password(ctx: &Ctx<'_>, user: &UserProfile, password: &str) -> Result<(), ApiError> {
+/// Ok when `password` is the current password of the account named `username`; 401
+/// `incorrect_password` when it is not.
+pub async fn confirm_current_password(ctx: &Ctx<'_>, username: &str, password: &str) -> Result<(), ApiError> {
     let cognito = &ctx.state.cognito;
-    let hash = cognito.secret_hash(&user.username).await?;
-    match cognito.password_login(&user.username, password, hash, &ctx.caller).await {
+    let hash = cognito.secret_hash(username).await?;
+    match cognito.password_login(username, password, hash, &ctx.caller).await {
         Ok(_) => Ok(()),
         Err(e) => Err(match e.kind {
             K::NotAuthorized | K::UserNotFound => ApiError::IncorrectPassword,
             _ => e.into(),
         }),
+    }
+}
+
+/// The `username` claim of the caller's access token, for a route whose own Cognito operation is
+/// then made with that same token (DeleteUser), without a GetUser round trip to learn it. No
+/// signature check is needed for that: Cognito checks the token when the operation runs and acts
+/// on the token's owner only, so a token whose claims were altered fails there and changes
+/// nothing, and an unaltered token's claim is its owner's username (API Gateway's JWT authorizer
+/// has also checked the signature before a deployed function runs). What the claim alone cannot
+/// tell is whether the token was revoked: see [`password_refused`].
+pub fn username_from_token(access_token: &str) -> Result<String, ApiError> {
+    crate::routes::output::username_claim(access_token).ok_or(ApiError::InvalidToken)
+}
+
+/// The answer when the password check failed for a username taken from the token: 401
+/// `invalid_token` if Cognito refuses the token itself (revoked, expired, account deleted), else 401
+/// `incorrect_password`. So a revoked token cannot be used to learn whether a password is right:
+/// its holder gets `invalid_token` either way (a right password then fails at the operation).
+/// Costs a GetUser only on this failure path.
+pub async fn password_refused(ctx: &Ctx<'_>, access_token: &str, refused: ApiError) -> ApiError {
+    if !matches!(refused, ApiError::IncorrectPassword) {
+        return refused;
+    }
+    match ctx.state.cognito.get_user(access_token).await {
+        Ok(_) => refused,
+        Err(e) => e.into(),
     }
 }

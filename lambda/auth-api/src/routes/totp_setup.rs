@@ -62,7 +62,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     if user.mfa_methods.iter().any(|m| m == "SOFTWARE_TOKEN_MFA") {
         return Err(ApiError::MfaAlreadyEnabled);
     }
-    reauth::confirm_current_password(ctx, &user, &b.current_password).await?;
+    reauth::confirm_current_password(ctx, &user.username, &b.current_password).await?;
     let account = user
         .attributes
         .iter()
