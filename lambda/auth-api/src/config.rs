@@ -55,7 +55,15 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(2500);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 /// One retry at most (transient connection faults); the SDK's retry quota stops retry storms.
 pub const MAX_ATTEMPTS: u32 = 2;
-/// A pooled connection idle for longer than this is not used again (a new one is opened).
+/// A pooled connection idle for longer than this is not used again (a new one is opened), so a
+/// call after an idle period (a frozen sandbox) does not go out on a connection the far end closed
+/// meanwhile, where an operation that is not repeated would answer 503 (lambda/bench's
+/// `a_call_not_safe_to_repeat_survives_an_idle_freeze`). Below the idle timeouts AWS documents
+/// on the way: 60 s by default for an Application Load Balancer
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout>),
+/// 350 s for NAT gateways and TCP flows through load balancers
+/// (<https://aws.amazon.com/premiumsupport/knowledge-center/lambda-vpc-timeout/>). Cognito's own
+/// endpoint idle timeout is not documented (README, first deploy checklist). hyper's default is 90 s.
 pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 /// `REQUEST_DEADLINE_MS` when unset (the local server): the stack's default (10 s function
 /// timeout less its 1 s margin, lib/cognito-auth-api.ts).
