@@ -50,6 +50,10 @@ pub enum ApiError {
     TooManyRequests,
     #[error("This request did not come through the API's front door")]
     Forbidden,
+    #[error("The session cookie is accepted only from the API's configured origins (Origin header)")]
+    OriginNotAllowed,
+    #[error("The session cookie is accepted only with the X-Requested-With header")]
+    CsrfHeaderMissing,
     #[error("The identity service is unavailable: retry after the Retry-After delay")]
     ServiceUnavailable,
     #[error("An internal error occurred")]
@@ -68,7 +72,9 @@ impl ApiError {
             | MfaNotSetUp | InvalidParameter => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
             | InvalidSession => StatusCode::UNAUTHORIZED,
-            UserNotConfirmed | PasswordResetRequired | Forbidden => StatusCode::FORBIDDEN,
+            UserNotConfirmed | PasswordResetRequired | Forbidden | OriginNotAllowed | CsrfHeaderMissing => {
+                StatusCode::FORBIDDEN
+            },
             NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             MfaAlreadyEnabled => StatusCode::CONFLICT,
@@ -107,6 +113,8 @@ impl ApiError {
             LimitExceeded => "limit_exceeded",
             TooManyRequests => "too_many_requests",
             Forbidden => "forbidden",
+            OriginNotAllowed => "origin_not_allowed",
+            CsrfHeaderMissing => "csrf_header_missing",
             ServiceUnavailable => "service_unavailable",
             Internal => "internal_error",
         }
@@ -157,6 +165,8 @@ impl ApiError {
             LimitExceeded,
             TooManyRequests,
             Forbidden,
+            OriginNotAllowed,
+            CsrfHeaderMissing,
             ServiceUnavailable,
             Internal,
         ]
@@ -203,7 +213,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 25, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 27, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

@@ -130,19 +130,32 @@ pub fn new_request_id() -> String {
     format!("local-{:x}-{n}", (t as u64) ^ (std::process::id() as u64) << 32)
 }
 
-/// CORS from `CORS_ORIGIN`: exact origins only; any other origin gets no allow header.
+/// CORS from `CORS_ORIGIN`: exact origins only; any other origin gets no allow header. In cookie
+/// mode (`credentials`), the allowed origins may also send credentials (the session cookie) and the
+/// custom header of the cookie's cross-site request forgery check. (In Lambda, API Gateway answers
+/// CORS from the stack's own configuration and ignores these headers; this is for the local server.)
 #[derive(Debug, Clone, Default)]
 pub struct Cors {
     origins: Vec<HeaderValue>,
+    credentials: bool,
 }
 
 pub const CORS_ALLOW_HEADERS: &str = "Content-Type, Authorization";
+/// The allowed headers in cookie mode: also the custom header of the session cookie's CSRF check.
+pub const CORS_ALLOW_HEADERS_COOKIE_MODE: &str = "Content-Type, Authorization, X-Requested-With";
 pub const CORS_EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";
 pub const CORS_MAX_AGE_SECONDS: u32 = 600;
 
 impl Cors {
     pub fn new(origins: &[String]) -> Self {
-        Cors { origins: origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect() }
+        Cors { origins: origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect(), credentials: false }
+    }
+
+    /// Cookie mode: `Access-Control-Allow-Credentials: true` for the allowed origins, and
+    /// `X-Requested-With` among the allowed headers.
+    pub fn with_credentials(mut self) -> Self {
+        self.credentials = true;
+        self
     }
 
     /// The request's origin, if it is on the list.
@@ -156,6 +169,9 @@ impl Cors {
         if let Some(origin) = self.allowed(req_headers) {
             resp.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             resp.insert(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSE_HEADERS));
+            if self.credentials {
+                resp.insert(http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            }
         }
     }
 
@@ -167,8 +183,12 @@ impl Cors {
             if let Ok(v) = HeaderValue::from_str(&methods) {
                 resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_METHODS, v);
             }
-            resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(CORS_ALLOW_HEADERS));
+            let allow = if self.credentials { CORS_ALLOW_HEADERS_COOKIE_MODE } else { CORS_ALLOW_HEADERS };
+            resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(allow));
             resp.headers.insert(http::header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from(CORS_MAX_AGE_SECONDS));
+            if self.credentials {
+                resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            }
         }
         resp
     }

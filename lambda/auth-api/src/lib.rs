@@ -13,6 +13,7 @@ pub mod password_policy;
 pub mod router;
 pub mod routes;
 pub mod secrets;
+pub mod session_cookie;
 pub mod state;
 pub mod telemetry;
 

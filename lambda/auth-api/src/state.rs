@@ -4,6 +4,7 @@ use crate::cognito::{Cognito, DeclaredActionsGuard, RetryOnlyWhatIsSafe};
 use crate::config::{self, Config, Secret};
 use crate::http::Cors;
 use crate::secrets::{OriginVerify, SecretSource};
+use crate::session_cookie::SessionCookie;
 use aws_config::retry::RetryConfig;
 use aws_smithy_http_client::tls;
 use aws_config::timeout::TimeoutConfig;
@@ -20,6 +21,8 @@ pub struct AppState {
     /// See [`Config::request_deadline`].
     pub request_deadline: std::time::Duration,
     pub password_policy: Option<crate::password_policy::PasswordPolicy>,
+    /// Browser session mode (`SESSION_COOKIE=on`): the refresh token in an HttpOnly cookie.
+    pub session_cookie: Option<SessionCookie>,
 }
 
 /// The shared SDK configuration: bounded timeouts, at most one retry.
@@ -76,8 +79,9 @@ pub fn cognito_config(sdk: &SdkConfig) -> cip::config::Builder {
 impl AppState {
     pub async fn from_env() -> Result<Self, config::ConfigError> {
         let cfg = Config::from_env()?;
+        let session_cookie = SessionCookie::from_lookup(|k| std::env::var(k).ok())?;
         let sdk = sdk_config(&cfg.region).await;
-        Ok(Self::new(cfg, cognito_client(&sdk), &sdk))
+        Ok(Self::new(cfg, cognito_client(&sdk), &sdk).with_session_cookie(session_cookie))
     }
 
     /// From parts: tests pass a mocked or recording Cognito client here.
@@ -96,6 +100,17 @@ impl AppState {
             totp_issuer: cfg.totp_issuer,
             request_deadline: cfg.request_deadline,
             password_policy: cfg.password_policy,
+            session_cookie: None,
         }
+    }
+
+    /// Turns the browser session mode on (`Some`) or off; in cookie mode CORS allows credentials
+    /// for the configured origins.
+    pub fn with_session_cookie(mut self, session_cookie: Option<SessionCookie>) -> Self {
+        if session_cookie.is_some() {
+            self.cors = self.cors.with_credentials();
+        }
+        self.session_cookie = session_cookie;
+        self
     }
 }

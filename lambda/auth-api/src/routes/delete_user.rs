@@ -1,7 +1,8 @@
 //! DELETE /auth/user (Bearer) {currentPassword}: deletes the caller's own account, once Cognito has
 //! confirmed the current password (see `reauth`). Afterwards login fails and the account's tokens
 //! are refused. Cognito calls: AdminInitiateAuth then DeleteUser; GetUser only when the password
-//! check fails (to answer `invalid_token` for a token Cognito refuses).
+//! check fails (to answer `invalid_token` for a token Cognito refuses). In browser session mode the
+//! answer also clears the session cookie.
 use super::{input, reauth};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
@@ -38,5 +39,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(reauth::password_refused(ctx, token, refused).await);
     }
     ctx.state.cognito.delete_user(token).await?;
-    Ok(Reply::ok(StatusCode::OK, &Response { deleted: true }))
+    let mut reply = Reply::ok(StatusCode::OK, &Response { deleted: true });
+    crate::session_cookie::clear(ctx, &mut reply);
+    Ok(reply)
 }

@@ -64,5 +64,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             K::NotAuthorized | K::UserNotFound => ApiError::InvalidSession,
             _ => e.into(),
         })?;
-    Ok(auth_reply(outcome, &key, &username))
+    Ok(auth_reply(ctx, outcome, &key, &username))
 }

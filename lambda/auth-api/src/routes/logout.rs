@@ -1,6 +1,8 @@
 //! POST /auth/logout (Bearer, optional {refreshToken}): signs the user out everywhere
 //! (GlobalSignOut), then, when given, revokes that refresh token (RevokeToken). The answer says
 //! what happened: `refreshTokenRevoked` is true only when Cognito accepted the revocation.
+//! In browser session mode the refresh token may come from the session cookie (after its cross-site
+//! request forgery check), and the answer clears the cookie.
 //!
 //! RevokeToken revokes the given refresh token and the access and ID tokens issued from it, and
 //! nothing else of the user's: https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
@@ -11,6 +13,7 @@ use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
+use crate::session_cookie;
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -23,7 +26,7 @@ pub const ERRORS: &[&str] = &[];
 #[schemars(rename = "LogoutRequest")]
 pub struct Request {
     /// Also revoke this refresh token (optional; GlobalSignOut already ends every session of the
-    /// signed-in user).
+    /// signed-in user). In browser session mode, the session cookie's is revoked when this is absent.
     #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: Option<String>,
 }
@@ -40,18 +43,19 @@ pub struct Response {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.optional_body()?;
-    if let Some(t) = &b.refresh_token {
+    let refresh_token = session_cookie::refresh_token(ctx, b.refresh_token)?;
+    if let Some(t) = &refresh_token {
         input::opaque("refreshToken", t, input::MAX_TOKEN)?;
     }
     let cognito = &ctx.state.cognito;
-    let secret = match &b.refresh_token {
+    let secret = match &refresh_token {
         Some(_) => cognito.client_secret().await?,
         None => None,
     };
     // Sign out everywhere first: revoking the refresh token first would also kill the access
     // token this call needs when both come from the same sign-in.
     cognito.global_sign_out(ctx.access_token()?).await?;
-    let revoked = match &b.refresh_token {
+    let revoked = match &refresh_token {
         None => false,
         Some(t) => match cognito.revoke_token(t, secret).await {
             Ok(()) => true,
@@ -66,5 +70,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             }
         },
     };
-    Ok(Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: revoked }))
+    let mut reply = Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: revoked });
+    session_cookie::clear(ctx, &mut reply);
+    Ok(reply)
 }

@@ -75,7 +75,7 @@ handlers! {
     "resend" => resend [body],
     "login" => login [body],
     "loginChallenge" => login_challenge [body],
-    "refresh" => refresh [body],
+    "refresh" => refresh [optional body],
     "userinfo" => userinfo [],
     "logout" => logout [optional body],
     "passwordForgot" => password_forgot [body],

@@ -1,6 +1,6 @@
 //! Response bodies shared by several routes.
 use crate::cognito::{AuthOutcome, Tokens};
-use crate::router::Reply;
+use crate::router::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -15,7 +15,8 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     /// Login: the session's refresh token. Refresh: its replacement (refresh-token rotation); keep
     /// it instead of the one sent, which stops working after the grace period. Absent only when
-    /// an app client without rotation answers a refresh (the token sent then stays valid).
+    /// an app client without rotation answers a refresh (the token sent then stays valid), and in
+    /// browser session mode, where the refresh token is in the `auth_refresh` cookie instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Seconds until the access and id tokens expire.
@@ -111,10 +112,11 @@ pub enum LoginResponse {
 /// Tokens, or the challenge to answer: never an empty body. A challenge's `session` is sealed with
 /// the user's actual Cognito username (see [`super::challenge_session`]): Cognito's
 /// `USER_ID_FOR_SRP`, else `username` (what the caller knows: the address at login, the sealed
-/// username at a second challenge).
-pub fn auth_reply(outcome: AuthOutcome, seal_key: &str, username: &str) -> Reply {
+/// username at a second challenge). In browser session mode the refresh token goes into the
+/// session cookie instead of the body ([`crate::session_cookie::token_reply`]).
+pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username: &str) -> Reply {
     match outcome {
-        AuthOutcome::Tokens(t) => Reply::ok(StatusCode::OK, &LoginResponse::Tokens(tokens(t))),
+        AuthOutcome::Tokens(t) => crate::session_cookie::token_reply(ctx, tokens(t), LoginResponse::Tokens),
         AuthOutcome::Challenge { name, session, parameters } => {
             let actual = match parameters.get("USER_ID_FOR_SRP") {
                 Some(u) => u.as_str(),

@@ -12,18 +12,21 @@
 //! coming back is the signature of a stolen one (the stack counts these and alarms).
 //! Cognito's answer does not name the user the token belonged to, so the API cannot end that
 //! user's sessions itself; the alarm is for a person to act on.
+//!
+//! In browser session mode the refresh token may come from the session cookie instead of the body
+//! (after the cookie's cross-site request forgery check), and the new refresh token goes back into it.
 use super::input;
 use super::output::tokens;
 use crate::cognito::{CognitoErrorKind as K, Tokens};
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
-use http::StatusCode;
+use crate::session_cookie;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub type Response = super::output::TokenResponse;
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_refresh_token"];
+pub const ERRORS: &[&str] = &["invalid_refresh_token", "origin_not_allowed", "csrf_header_missing"];
 
 /// The audit `event` of a reused (rotated-out) refresh token.
 pub const REUSE_EVENT: &str = "refresh_token_reuse";
@@ -31,20 +34,23 @@ pub const REUSE_EVENT: &str = "refresh_token_reuse";
 /// The refresh token alone: a `username` that older clients still send is ignored. Any refused
 /// token is 401 `invalid_refresh_token`: unknown, expired, revoked (logout), or replaced by
 /// rotation and presented after the app client's retry grace period (also an audit event).
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "RefreshRequest")]
 pub struct Request {
     /// The refresh token from login or from the previous refresh (each refresh answers a new one
-    /// that replaces it).
+    /// that replaces it). Required, except in browser session mode, where the `auth_refresh` cookie
+    /// carries it.
     #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
-    pub refresh_token: String,
+    pub refresh_token: Option<String>,
 }
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let b: Request = ctx.body()?;
-    let t = refresh(ctx, &b.refresh_token).await?;
-    Ok(Reply::ok(StatusCode::OK, &tokens(t)))
+    let b: Request = ctx.optional_body()?;
+    let refresh_token = session_cookie::refresh_token(ctx, b.refresh_token)?
+        .ok_or_else(|| ApiError::validation("refreshToken", "is required (in browser session mode: or the session cookie)"))?;
+    let t = refresh(ctx, &refresh_token).await?;
+    Ok(session_cookie::token_reply(ctx, tokens(t), |b| b))
 }
 
 /// Exchanges `refresh_token` for new tokens. A refused token is `invalid_refresh_token`; a reused

@@ -1,0 +1,197 @@
+//! Browser session mode (opt-in, `SESSION_COOKIE=on`): the refresh token travels in an HttpOnly
+//! cookie instead of the JSON body, so page scripts never see it.
+//!
+//! - `login`, `login/challenge` and `refresh` move the refresh token Cognito answered out of the
+//!   body into `Set-Cookie: auth_refresh=...; HttpOnly; Secure; SameSite=Strict; Path=/auth;
+//!   Max-Age=<refresh token validity>` (the access and id tokens stay in the body);
+//! - `refresh` and `logout` read the cookie when the body has no `refreshToken`;
+//! - `logout` and `DELETE /auth/user` clear it (`Max-Age=0`).
+//!
+//! Cross-site request forgery: a request that authenticates with the cookie must show that a page
+//! of an allowed origin sent it: an `Origin` header equal to one of the configured exact origins
+//! (`CORS_ORIGIN`), and the custom header `X-Requested-With`. A plain HTML form can send neither a
+//! custom header nor a JSON content type (only CORS-safelisted headers:
+//! <https://developer.mozilla.org/docs/Glossary/CORS-safelisted_request_header>); a script on
+//! another origin can add the header only after a CORS preflight that this API answers for the
+//! configured origins alone. This is OWASP's "custom request header" defence together with the
+//! standard-header origin check:
+//! <https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html>.
+//! `SameSite=Strict` already keeps the cookie off cross-site requests; the checks cover the
+//! same-site, cross-origin ones (another subdomain of the same registrable domain).
+//!
+//! In Lambda, `lambda_http` moves every `Set-Cookie` header of the response into payload 2.0's
+//! `cookies` array, and API Gateway turns each entry into its own `set-cookie` header; the request's
+//! `cookies` array arrives as one `Cookie` header
+//! (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html>).
+//! The local server writes the headers as they are: one `Set-Cookie` line per cookie.
+use crate::config::ConfigError;
+use crate::error::ApiError;
+use crate::http::Cors;
+use crate::router::{Ctx, Reply};
+use crate::routes::output::TokenResponse;
+use cookie::{Cookie, SameSite};
+use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use http::StatusCode;
+
+/// The cookie's name. Not `__Host-` (that prefix requires `Path=/`, and the cookie belongs to
+/// `/auth` only).
+pub const COOKIE_NAME: &str = "auth_refresh";
+/// Sent only to the API's routes.
+pub const COOKIE_PATH: &str = "/auth";
+/// The custom request header a cookie-authenticated request must carry (any non-empty value; the
+/// demo page sends `fetch`). Listed in the CORS allowed headers.
+pub const CSRF_HEADER: &str = "x-requested-with";
+
+/// The cookie mode's settings (`SESSION_COOKIE=on`, `SESSION_COOKIE_MAX_AGE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionCookie {
+    /// `Max-Age` of the cookie in seconds: the app client's refresh token validity (the stack
+    /// passes it from the pool definition, `tokenValidity.refreshTokenDays`).
+    pub max_age_seconds: u32,
+}
+
+impl SessionCookie {
+    /// From the environment: `SESSION_COOKIE` is `on` or `off` (unset: off); when on,
+    /// `SESSION_COOKIE_MAX_AGE` (seconds, 3600 to 315360000: Cognito's refresh token validity range,
+    /// 60 minutes to 10 years) is required.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, ConfigError> {
+        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        match get("SESSION_COOKIE").as_deref() {
+            None | Some("off") => Ok(None),
+            Some("on") => {
+                let v = get("SESSION_COOKIE_MAX_AGE").ok_or(ConfigError::Missing("SESSION_COOKIE_MAX_AGE"))?;
+                match v.parse::<u32>() {
+                    Ok(s) if (3600..=315_360_000).contains(&s) => Ok(Some(SessionCookie { max_age_seconds: s })),
+                    _ => Err(ConfigError::Invalid {
+                        name: "SESSION_COOKIE_MAX_AGE",
+                        reason: format!("{v:?} is not a whole number of seconds from 3600 to 315360000 (the refresh token validity)"),
+                    }),
+                }
+            }
+            Some(other) => Err(ConfigError::Invalid { name: "SESSION_COOKIE", reason: format!("{other:?} is not on or off") }),
+        }
+    }
+
+    fn base(value: &str) -> Cookie<'_> {
+        Cookie::build((COOKIE_NAME, value)).http_only(true).secure(true).same_site(SameSite::Strict).path(COOKIE_PATH).build()
+    }
+
+    /// `Set-Cookie` that stores `refresh_token` (percent-encoded: any printable token fits).
+    pub fn set(&self, refresh_token: &str) -> HeaderValue {
+        let mut c = Self::base(refresh_token);
+        c.set_max_age(cookie::time::Duration::seconds(i64::from(self.max_age_seconds)));
+        header_value(&c)
+    }
+
+    /// `Set-Cookie` that deletes the cookie (empty value, `Max-Age=0`, same name, path and flags).
+    pub fn clear(&self) -> HeaderValue {
+        let mut c = Self::base("");
+        c.set_max_age(cookie::time::Duration::ZERO);
+        header_value(&c)
+    }
+}
+
+fn header_value(c: &Cookie<'_>) -> HeaderValue {
+    // The name is fixed and the value percent-encoded: always a valid header value.
+    HeaderValue::from_str(&c.encoded().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The session cookie's value, if the request carries a non-empty one (every `Cookie` header is
+/// read; API Gateway joins the request's cookies into one).
+pub fn read(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse_encoded(v.to_string()).filter_map(Result::ok).collect::<Vec<_>>())
+        .find(|c| c.name() == COOKIE_NAME && !c.value().is_empty())
+        .map(|c| c.value().to_string())
+}
+
+/// The cross-site request forgery check of a cookie-authenticated request: `Origin` must be one of
+/// the configured exact origins (403 `origin_not_allowed`), and the custom header must be there
+/// (403 `csrf_header_missing`).
+pub fn check_request_origin(cors: &Cors, headers: &HeaderMap) -> Result<(), ApiError> {
+    if cors.allowed(headers).is_none() {
+        return Err(ApiError::OriginNotAllowed);
+    }
+    let custom = headers.get(CSRF_HEADER).map(|v| !v.as_bytes().iter().all(u8::is_ascii_whitespace)).unwrap_or(false);
+    if !custom {
+        return Err(ApiError::CsrfHeaderMissing);
+    }
+    Ok(())
+}
+
+/// The refresh token a request authenticates with: the body's when given; otherwise, in cookie
+/// mode, the cookie's, once the request passed [`check_request_origin`]. `None` when there is none.
+pub fn refresh_token(ctx: &Ctx<'_>, from_body: Option<String>) -> Result<Option<String>, ApiError> {
+    if from_body.is_some() {
+        return Ok(from_body);
+    }
+    if ctx.state.session_cookie.is_none() {
+        return Ok(None);
+    }
+    let Some(token) = read(&ctx.req.headers) else { return Ok(None) };
+    check_request_origin(&ctx.state.cors, &ctx.req.headers)?;
+    Ok(Some(token))
+}
+
+/// A token answer. In cookie mode the refresh token leaves the body for the cookie.
+pub fn token_reply<T: serde::Serialize>(ctx: &Ctx<'_>, mut body: TokenResponse, wrap: impl FnOnce(TokenResponse) -> T) -> Reply {
+    let set = match (&ctx.state.session_cookie, body.refresh_token.take()) {
+        (Some(c), Some(t)) => Some(c.set(&t)),
+        (None, t) => {
+            body.refresh_token = t;
+            None
+        }
+        (Some(_), None) => None,
+    };
+    let mut reply = Reply::ok(StatusCode::OK, &wrap(body));
+    if let Some(v) = set {
+        reply.response.headers.append(SET_COOKIE, v);
+    }
+    reply
+}
+
+/// In cookie mode, adds the `Set-Cookie` that deletes the cookie (logout, account deletion).
+pub fn clear(ctx: &Ctx<'_>, reply: &mut Reply) {
+    if let Some(c) = &ctx.state.session_cookie {
+        reply.response.headers.append(SET_COOKIE, c.clear());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &[(&str, &str)]) -> Result<Option<SessionCookie>, ConfigError> {
+        let m: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        SessionCookie::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn mode_from_the_environment() {
+        assert_eq!(lookup(&[]), Ok(None));
+        assert_eq!(lookup(&[("SESSION_COOKIE", "off"), ("SESSION_COOKIE_MAX_AGE", "x")]), Ok(None));
+        assert_eq!(lookup(&[("SESSION_COOKIE", "on"), ("SESSION_COOKIE_MAX_AGE", "2592000")]), Ok(Some(SessionCookie { max_age_seconds: 2_592_000 })));
+        assert_eq!(lookup(&[("SESSION_COOKIE", "on")]), Err(ConfigError::Missing("SESSION_COOKIE_MAX_AGE")));
+        for bad in ["0", "59", "3599", "-1", "30d", "315360001"] {
+            assert!(matches!(lookup(&[("SESSION_COOKIE", "on"), ("SESSION_COOKIE_MAX_AGE", bad)]), Err(ConfigError::Invalid { name: "SESSION_COOKIE_MAX_AGE", .. })), "{bad}");
+        }
+        assert!(matches!(lookup(&[("SESSION_COOKIE", "yes")]), Err(ConfigError::Invalid { name: "SESSION_COOKIE", .. })));
+    }
+
+    #[test]
+    fn the_cookie_is_read_among_others_and_decoded() {
+        let c = SessionCookie { max_age_seconds: 3600 };
+        let set = c.set("a;b,c\"d");
+        let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
+        let mut h = HeaderMap::new();
+        h.append(COOKIE, HeaderValue::from_str(&format!("other=1; {pair}; x=y")).unwrap());
+        assert_eq!(read(&h).as_deref(), Some("a;b,c\"d"));
+        let mut empty = HeaderMap::new();
+        empty.append(COOKIE, HeaderValue::from_static("auth_refresh=; other=1"));
+        assert_eq!(read(&empty), None);
+        assert_eq!(read(&HeaderMap::new()), None);
+    }
+}

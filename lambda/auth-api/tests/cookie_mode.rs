@@ -1,0 +1,273 @@
+//! Browser session mode (SESSION_COOKIE=on) end to end: the real router over HTTP (local server),
+//! the real SDK, the local Cognito emulator. The refresh token leaves the JSON body for an
+//! HttpOnly cookie with exact attributes; refresh and logout read it only from an allowed origin
+//! with the custom header (both refusals); logout and account deletion clear it; with the mode off
+//! the cookie means nothing.
+mod support;
+use auth_api::session_cookie::SessionCookie;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use support::*;
+use totp_rs::{Algorithm, Secret, TOTP};
+
+/// The cookie's Max-Age: the refresh token validity of the pool definition, as the stack and
+/// `make dev` pass it (SESSION_COOKIE_MAX_AGE = refreshTokenDays * 86400).
+fn pool_refresh_seconds() -> u32 {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(workspace_root().join("cdk/user-pool.json")).unwrap()).unwrap();
+    v["tokenValidity"]["refreshTokenDays"].as_u64().unwrap() as u32 * 86_400
+}
+
+async fn cookie_env() -> Env {
+    let emu = Emulator::start();
+    let api = Api::start_with_session_cookie(config_for(&emu), &emu.endpoint, Some(SessionCookie { max_age_seconds: pool_refresh_seconds() })).await;
+    Env { emu, api }
+}
+
+fn set_cookies(r: &Resp) -> Vec<String> {
+    r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+/// `(name, value, attributes)` of one Set-Cookie line.
+fn parse(line: &str) -> (String, String, BTreeSet<String>) {
+    let mut parts = line.split("; ");
+    let (name, value) = parts.next().unwrap().split_once('=').unwrap();
+    (name.to_string(), value.to_string(), parts.map(str::to_string).collect())
+}
+
+fn expected_attributes(max_age: u32) -> BTreeSet<String> {
+    // Exactly these: no Domain (the cookie stays with the API's host), no Expires.
+    ["HttpOnly", "Secure", "SameSite=Strict", "Path=/auth", &format!("Max-Age={max_age}")].iter().map(|s| s.to_string()).collect()
+}
+
+/// The one session cookie a response sets; its value (the refresh token, percent-encoded).
+fn session_cookie_set(r: &Resp, max_age: u32) -> String {
+    let lines = set_cookies(r);
+    assert_eq!(lines.len(), 1, "one Set-Cookie: {lines:?}");
+    let (name, value, attrs) = parse(&lines[0]);
+    assert_eq!(name, "auth_refresh");
+    assert_eq!(attrs, expected_attributes(max_age), "{}", lines[0]);
+    value
+}
+
+fn assert_cleared(r: &Resp) {
+    let lines = set_cookies(r);
+    assert_eq!(lines.len(), 1, "one Set-Cookie: {lines:?}");
+    let (name, value, attrs) = parse(&lines[0]);
+    assert_eq!((name.as_str(), value.as_str()), ("auth_refresh", ""), "{}", lines[0]);
+    assert_eq!(attrs, expected_attributes(0), "{}", lines[0]);
+}
+
+/// A request as a page of `origin` sends it with `credentials: 'include'`.
+struct Browser<'a> {
+    api: &'a Api,
+    cookie: Option<String>,
+    origin: Option<&'a str>,
+    csrf_header: bool,
+}
+
+impl Browser<'_> {
+    async fn post(&self, path: &str, bearer: Option<&str>, body: Option<Value>) -> Resp {
+        let mut req = self.api.http.post(format!("{}{path}", self.api.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", format!("theme=dark; auth_refresh={c}"));
+        }
+        if let Some(o) = self.origin {
+            req = req.header("origin", o);
+        }
+        if self.csrf_header {
+            req = req.header("x-requested-with", "fetch");
+        }
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        self.api.send(req).await
+    }
+}
+
+fn cognito_calls(api: &Api) -> usize {
+    api.calls.lock().unwrap().len()
+}
+
+#[tokio::test]
+async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let max_age = pool_refresh_seconds();
+    let email = email("cookie");
+    api.confirmed_user(&email).await;
+
+    // Login: access and id tokens in the body, the refresh token only in the cookie.
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert!(r.json["accessToken"].is_string() && r.json["idToken"].is_string(), "{}", r.json);
+    assert!(r.json.get("refreshToken").is_none(), "no refresh token in the body: {}", r.json);
+    let cookie = session_cookie_set(&r, max_age);
+    assert!(cookie.len() > 20, "the cookie holds the refresh token");
+    let username = r.json["username"].as_str().unwrap().to_string();
+    let first_access = r.json["accessToken"].as_str().unwrap().to_string();
+
+    // The preflight of a credentialed request with the custom header is allowed for the origin.
+    let pre = api
+        .send(
+            api.http
+                .request(reqwest::Method::OPTIONS, format!("{}/auth/refresh", api.base))
+                .header("origin", ALLOWED_ORIGIN)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type,x-requested-with"),
+        )
+        .await;
+    assert_eq!(pre.status, 204);
+    assert_eq!(pre.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+    assert_eq!(pre.headers["access-control-allow-credentials"], "true");
+    let allowed = pre.headers["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    assert!(allowed.split(", ").any(|h| h == "x-requested-with"), "{allowed}");
+
+    // Refresh from the cookie (no refresh token in the body).
+    let browser = Browser { api, cookie: Some(cookie.clone()), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
+    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert!(r.json["accessToken"].is_string(), "{}", r.json);
+    assert!(r.json.get("refreshToken").is_none(), "{}", r.json);
+    assert_eq!(r.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+    assert_eq!(r.headers["access-control-allow-credentials"], "true");
+    // A new refresh token (rotation) goes back into the cookie, with the same attributes.
+    let cookie = match set_cookies(&r).is_empty() {
+        true => cookie,
+        false => session_cookie_set(&r, max_age),
+    };
+    let access = r.json["accessToken"].as_str().unwrap().to_string();
+    assert_eq!(api.get_auth("/auth/userinfo", &access).await.status, 200);
+    assert_eq!(api.get_auth("/auth/userinfo", &first_access).await.status, 200);
+
+    // Logout revokes the cookie's refresh token and clears the cookie.
+    let browser = Browser { api, cookie: Some(cookie.clone()), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
+    let r = browser.post("/auth/logout", Some(&access), None).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    assert_cleared(&r);
+
+    // The old cookie, replayed, is refused: its token was revoked.
+    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);
+}
+
+#[tokio::test]
+async fn a_cookie_without_an_allowed_origin_or_without_the_custom_header_is_refused() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let email = email("csrf");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let cookie = session_cookie_set(&r, pool_refresh_seconds());
+    let username = r.json["username"].as_str().unwrap().to_string();
+    let access = r.json["accessToken"].as_str().unwrap().to_string();
+
+    let calls_before = cognito_calls(api);
+    let with = |origin, csrf_header| Browser { api, cookie: Some(cookie.clone()), origin, csrf_header };
+    for (what, b, code) in [
+        ("no Origin", with(None, true), "origin_not_allowed"),
+        ("another origin", with(Some("https://evil.example"), true), "origin_not_allowed"),
+        ("an allowed origin's sibling port", with(Some("http://localhost:5174"), true), "origin_not_allowed"),
+        ("no custom header", with(Some(ALLOWED_ORIGIN), false), "csrf_header_missing"),
+    ] {
+        let r = b.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+        assert_eq!((r.status, r.error()), (403, code), "refresh, {what}: {}", r.json);
+        assert!(r.json["message"].as_str().is_some_and(|m| !m.is_empty()) && r.json["requestId"].is_string(), "{}", r.json);
+        assert!(set_cookies(&r).is_empty(), "a refusal leaves the cookie alone");
+        let r = b.post("/auth/logout", Some(&access), None).await;
+        assert_eq!((r.status, r.error()), (403, code), "logout, {what}: {}", r.json);
+        assert!(set_cookies(&r).is_empty(), "a refusal leaves the cookie alone");
+    }
+    // A blank custom header is no header.
+    let mut blank = api.http.post(format!("{}/auth/refresh", api.base)).json(&json!({"username": username}));
+    blank = blank.header("cookie", format!("auth_refresh={cookie}")).header("origin", ALLOWED_ORIGIN).header("x-requested-with", " ");
+    let r = api.send(blank).await;
+    assert_eq!((r.status, r.error()), (403, "csrf_header_missing"), "{}", r.json);
+    assert_eq!(cognito_calls(api), calls_before, "a refused request never reaches Cognito");
+
+    // The session is untouched by the refusals: the same cookie still works from the page.
+    let r = with(Some(ALLOWED_ORIGIN), true).post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}
+
+#[tokio::test]
+async fn a_refresh_token_in_the_body_needs_no_cookie_checks_and_delete_clears_the_cookie() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let email = email("cookie-body");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let cookie = session_cookie_set(&r, pool_refresh_seconds());
+    let username = r.json["username"].as_str().unwrap().to_string();
+    let access = r.json["accessToken"].as_str().unwrap().to_string();
+
+    // A non-browser client holding the token sends it in the body: no Origin, no custom header.
+    let token = percent_decode(&cookie);
+    let r = api.post("/auth/refresh", json!({"refreshToken": token, "username": username})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert!(r.json.get("refreshToken").is_none(), "{}", r.json);
+
+    // Neither in the body nor in a cookie: a 400 that names the field.
+    let r = api.post("/auth/refresh", json!({"username": username})).await;
+    assert_eq!((r.status, r.error(), r.json["field"].as_str()), (400, "validation_error", Some("refreshToken")), "{}", r.json);
+
+    // Deleting the account clears the cookie.
+    let r = api.delete_auth("/auth/user", &access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_cleared(&r);
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
+}
+
+#[tokio::test]
+async fn the_login_challenge_answer_sets_the_cookie() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let email = email("cookie-totp");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let access = r.json["accessToken"].as_str().unwrap().to_string();
+    let secret = api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": PASSWORD})).await.json["secret"].as_str().unwrap().to_string();
+    let totp = TOTP::new(Algorithm::SHA1, 6, 1, 30, Secret::Encoded(secret).to_bytes().unwrap()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert_eq!(api.post_auth("/auth/mfa/totp/verify", &access, json!({"code": totp.generate(now)})).await.status, 200);
+
+    // The password step answers a challenge: no tokens, no cookie yet.
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.json["challenge"], "SOFTWARE_TOKEN_MFA", "{}", r.json);
+    assert!(set_cookies(&r).is_empty(), "no cookie before the challenge is answered");
+    let answer = json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": r.json["session"], "answer": totp.generate(now + 30)});
+    let r = api.post("/auth/login/challenge", answer).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert!(r.json["accessToken"].is_string() && r.json.get("refreshToken").is_none(), "{}", r.json);
+    session_cookie_set(&r, pool_refresh_seconds());
+}
+
+#[tokio::test]
+async fn with_the_mode_off_there_is_no_cookie_and_a_cookie_is_ignored() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let email = email("no-cookie");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert!(r.json["refreshToken"].is_string(), "{}", r.json);
+    assert!(set_cookies(&r).is_empty());
+    let refresh = r.json["refreshToken"].as_str().unwrap().to_string();
+    let username = r.json["username"].as_str().unwrap().to_string();
+    let browser = Browser { api, cookie: Some(refresh), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
+    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    assert_eq!((r.status, r.json["field"].as_str()), (400, Some("refreshToken")), "{}", r.json);
+    let pre = api
+        .send(
+            api.http
+                .request(reqwest::Method::OPTIONS, format!("{}/auth/refresh", api.base))
+                .header("origin", ALLOWED_ORIGIN)
+                .header("access-control-request-method", "POST"),
+        )
+        .await;
+    assert!(pre.headers.get("access-control-allow-credentials").is_none());
+}
