@@ -271,3 +271,26 @@ async fn with_the_mode_off_there_is_no_cookie_and_a_cookie_is_ignored() {
         .await;
     assert!(pre.headers.get("access-control-allow-credentials").is_none());
 }
+
+/// In Lambda, API Gateway (payload 2.0) sends the request's cookies as a `cookies` array, which
+/// lambda_http joins into one `Cookie` header: the cookie reader finds the session cookie there.
+#[test]
+fn the_cookies_of_an_http_api_event_reach_the_cookie_reader() {
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/apigw-v2-login.json")).unwrap();
+    event["cookies"] = json!(["theme=dark", "auth_refresh=eyJh.bGc%3B", "other=1"]);
+    let req = auth_api::lambda::to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap());
+    assert_eq!(auth_api::session_cookie::read(&req.headers).as_deref(), Some("eyJh.bGc;"));
+}
+
+/// Every route that sets, reads or clears the cookie gets the mode's settings from the stack (and
+/// the origins its check compares with).
+#[test]
+fn the_routes_that_use_the_cookie_list_its_settings() {
+    let def = auth_api::definition::definition();
+    for name in ["login", "loginChallenge", "refresh", "logout", "deleteUser"] {
+        let r = def.by_name(name).unwrap();
+        for v in ["SESSION_COOKIE", "SESSION_COOKIE_MAX_AGE", "CORS_ORIGIN"] {
+            assert!(r.env.iter().any(|e| e == v), "route {name} does not list {v}");
+        }
+    }
+}
