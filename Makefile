@@ -9,6 +9,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .PHONY: dev test test-rust test-emulator test-cdk synth-check package-check openapi venv build-tools clean deploy
 
+# `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; README "Browser session mode").
 dev: $(VENV_OK)
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh

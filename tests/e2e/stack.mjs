@@ -23,8 +23,10 @@ export async function freePort() {
 /**
  * Runs dev.sh with PORT and DEMO_PORT set; resolves once it printed its banner.
  * Returns { apiUrl, pageOrigin, output(), stop() }; stop() is safe to call twice.
+ * sessionCookie: the browser session mode (SESSION_COOKIE=on); the API is then called as
+ * localhost, the page's site (cookies are sent only within one site), on another port (origin).
  */
-export async function startStack({ timeoutMs = 90_000 } = {}) {
+export async function startStack({ timeoutMs = 90_000, sessionCookie = false } = {}) {
   const port = await freePort();
   let demoPort = await freePort();
   while (demoPort === port) demoPort = await freePort();
@@ -33,7 +35,7 @@ export async function startStack({ timeoutMs = 90_000 } = {}) {
     cwd: repo,
     detached: true, // its own process group: stop() signals dev.sh and everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), CORS_ORIGIN: pageOrigin },
+    env: { ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off' },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -78,5 +80,5 @@ export async function startStack({ timeoutMs = 90_000 } = {}) {
     await stop();
     throw new Error(`dev.sh did not serve the demo page:\n${out}`);
   }
-  return { apiUrl: `http://127.0.0.1:${port}`, pageOrigin, output: () => out, stop };
+  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, output: () => out, stop };
 }

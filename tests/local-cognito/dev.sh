@@ -3,8 +3,10 @@
 # and the demo page (examples/demo) served from another origin, so the browser does real CORS.
 # Env: PORT (default 3000), DEMO_PORT (default 5173; DEMO_PORT=0: no demo page), CORS_ORIGIN
 # (default http://localhost:$DEMO_PORT), DEV_CONFIRMATION_CODE (default 123456: the code for
-# sign-up confirmation and password reset). The end-to-end and contract tests run this script
-# too, on free ports.
+# sign-up confirmation and password reset), SESSION_COOKIE (default off; on: the browser session
+# mode, the refresh token in an HttpOnly cookie with Max-Age from cdk/user-pool.json, and the demo
+# page linked with the API on localhost, the page's site). The end-to-end and contract tests run
+# this script too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -39,6 +41,15 @@ export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
 export PASSWORD_POLICY="$(field passwordPolicy)"   # from cdk/user-pool.json, as the stack passes it
 export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT
+# Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
+# pool definition's refresh token validity). Cookies are sent only within one site, so the demo
+# page (localhost:$DEMO_PORT) then calls the API as localhost:$PORT, not 127.0.0.1.
+export SESSION_COOKIE="${SESSION_COOKIE:-off}"
+api_host=127.0.0.1
+if [ "$SESSION_COOKIE" = on ]; then
+  export SESSION_COOKIE_MAX_AGE="$(.venv/bin/python -c "import json; print(json.load(open('cdk/user-pool.json'))['tokenValidity']['refreshTokenDays'] * 86400)")"
+  api_host=localhost
+fi
 
 target/debug/auth-local &
 api=$!
@@ -71,7 +82,9 @@ if [ "$DEMO_PORT" != 0 ]; then
     kill -0 "$page" 2>/dev/null || { echo "the demo page server failed to start (is port $DEMO_PORT free? set DEMO_PORT=...)" >&2; exit 1; }
     sleep 0.1
   done
-  page_line="http://localhost:$DEMO_PORT/?api=http://127.0.0.1:$PORT   (its requests: .dev/demo-page.log)"
+  page_query="api=http://$api_host:$PORT"
+  [ "$SESSION_COOKIE" = on ] && page_query="$page_query&session=cookie"
+  page_line="http://localhost:$DEMO_PORT/?$page_query   (its requests: .dev/demo-page.log)"
 fi
 
 cat <<MSG
@@ -82,6 +95,7 @@ cat <<MSG
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
   CORS origin:     $CORS_ORIGIN
+  Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
   Ctrl-C stops everything.
 
 MSG

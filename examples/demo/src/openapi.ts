@@ -304,7 +304,8 @@ export interface components {
             /**
              * @description Login: the session's refresh token. Refresh: its replacement (refresh-token rotation); keep
              *     it instead of the one sent, which stops working after the grace period. Absent only when
-             *     an app client without rotation answers a refresh (the token sent then stays valid).
+             *     an app client without rotation answers a refresh (the token sent then stays valid), and in
+             *     browser session mode, where the refresh token is in the `auth_refresh` cookie instead.
              */
             refreshToken?: string | null;
             /**
@@ -344,9 +345,10 @@ export interface components {
         RefreshRequest: {
             /**
              * @description The refresh token from login or from the previous refresh (each refresh answers a new one
-             *     that replaces it).
+             *     that replaces it). Required, except in browser session mode, where the `auth_refresh` cookie
+             *     carries it.
              */
-            refreshToken: string;
+            refreshToken?: string | null;
         };
         UserInfoResponse: {
             sub: string;
@@ -365,7 +367,7 @@ export interface components {
         LogoutRequest: {
             /**
              * @description Also revoke this refresh token (optional; GlobalSignOut already ends every session of the
-             *     signed-in user).
+             *     signed-in user). In browser session mode, the session cookie's is revoked when this is absent.
              */
             refreshToken?: string | null;
         };
@@ -429,7 +431,7 @@ export interface components {
              * @description Stable machine-readable code (see the README's error table)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_refresh_token" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -462,6 +464,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -562,6 +566,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -649,9 +655,15 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                "X-Requested-With"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                auth_refresh?: string;
+            };
         };
         requestBody?: {
             content: {
@@ -662,6 +674,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -686,7 +700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,11 +1303,17 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                "X-Requested-With"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                auth_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -1302,6 +1322,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1326,7 +1348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1584,6 +1606,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {

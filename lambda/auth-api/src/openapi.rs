@@ -82,6 +82,7 @@ pub fn document() -> Value {
         if route.bearer_token {
             op["security"] = json!([{"bearer": []}]);
         }
+        crate::session_cookie::document_operation(&route.name, &mut op, doc.status);
         paths.entry(route.path.clone()).or_default().insert(route.method.to_lowercase(), op);
     }
 

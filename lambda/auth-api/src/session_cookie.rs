@@ -160,6 +160,40 @@ pub fn clear(ctx: &Ctx<'_>, reply: &mut Reply) {
     }
 }
 
+/// Routes that set the cookie, read it, clear it (by route name in `cdk/routes.json`).
+pub const SETTING_ROUTES: &[&str] = &["login", "loginChallenge", "refresh"];
+pub const READING_ROUTES: &[&str] = &["refresh", "logout"];
+pub const CLEARING_ROUTES: &[&str] = &["logout", "deleteUser"];
+
+/// The OpenAPI document's account of the cookie mode for one operation: the cookie and the custom
+/// header as optional parameters of the routes that read the cookie, `Set-Cookie` on the success
+/// answer of the routes that set or clear it.
+pub fn document_operation(route: &str, op: &mut serde_json::Value, success_status: u16) {
+    use serde_json::json;
+    const MODE: &str = "Browser session mode only (SESSION_COOKIE=on; README \"Browser session mode\").";
+    if READING_ROUTES.contains(&route) {
+        op["parameters"] = json!([
+            {"in": "cookie", "name": COOKIE_NAME, "required": false, "schema": {"type": "string"},
+             "description": format!("{MODE} The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`).")},
+            {"in": "header", "name": "X-Requested-With", "required": false, "schema": {"type": "string", "minLength": 1},
+             "description": format!("{MODE} Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it).")}
+        ]);
+    }
+    let sets = SETTING_ROUTES.contains(&route);
+    let clears = CLEARING_ROUTES.contains(&route);
+    if sets || clears {
+        let what = match (sets, clears) {
+            (true, true) => "sets (a new refresh token) or clears",
+            (true, false) => "sets, when the answer holds tokens,",
+            _ => "clears",
+        };
+        op["responses"][success_status.to_string()]["headers"] = json!({"Set-Cookie": {
+            "schema": {"type": "string"},
+            "description": format!("{MODE} {what} the `{COOKIE_NAME}` cookie: `HttpOnly; Secure; SameSite=Strict; Path={COOKIE_PATH}; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`.")
+        }});
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &[];
+pub const ERRORS: &[&str] = &["origin_not_allowed", "csrf_header_missing"];
 
 #[derive(Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
