@@ -284,3 +284,112 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
   });
   await context.close();
 });
+
+// ---- browser session mode ---------------------------------------------------------------------
+// The API with SESSION_COOKIE=on (its own stack), called by the page as localhost:<port>, the
+// page's site on another port: login puts the refresh token in an HttpOnly cookie (never in the
+// JSON body, never visible to page scripts), a reload loses the in-memory access token and
+// "Refresh tokens" restores the session from the cookie, logout clears the cookie.
+test('browser session mode: the refresh token lives in an HttpOnly cookie across a reload', { timeout: 180_000 }, async (t) => {
+  const cookieStack = await startStack({ sessionCookie: true });
+  const context = await browser.newContext();
+  try {
+    const { apiUrl, pageOrigin } = cookieStack;
+    const api = new URL(apiUrl);
+    assert.equal(api.hostname, new URL(pageOrigin).hostname, 'same site: the cookie is sent');
+    assert.notEqual(api.origin, pageOrigin, 'different origins: CORS with credentials is real');
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+    page.on('requestfailed', (req) => problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+
+    // The account, made directly (the first test covers the page's register and verify).
+    const email = `e2e-cookie-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const password = 'Corr3ct-Horse!battery';
+    const post = (path, body) => fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await post('/auth/register', { email, password })).status, 202);
+    assert.equal((await post('/auth/verify', { email, code: CODE })).status, 200);
+
+    const click = async (buttonId, outId, path) => {
+      const before = (await page.getAttribute(`#${outId}`, 'data-seq')) ?? '';
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${apiUrl}${path}` && r.request().method() === 'POST'),
+        page.click(`#${buttonId}`),
+      ]);
+      await page.waitForFunction(([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq, [outId, before]);
+      return { resp, status: Number(await page.getAttribute(`#${outId}`, 'data-status')), body: await resp.json() };
+    };
+    const sessionCookie = async () => (await context.cookies(apiUrl)).find((c) => c.name === 'auth_refresh');
+    /** The token must be nowhere a page script can read: document.cookie, storage, the page's text. */
+    const assertInvisible = async (token) => {
+      const seen = await page.evaluate(() => ({
+        cookie: document.cookie,
+        storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+        text: document.body.innerText,
+      }));
+      for (const [where, text] of Object.entries(seen)) assert.ok(!text.includes(token), `the refresh token is visible in ${where}`);
+      assert.ok(!seen.cookie.includes('auth_refresh'), `document.cookie shows the session cookie: ${seen.cookie}`);
+    };
+
+    await t.test('open the page in browser session mode', async () => {
+      await page.goto(`${pageOrigin}/?api=${encodeURIComponent(apiUrl)}&session=cookie`);
+      assert.equal(await page.isChecked('#session-cookie'), true);
+    });
+
+    let token;
+    await t.test('login: tokens in the body except the refresh token, which is an HttpOnly cookie', async () => {
+      await page.fill('#email', email);
+      await page.fill('#password', password);
+      const { resp, status, body } = await click('btn-login', 'out-login', '/auth/login');
+      assert.equal(status, 200);
+      assert.ok(body.accessToken && body.idToken, 'access and id tokens in the body');
+      assert.equal(body.refreshToken, undefined, 'no refresh token in the JSON body');
+      assert.equal((await resp.allHeaders())['access-control-allow-credentials'], 'true');
+      const c = await sessionCookie();
+      assert.ok(c, 'the browser stored the session cookie');
+      assert.deepEqual(
+        { httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite, path: c.path, domain: c.domain },
+        { httpOnly: true, secure: true, sameSite: 'Strict', path: '/auth', domain: 'localhost' },
+      );
+      const days = (c.expires - Date.now() / 1000) / 86400;
+      assert.ok(days > 29.9 && days <= 30, `Max-Age is the pool's 30-day refresh token validity (${days} days)`);
+      token = decodeURIComponent(c.value);
+      assert.ok(token.length > 20);
+      await assertInvisible(token);
+      assert.equal(await page.getAttribute('#session-state', 'data-signed-in'), 'true');
+    });
+
+    await t.test('after a reload, Refresh tokens restores the session from the cookie', async () => {
+      await page.reload();
+      assert.equal(await page.getAttribute('#session-state', 'data-signed-in'), 'false', 'the access token was in memory only');
+      assert.equal(await page.isChecked('#session-cookie'), true, 'the mode survives the reload (?session=cookie)');
+      const { resp, status, body } = await click('btn-refresh', 'out-session', '/auth/refresh');
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.ok(body.accessToken);
+      assert.equal(body.refreshToken, undefined, 'no refresh token in the JSON body');
+      const sent = (await resp.request().allHeaders());
+      assert.equal(sent['x-requested-with'], 'fetch');
+      assert.equal(await page.getAttribute('#session-state', 'data-signed-in'), 'true');
+      const c = await sessionCookie();
+      assert.ok(c?.httpOnly, 'still an HttpOnly cookie (rotated or kept)');
+      await assertInvisible(decodeURIComponent(c.value));
+      await assertInvisible(token);
+      const [u] = await Promise.all([page.waitForResponse((r) => r.url() === `${apiUrl}/auth/userinfo`), page.click('#btn-userinfo')]);
+      assert.equal(u.status(), 200, 'the restored access token works');
+    });
+
+    await t.test('logout revokes the cookie\'s token and clears the cookie', async () => {
+      const { status, body } = await click('btn-logout', 'out-session', '/auth/logout');
+      assert.equal(status, 200);
+      assert.deepEqual(body, { signedOut: true, refreshTokenRevoked: true });
+      assert.equal(await sessionCookie(), undefined, 'the cookie is gone');
+      assert.equal(await page.getAttribute('#session-state', 'data-signed-in'), 'false');
+    });
+
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await cookieStack.stop();
+  }
+});

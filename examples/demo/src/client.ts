@@ -42,6 +42,10 @@ export type AnyOutcome =
   | { kind: 'unexpected'; status: number; text: string; requestId: string | null }
   | { kind: 'network'; message: string };
 
+/** How the page holds the session: `bearer` keeps every token in memory; `cookie` (the API's
+ * browser session mode) lets the API keep the refresh token in an HttpOnly cookie. */
+export type SessionMode = 'bearer' | 'cookie';
+
 export interface CallOptions<B> {
   body?: B;
   /** The access token, sent as `Authorization: Bearer <token>`. */
@@ -49,7 +53,10 @@ export interface CallOptions<B> {
 }
 
 export class AuthApi {
-  constructor(public readonly baseUrl: string) {}
+  constructor(
+    public readonly baseUrl: string,
+    public readonly sessionMode: SessionMode = 'bearer',
+  ) {}
 
   url(path: string): string {
     return this.baseUrl.replace(/\/+$/, '') + path;
@@ -63,14 +70,19 @@ export class AuthApi {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
+    // Browser session mode: the API refuses the session cookie without this custom header (a
+    // plain form cannot send it), and the browser stores and sends the cookie only with
+    // credentials: 'include'.
+    const cookieMode = this.sessionMode === 'cookie';
+    if (cookieMode) headers['X-Requested-With'] = 'fetch';
     let resp: Response;
     try {
       resp = await fetch(this.url(path), {
         method: method.toUpperCase(),
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        // Tokens travel in the Authorization header, never in cookies.
-        credentials: 'omit',
+        // Tokens travel in the Authorization header; only the browser session mode uses a cookie.
+        credentials: cookieMode ? 'include' : 'omit',
         cache: 'no-store',
       });
     } catch (e) {
@@ -115,6 +127,10 @@ export class AuthApi {
   }
   refresh(body: RequestBody<'/auth/refresh', 'post'>) {
     return this.call('post', '/auth/refresh', { body });
+  }
+  /** Browser session mode: new tokens from the session cookie (no refresh token in the body). */
+  refreshFromCookie() {
+    return this.call('post', '/auth/refresh');
   }
   userinfo(token: string) {
     return this.call('get', '/auth/userinfo', { token });

@@ -1,6 +1,6 @@
 // The demo page: register, verify, log in (answering a TOTP challenge when asked), userinfo,
 // refresh, TOTP setup, logout, delete the account (the last two after re-entering the password). Plain DOM, no framework; every call goes through the typed client.
-import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type Tokens } from './client.js';
+import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type SessionMode, type Tokens } from './client.js';
 
 /** The challenges `/auth/login/challenge` accepts (the request schema's enum). */
 const ANSWERABLE = ['SOFTWARE_TOKEN_MFA', 'NEW_PASSWORD_REQUIRED'] as const;
@@ -19,10 +19,11 @@ interface Session {
   expiresAt: number;
 }
 
-// Tokens live in memory only: reloading the page signs the demo out.
+// Tokens live in memory only: reloading the page signs the demo out (in browser session mode the
+// API's cookie keeps the session, and Refresh tokens restores it).
 let session: Session | null = null;
 let pendingChallenge: (Challenge & { email: string }) | null = null;
-let api = new AuthApi(initialApiUrl());
+let api = new AuthApi(initialApiUrl(), initialSessionMode());
 
 function $(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -133,14 +134,16 @@ function renderSession(): void {
     const mins = Math.max(0, Math.round((session.expiresAt - Date.now()) / 60000));
     state.textContent =
       `Signed in${session.username ? ` as ${session.username}` : ''}. ` +
-      `Access token expires in about ${mins} min; refresh token ${session.refreshToken ? 'held' : 'not held'}.`;
+      `Access token expires in about ${mins} min; refresh token ${refreshTokenWhere()}.`;
   } else {
-    state.textContent = 'Signed out.';
+    state.textContent = cookieMode()
+      ? 'Signed out here. Browser session mode: Refresh tokens restores a session the API cookie still holds.'
+      : 'Signed out.';
   }
   for (const id of ['btn-userinfo', 'btn-refresh', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) {
     button(id).disabled = !signedIn;
   }
-  button('btn-refresh').disabled = !session?.refreshToken;
+  button('btn-refresh').disabled = !cookieMode() && !session?.refreshToken;
   $('challenge').hidden = pendingChallenge === null;
   if (pendingChallenge) {
     $('challenge-name').textContent = pendingChallenge.challenge;
@@ -198,7 +201,7 @@ function wire(): void {
       return;
     }
     apiInput.setCustomValidity('');
-    api = new AuthApi(v);
+    api = new AuthApi(v, api.sessionMode);
     const q = new URLSearchParams(location.search);
     q.set('api', v);
     history.replaceState(null, '', `?${q}`);
@@ -209,6 +212,7 @@ function wire(): void {
     applyApi();
   });
   renderApi();
+  wireSessionMode();
 
   on('btn-register', async () => {
     show('out-register', 'register', await api.register({ email: email(), password: password() }));
@@ -257,6 +261,7 @@ function wire(): void {
     show('out-session', 'userinfo', await api.userinfo(session.accessToken));
   });
   on('btn-refresh', async () => {
+    if (cookieMode()) return refreshFromCookie();
     if (!session?.refreshToken) return;
     // The answer carries a new refresh token (rotation): startSession keeps it in place of this one.
     const r = await api.refresh({ refreshToken: session.refreshToken });
@@ -313,6 +318,45 @@ function wire(): void {
 function clearTotpSecret(): void {
   $('totp-secret-box').hidden = true;
   for (const id of ['totp-secret', 'totp-uri', 'totp-local-hint']) $(id).textContent = '';
+}
+
+// ---- browser session mode ------------------------------------------------------------------
+// The API's opt-in cookie mode: it answers the refresh token as an HttpOnly cookie (never in the
+// JSON body, never readable here), reads it on refresh and logout, and clears it on logout. The
+// page sends every call with credentials and the X-Requested-With header (client.ts).
+
+function initialSessionMode(): SessionMode {
+  return new URLSearchParams(location.search).get('session') === 'cookie' ? 'cookie' : 'bearer';
+}
+
+function cookieMode(): boolean {
+  return api.sessionMode === 'cookie';
+}
+
+function refreshTokenWhere(): string {
+  if (cookieMode()) return 'in the API\'s HttpOnly cookie (not readable by this page)';
+  return session?.refreshToken ? 'held' : 'not held';
+}
+
+function wireSessionMode(): void {
+  const box = input('session-cookie');
+  box.checked = cookieMode();
+  box.addEventListener('change', () => {
+    api = new AuthApi(api.baseUrl, box.checked ? 'cookie' : 'bearer');
+    const q = new URLSearchParams(location.search);
+    if (box.checked) q.set('session', 'cookie');
+    else q.delete('session');
+    history.replaceState(null, '', `?${q}`);
+    session = null; // the other mode's tokens are not this mode's session
+    renderSession();
+  });
+}
+
+/** New tokens from the cookie: also what restores the session after a reload. */
+async function refreshFromCookie(): Promise<void> {
+  const r = await api.refreshFromCookie();
+  if (r.kind === 'ok') startSession(r.body);
+  show('out-session', 'refresh (cookie)', r);
 }
 
 function renderApi(): void {
