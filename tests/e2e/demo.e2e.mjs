@@ -320,7 +320,7 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
       await page.waitForFunction(([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq, [outId, before]);
       return { resp, status: Number(await page.getAttribute(`#${outId}`, 'data-status')), body: await resp.json() };
     };
-    const sessionCookie = async () => (await context.cookies(apiUrl)).find((c) => c.name === 'auth_refresh');
+    const sessionCookie = async () => (await context.cookies(`${apiUrl}/auth/refresh`)).find((c) => c.name === 'auth_refresh');
     /** The token must be nowhere a page script can read: document.cookie, storage, the page's text. */
     const assertInvisible = async (token) => {
       const seen = await page.evaluate(() => ({
