@@ -186,9 +186,7 @@ impl Cors {
             let allow = if self.credentials { CORS_ALLOW_HEADERS_COOKIE_MODE } else { CORS_ALLOW_HEADERS };
             resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(allow));
             resp.headers.insert(http::header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from(CORS_MAX_AGE_SECONDS));
-            if self.credentials {
-                resp.headers.insert(http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
-            }
+            // Access-Control-Allow-Credentials: added by `apply`, which every answer goes through.
         }
         resp
     }
