@@ -24,6 +24,7 @@ export const CONTEXT_KEYS = {
   domainName: 'Custom domain of the front door (needs certificateArn)',
   certificateArn: 'ACM certificate (us-east-1) for domainName',
   refreshTokenRotationGracePeriodSeconds: 'Seconds a rotated-out refresh token keeps working, 0-60 (default: cdk/user-pool.json, 10)',
+  sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
 };
 
 export interface AuthApiAppStacks {
@@ -104,6 +105,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     domainName: ctx(app, 'domainName'),
     certificateArn: ctx(app, 'certificateArn'),
     refreshTokenRotationGracePeriod: grace === undefined ? undefined : Duration.seconds(Number(grace)),
+    sessionCookie: bool(ctx(app, 'sessionCookie'), 'sessionCookie', false),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });
