@@ -294,3 +294,65 @@ fn the_routes_that_use_the_cookie_list_its_settings() {
         }
     }
 }
+
+/// The Lambda door, through lambda_http's own adapter (the code `lambda_http::run` runs): an API
+/// Gateway payload 2.0 login event, the router in cookie mode (Cognito mocked), and the function's
+/// response as API Gateway receives it: the cookie in the `cookies` array, not among `headers`.
+#[tokio::test]
+async fn in_lambda_the_cookie_leaves_in_the_payload_v2_cookies_array() {
+    use aws_sdk_cognitoidentityprovider as cip;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use lambda_http::tower::Service;
+    let login = mock!(cip::Client::admin_initiate_auth).then_output(|| {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .authentication_result(
+                cip::types::AuthenticationResultType::builder()
+                    .access_token("aa.bb.cc")
+                    .id_token("dd.ee.ff")
+                    .refresh_token("eyJjdHkiOiJKV1QifQ.refresh-token")
+                    .expires_in(3600)
+                    .token_type("Bearer")
+                    .build(),
+            )
+            .build()
+    });
+    let client = mock_client!(cip, RuleMode::MatchAny, [&login]);
+    let cfg = auth_api::config::Config {
+        region: "us-east-1".into(),
+        user_pool_id: "us-east-1_test".into(),
+        client_id: "client123".into(),
+        client_secret: None,
+        cors_origins: vec!["https://app.example".into()],
+        origin_verify: None,
+        totp_issuer: "Test".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: None,
+    };
+    let state = std::sync::Arc::new(
+        auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build())
+            .with_session_cookie(Some(SessionCookie { max_age_seconds: 2_592_000 })),
+    );
+    let mut adapter = lambda_http::Adapter::from(lambda_http::service_fn(move |req: lambda_http::Request| {
+        let state = state.clone();
+        async move {
+            let resp = auth_api::handle(&state, auth_api::lambda::to_api_request(req)).await;
+            Ok::<_, std::convert::Infallible>(auth_api::lambda::to_lambda_response(resp))
+        }
+    }));
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/apigw-v2-login.json")).unwrap();
+    event["body"] = r#"{"email":"jane@example.com","password":"Corr3ct-horse!"}"#.into();
+    event["isBase64Encoded"] = false.into();
+    let payload: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let out = adapter.call(lambda_http::LambdaEvent::new(payload, lambda_http::Context::default())).await.unwrap();
+    let out = serde_json::to_value(&out).unwrap();
+    assert_eq!(out["statusCode"], 200, "{out}");
+    assert_eq!(
+        out["cookies"],
+        json!(["auth_refresh=eyJjdHkiOiJKV1QifQ.refresh-token; HttpOnly; SameSite=Strict; Secure; Path=/auth; Max-Age=2592000"]),
+        "{out}"
+    );
+    let headers = out["headers"].as_object().unwrap();
+    assert!(!headers.keys().any(|k| k.eq_ignore_ascii_case("set-cookie")), "{out}");
+    let body: Value = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
+    assert_eq!((body["accessToken"].as_str(), body.get("refreshToken")), (Some("aa.bb.cc"), None), "{body}");
+}
