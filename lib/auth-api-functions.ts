@@ -13,7 +13,7 @@ import { ApiDefinition, RouteDefinition, routeKey } from './route-definition';
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -34,6 +34,8 @@ export interface ProvidedEnvironment {
   readonly totpIssuer: string;
   readonly timeout: Duration;
   readonly passwordPolicy: PoolPasswordPolicy;
+  /** The browser session mode's SESSION_COOKIE and SESSION_COOKIE_MAX_AGE (auth-api-session-cookie.ts). */
+  readonly sessionCookie: { readonly SESSION_COOKIE: string; readonly SESSION_COOKIE_MAX_AGE: string };
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
 }
@@ -48,6 +50,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     TOTP_ISSUER: p.totpIssuer,
     REQUEST_DEADLINE_MS: String(requestDeadlineMs(p.timeout)),
     PASSWORD_POLICY: passwordPolicyEnv(p.passwordPolicy),
+    ...p.sessionCookie,
     ...(p.environment ?? {}),
   };
   for (const r of definition.routes) {

@@ -31,6 +31,8 @@ export function addHttpApi(
   allowCredentials: boolean,
   userPool: cognito.IUserPool,
   userPoolClient: cognito.IUserPoolClient,
+  /** Allowed request headers beyond authorization and content-type (the session cookie's CSRF header). */
+  extraAllowHeaders: string[] = [],
 ): { httpApi: apigwv2.HttpApi; authorizer: HttpUserPoolAuthorizer } {
   const httpApi = new apigwv2.HttpApi(scope, 'HttpApi', {
     description: 'Auth API (Rust on Lambda, Amazon Cognito)',
@@ -38,7 +40,7 @@ export function addHttpApi(
     corsPreflight: {
       allowOrigins: corsOrigins,
       allowMethods: [...new Set(definition.routes.map((r) => r.method as apigwv2.CorsHttpMethod)), apigwv2.CorsHttpMethod.OPTIONS],
-      allowHeaders: ['authorization', 'content-type'],
+      allowHeaders: ['authorization', 'content-type', ...extraAllowHeaders],
       allowCredentials,
       maxAge: Duration.hours(1),
     },
@@ -141,7 +143,7 @@ export function validateCorsOrigins(origins: string[] | undefined, allowCredenti
     if (o === '*' || o.includes('*')) {
       throw new Error(
         `CognitoAuthApi: corsOrigins must list exact origins, not "${o}"` +
-          (allowCredentials ? ' (a wildcard together with corsAllowCredentials would let any site make credentialed calls)' : '') +
+          (allowCredentials ? ' (a wildcard together with corsAllowCredentials or sessionCookie would let any site make credentialed calls)' : '') +
           '. The functions compare the Origin header with this exact list.',
       );
     }

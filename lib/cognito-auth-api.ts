@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
 import { addRouteFunction, routeEnvironmentValues } from './auth-api-functions';
 import { addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
+import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
 import { ThreatProtection, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
@@ -41,10 +42,22 @@ export interface CognitoAuthApiProps {
   readonly corsOrigins: string[];
 
   /**
-   * Whether browsers may send credentials (cookies) cross-origin. The API uses bearer tokens, so it needs none.
-   * @default false
+   * Whether browsers may send credentials (cookies) cross-origin, from the exact `corsOrigins` only. The API uses
+   * bearer tokens, so it needs none, except in the browser session mode (`sessionCookie`), which turns it on.
+   * @default - false; true with `sessionCookie`
    */
   readonly corsAllowCredentials?: boolean;
+
+  /**
+   * Browser session mode: `login`, `login/challenge` and `refresh` put the refresh token in an
+   * `HttpOnly; Secure; SameSite=Strict; Path=/auth` cookie (Max-Age: the refresh token validity) instead of the JSON
+   * body; `refresh` and `logout` read it (only from an exact `corsOrigins` origin with the `X-Requested-With` header);
+   * `logout` and `DELETE /auth/user` clear it. CORS then allows credentials. The cookie reaches the API only when the
+   * app and the API are the same site: give the front door a `domainName` under the app's domain (README "Browser
+   * session mode").
+   * @default false
+   */
+  readonly sessionCookie?: boolean;
 
   /**
    * The route definition: one function, route, IAM policy and throttle per route.
@@ -92,7 +105,8 @@ export interface CognitoAuthApiProps {
   /**
    * Values for environment variable names that routes list in their `env` and that the construct does
    * not provide itself (it provides COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID, COGNITO_APP_CLIENT_SECRET_ARN,
-   * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS). A function only gets the names its route lists.
+   * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS, PASSWORD_POLICY, SESSION_COOKIE, SESSION_COOKIE_MAX_AGE). A function only
+   * gets the names its route lists.
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
@@ -291,7 +305,8 @@ export class CognitoAuthApi extends Construct {
     const poolDef = props.userPoolDefinition ?? loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
-    const corsOrigins = validateCorsOrigins(props.corsOrigins, props.corsAllowCredentials ?? false);
+    const session = sessionCookieSettings(this, props, poolDef);
+    const corsOrigins = validateCorsOrigins(props.corsOrigins, session.allowCredentials);
     const totpIssuer = props.totpIssuer ?? 'AuthApi';
     if (!Token.isUnresolved(totpIssuer) && (totpIssuer.length === 0 || totpIssuer.includes(':'))) {
       throw new Error(`CognitoAuthApi: totpIssuer must be non-empty and contain no ':' (it is the issuer label of otpauth URIs); got "${totpIssuer}".`);
@@ -332,11 +347,12 @@ export class CognitoAuthApi extends Construct {
       totpIssuer,
       timeout,
       passwordPolicy,
+      sessionCookie: session.env,
       environment: props.environment,
     });
 
     // ---- HTTP API and its authorizer (auth-api-http-api.ts) -----------------------------------------
-    const { httpApi, authorizer } = addHttpApi(this, definition, corsOrigins, props.corsAllowCredentials ?? false, this.userPool, this.userPoolClient);
+    const { httpApi, authorizer } = addHttpApi(this, definition, corsOrigins, session.allowCredentials, this.userPool, this.userPoolClient, session.allowHeaders);
     this.httpApi = httpApi;
 
     // ---- front door: CloudFront + WAF + origin-verify secret (the functions need the secret's ARN) -----

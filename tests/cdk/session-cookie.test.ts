@@ -4,6 +4,7 @@
 // custom header of the cookie's CSRF check. Off by default.
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { CognitoAuthApi, CognitoAuthApiProps } from '../../lib/cognito-auth-api';
 import { appFromContext, definition, FROM_SOURCE, resourcesOf, SKIP_BUNDLING } from './helpers';
 
@@ -68,16 +69,20 @@ describe('browser session mode', () => {
   });
 
   test('a wildcard origin with the cookie mode fails synth, and so does corsAllowCredentials: false', () => {
-    expect(() => build({ sessionCookie: true, corsOrigins: ['*'] })).toThrow(/exact origins, not "\*".*credentials/);
+    expect(() => build({ sessionCookie: true, corsOrigins: ['*'] })).toThrow(/exact origins, not "\*".*together with corsAllowCredentials or sessionCookie/);
     expect(() => build({ sessionCookie: true, corsOrigins: ['https://*.example.com'] })).toThrow(/exact origins/);
     expect(() => build({ sessionCookie: true, corsAllowCredentials: false })).toThrow(/sessionCookie needs CORS credentials/);
   });
 
   test('without a custom domain the construct warns that the cookie will not reach the API from the app', () => {
-    const { stack } = build({ sessionCookie: true });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('same site'));
-    const withDomain = build({ sessionCookie: false });
-    expect(Annotations.fromStack(withDomain.stack).findWarning('*', Match.stringLikeRegexp('same site'))).toHaveLength(0);
+    const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('same site'));
+    expect(warnings(build({ sessionCookie: true }).stack)).toHaveLength(1);
+    expect(warnings(build({ sessionCookie: false }).stack)).toHaveLength(0);
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, 'D', { env: { account: '123456789012', region: 'us-east-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
+    new CognitoAuthApi(stack, 'Api', { corsOrigins: ['https://app.example.com'], code: FROM_SOURCE, sessionCookie: true, domainName: 'auth.example.com', certificate });
+    expect(warnings(stack)).toHaveLength(0);
   });
 
   test('the app turns it on with -c sessionCookie=true and refuses other values', () => {
