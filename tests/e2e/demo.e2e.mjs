@@ -330,6 +330,13 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
       }));
       for (const [where, text] of Object.entries(seen)) assert.ok(!text.includes(token), `the refresh token is visible in ${where}`);
       assert.ok(!seen.cookie.includes('auth_refresh'), `document.cookie shows the session cookie: ${seen.cookie}`);
+      // Cookies do not keep to a port, and this one has Path=/auth: a script of a page of the same
+      // host under /auth would be offered it too, unless it is HttpOnly.
+      const probe = await context.newPage();
+      await probe.goto(`${pageOrigin}/auth/probe`);
+      const probeCookie = await probe.evaluate(() => document.cookie);
+      await probe.close();
+      assert.ok(!probeCookie.includes('auth_refresh') && !probeCookie.includes(token), `document.cookie under /auth: ${probeCookie}`);
     };
 
     await t.test('open the page in browser session mode', async () => {
