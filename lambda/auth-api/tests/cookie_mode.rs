@@ -106,7 +106,6 @@ async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
     assert!(r.json.get("refreshToken").is_none(), "no refresh token in the body: {}", r.json);
     let cookie = session_cookie_set(&r, max_age);
     assert!(cookie.len() > 20, "the cookie holds the refresh token");
-    let username = r.json["username"].as_str().unwrap().to_string();
     let first_access = r.json["accessToken"].as_str().unwrap().to_string();
 
     // The preflight of a credentialed request with the custom header is allowed for the origin.
@@ -127,7 +126,7 @@ async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
 
     // Refresh from the cookie (no refresh token in the body).
     let browser = Browser { api, cookie: Some(cookie.clone()), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
-    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    let r = browser.post("/auth/refresh", None, None).await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert!(r.json["accessToken"].is_string(), "{}", r.json);
     assert!(r.json.get("refreshToken").is_none(), "{}", r.json);
@@ -149,7 +148,7 @@ async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
     assert_cleared(&r);
 
     // The old cookie, replayed, is refused: its token was revoked.
-    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    let r = browser.post("/auth/refresh", None, None).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);
 }
 
@@ -161,7 +160,6 @@ async fn a_cookie_without_an_allowed_origin_or_without_the_custom_header_is_refu
     api.confirmed_user(&email).await;
     let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
     let cookie = session_cookie_set(&r, pool_refresh_seconds());
-    let username = r.json["username"].as_str().unwrap().to_string();
     let access = r.json["accessToken"].as_str().unwrap().to_string();
 
     let calls_before = cognito_calls(api);
@@ -172,7 +170,7 @@ async fn a_cookie_without_an_allowed_origin_or_without_the_custom_header_is_refu
         ("an allowed origin's sibling port", with(Some("http://localhost:5174"), true), "origin_not_allowed"),
         ("no custom header", with(Some(ALLOWED_ORIGIN), false), "csrf_header_missing"),
     ] {
-        let r = b.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+        let r = b.post("/auth/refresh", None, None).await;
         assert_eq!((r.status, r.error()), (403, code), "refresh, {what}: {}", r.json);
         assert!(r.json["message"].as_str().is_some_and(|m| !m.is_empty()) && r.json["requestId"].is_string(), "{}", r.json);
         assert!(set_cookies(&r).is_empty(), "a refusal leaves the cookie alone");
@@ -181,14 +179,14 @@ async fn a_cookie_without_an_allowed_origin_or_without_the_custom_header_is_refu
         assert!(set_cookies(&r).is_empty(), "a refusal leaves the cookie alone");
     }
     // A blank custom header is no header.
-    let mut blank = api.http.post(format!("{}/auth/refresh", api.base)).json(&json!({"username": username}));
+    let mut blank = api.http.post(format!("{}/auth/refresh", api.base));
     blank = blank.header("cookie", format!("auth_refresh={cookie}")).header("origin", ALLOWED_ORIGIN).header("x-requested-with", " ");
     let r = api.send(blank).await;
     assert_eq!((r.status, r.error()), (403, "csrf_header_missing"), "{}", r.json);
     assert_eq!(cognito_calls(api), calls_before, "a refused request never reaches Cognito");
 
     // The session is untouched by the refusals: the same cookie still works from the page.
-    let r = with(Some(ALLOWED_ORIGIN), true).post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    let r = with(Some(ALLOWED_ORIGIN), true).post("/auth/refresh", None, None).await;
     assert_eq!(r.status, 200, "{}", r.json);
 }
 
@@ -200,17 +198,16 @@ async fn a_refresh_token_in_the_body_needs_no_cookie_checks_and_delete_clears_th
     api.confirmed_user(&email).await;
     let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
     let cookie = session_cookie_set(&r, pool_refresh_seconds());
-    let username = r.json["username"].as_str().unwrap().to_string();
     let access = r.json["accessToken"].as_str().unwrap().to_string();
 
     // A non-browser client holding the token sends it in the body: no Origin, no custom header.
     let token = percent_decode(&cookie);
-    let r = api.post("/auth/refresh", json!({"refreshToken": token, "username": username})).await;
+    let r = api.post("/auth/refresh", json!({"refreshToken": token})).await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert!(r.json.get("refreshToken").is_none(), "{}", r.json);
 
     // Neither in the body nor in a cookie: a 400 that names the field.
-    let r = api.post("/auth/refresh", json!({"username": username})).await;
+    let r = api.send(api.http.post(format!("{}/auth/refresh", api.base))).await;
     assert_eq!((r.status, r.error(), r.json["field"].as_str()), (400, "validation_error", Some("refreshToken")), "{}", r.json);
 
     // Deleting the account clears the cookie.
@@ -257,9 +254,8 @@ async fn with_the_mode_off_there_is_no_cookie_and_a_cookie_is_ignored() {
     assert!(r.json["refreshToken"].is_string(), "{}", r.json);
     assert!(set_cookies(&r).is_empty());
     let refresh = r.json["refreshToken"].as_str().unwrap().to_string();
-    let username = r.json["username"].as_str().unwrap().to_string();
     let browser = Browser { api, cookie: Some(refresh), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
-    let r = browser.post("/auth/refresh", None, Some(json!({"username": username}))).await;
+    let r = browser.post("/auth/refresh", None, None).await;
     assert_eq!((r.status, r.json["field"].as_str()), (400, Some("refreshToken")), "{}", r.json);
     let pre = api
         .send(
