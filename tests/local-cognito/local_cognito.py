@@ -77,7 +77,22 @@ RELYING_PARTY_ID: str | None = None  # --relying-party-id
 
 # Signals first: a SIGTERM that arrives while moto is still importing must
 # still end the process with status 0.
-STOP = threading.Event()
+class _StopFlag:
+    """A plain flag, not a threading.Event: Python runs signal handlers on the main thread between
+    bytecodes, and Event.set() takes the lock Event.wait() holds there, so a SIGTERM landing while
+    the main thread is inside wait() deadlocks the process (seen in `make contract`; the same bug
+    class as https://github.com/python/cpython/issues/126434). An attribute write takes no lock."""
+
+    stopped = False
+
+    def set(self) -> None:
+        self.stopped = True
+
+    def is_set(self) -> bool:
+        return self.stopped
+
+
+STOP = _StopFlag()
 
 
 def _on_signal(signum: int, frame: Any) -> None:
@@ -213,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     stdout.flush()
     sys.stdout = sys.stderr  # anything printed later must not disturb the one stdout line
 
-    while not STOP.wait(0.5):
-        pass
+    while not STOP.is_set():
+        time.sleep(0.2)
     server.shutdown()
     server.server_close()
     sys.stderr.flush()
