@@ -9,11 +9,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BoundAuthApiCode } from './function-code';
-import { ApiDefinition, RouteDefinition, routeKey } from './route-definition';
+import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-definition';
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -36,6 +36,9 @@ export interface ProvidedEnvironment {
   readonly passwordPolicy: PoolPasswordPolicy;
   /** The browser session mode's SESSION_COOKIE and SESSION_COOKIE_MAX_AGE (auth-api-session-cookie.ts). */
   readonly sessionCookie: { readonly SESSION_COOKIE: string; readonly SESSION_COOKIE_MAX_AGE: string };
+  /** The pool's passkey relying-party id and user verification (`PASSKEY_RP_ID`, `PASSKEY_USER_VERIFICATION`). */
+  readonly passkeyRelyingPartyId: string;
+  readonly passkeyUserVerification: string;
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
 }
@@ -51,6 +54,8 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     REQUEST_DEADLINE_MS: String(requestDeadlineMs(p.timeout)),
     PASSWORD_POLICY: passwordPolicyEnv(p.passwordPolicy),
     ...p.sessionCookie,
+    PASSKEY_RP_ID: p.passkeyRelyingPartyId,
+    PASSKEY_USER_VERIFICATION: p.passkeyUserVerification,
     ...(p.environment ?? {}),
   };
   for (const r of definition.routes) {
@@ -99,10 +104,11 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
   // granting them is harmless and keeps one rule. With refresh-token rotation the refresh route declares only
   // GetTokensFromRefreshToken (REFRESH_TOKEN_AUTH through AdminInitiateAuth is refused by a rotating client,
   // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
-  // so its role no longer holds AdminInitiateAuth.
-  if (r.cognitoActions.length > 0) {
+  // so its role no longer holds AdminInitiateAuth. The WebAuthn operations have no IAM action at all (cfn-lint
+  // W3037), so they are left out (iamActionsOf, route-definition.ts).
+  if (iamActionsOf(r).length > 0) {
     statements.push(new iam.PolicyStatement({
-      actions: r.cognitoActions.map((a) => `cognito-idp:${a}`),
+      actions: iamActionsOf(r),
       resources: [o.userPool.userPoolArn],
     }));
   }

@@ -39,6 +39,7 @@ export function addUserPool(
   poolDef: UserPoolDefinition,
   passwordPolicy: PoolPasswordPolicy,
   frontDoor: boolean,
+  passkeyRelyingPartyId: string,
 ): AuthApiUserPool {
   if (props.userPoolClient && !props.userPool) {
     throw new Error('CognitoAuthApi: userPoolClient needs userPool too (the pool that client belongs to).');
@@ -107,7 +108,20 @@ export function addUserPool(
         NONE: cognito.AccountRecovery.NONE,
       }[poolDef.accountRecovery],
       email: props.email,
+      // Passkeys and email codes as first factors (choice-based sign-in) need Essentials or Plus
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-signinpolicy.html).
       featurePlan: threat === ThreatProtection.OFF ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
+      signInPolicy: {
+        allowedFirstAuthFactors: {
+          password: true,
+          emailOtp: poolDef.allowedFirstAuthFactors.includes('EMAIL_OTP'),
+          passkey: poolDef.allowedFirstAuthFactors.includes('WEB_AUTHN'),
+        },
+      },
+      // The frontend's registrable domain (lib/passkeys.ts), not the API's host.
+      passkeyRelyingPartyId,
+      passkeyUserVerification:
+        poolDef.passkeys.userVerification === 'required' ? cognito.PasskeyUserVerification.REQUIRED : cognito.PasskeyUserVerification.PREFERRED,
       standardThreatProtectionMode:
         threat === ThreatProtection.OFF ? undefined
           : threat === ThreatProtection.AUDIT ? cognito.StandardThreatProtectionMode.AUDIT_ONLY
@@ -144,7 +158,8 @@ export function addUserPool(
     const client = new cognito.UserPoolClient(scope, 'AppClient', {
       userPool,
       generateSecret: true,
-      authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: false },
+      // user: choice-based sign-in (USER_AUTH) for /auth/login/start's passkeys and email codes.
+      authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(poolDef.tokenValidity.accessTokenMinutes),

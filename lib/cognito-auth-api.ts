@@ -27,6 +27,7 @@ import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition } from
 import { AuthApiFrontDoor } from './front-door';
 import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition } from './user-pool-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
+import { defaultPasskeyRelyingPartyId, validatePasskeyRelyingPartyId } from './passkeys';
 
 // Public API defined in the feature files (lib/index.ts exports this file).
 export { ThreatProtection } from './auth-api-user-pool';
@@ -105,11 +106,21 @@ export interface CognitoAuthApiProps {
   /**
    * Values for environment variable names that routes list in their `env` and that the construct does
    * not provide itself (it provides COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID, COGNITO_APP_CLIENT_SECRET_ARN,
-   * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS, PASSWORD_POLICY, SESSION_COOKIE, SESSION_COOKIE_MAX_AGE). A function only
-   * gets the names its route lists.
+   * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS, PASSWORD_POLICY, SESSION_COOKIE, SESSION_COOKIE_MAX_AGE, PASSKEY_RP_ID,
+   * PASSKEY_USER_VERIFICATION). A function only gets the names its route lists.
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
+
+  /**
+   * The passkey (WebAuthn) relying-party id: the registrable domain of the frontend where users add and use passkeys
+   * (where `navigator.credentials` runs), not the API's host; passkeys work on that domain and its subdomains only.
+   * Set on a created pool (`WebAuthnRelyingPartyID`) and given to the sign-in functions (`PASSKEY_RP_ID`); with an
+   * existing `userPool`, set it to that pool's relying-party id.
+   * @default - the one host of `corsOrigins` (localhost origins aside; `localhost` when there are only those);
+   * a synth error when they name several hosts (set the registrable domain they share, e.g. `example.com`)
+   */
+  readonly passkeyRelyingPartyId?: string;
 
   /** Issuer label in the otpauth:// URIs of TOTP enrolment (`TOTP_ISSUER`). @default 'AuthApi' */
   readonly totpIssuer?: string;
@@ -122,7 +133,7 @@ export interface CognitoAuthApiProps {
   readonly userPool?: cognito.IUserPool;
 
   /**
-   * An existing app client of `userPool`. It must have a secret, allow ADMIN_USER_PASSWORD_AUTH, and rotate refresh
+   * An existing app client of `userPool`. It must have a secret, allow ADMIN_USER_PASSWORD_AUTH and USER_AUTH (passkeys and email codes), and rotate refresh
    * tokens (RefreshTokenRotation ENABLED with the retry grace period you want; then REFRESH_TOKEN_AUTH is not
    * needed, and Cognito refuses it). Without rotation `/auth/refresh` still works (GetTokensFromRefreshToken) but
    * answers no new refresh token and reuse is never detected. A client defined in the same CDK app is checked at
@@ -273,6 +284,8 @@ export class CognitoAuthApi extends Construct {
   public readonly userPoolClient: cognito.IUserPoolClient;
   /** Secret holding the app client's secret (read by the functions that list COGNITO_APP_CLIENT_SECRET_ARN). */
   public readonly clientSecret: secretsmanager.ISecret;
+  /** The passkey relying-party id of the pool and the sign-in functions (see `passkeyRelyingPartyId`). */
+  public readonly passkeyRelyingPartyId: string;
   public readonly httpApi: apigwv2.HttpApi;
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogGroup: logs.LogGroup;
@@ -331,7 +344,10 @@ export class CognitoAuthApi extends Construct {
     AuthApiFrontDoor.check(this, { ...props, frontDoor });
 
     // ---- user pool and app client (auth-api-user-pool.ts) -------------------------------------------
-    const pool = addUserPool(this, props, poolDef, passwordPolicy, frontDoor);
+    this.passkeyRelyingPartyId = props.passkeyRelyingPartyId !== undefined
+      ? validatePasskeyRelyingPartyId(props.passkeyRelyingPartyId)
+      : defaultPasskeyRelyingPartyId(corsOrigins);
+    const pool = addUserPool(this, props, poolDef, passwordPolicy, frontDoor, this.passkeyRelyingPartyId);
     this.userPool = pool.userPool;
     this.userPoolClient = pool.userPoolClient;
     this.clientSecret = pool.clientSecret;
@@ -348,6 +364,8 @@ export class CognitoAuthApi extends Construct {
       timeout,
       passwordPolicy,
       sessionCookie: session.env,
+      passkeyRelyingPartyId: this.passkeyRelyingPartyId,
+      passkeyUserVerification: poolDef.passkeys.userVerification,
       environment: props.environment,
     });
 

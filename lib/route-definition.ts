@@ -9,6 +9,23 @@ export interface RouteThrottle {
   readonly burstLimit: number;
 }
 
+/**
+ * Cognito operations that no IAM policy can grant: "Amazon Cognito doesn't evaluate Identity and Access Management (IAM)
+ * policies in requests for this API operation ... you can't grant IAM permissions in policies"; the caller's access
+ * token authorizes them (e.g. https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html,
+ * .../API_CompleteWebAuthnRegistration.html, .../API_ListWebAuthnCredentials.html, .../API_DeleteWebAuthnCredential.html),
+ * and IAM has no such actions (cfn-lint W3037). Routes still declare them (the declared-actions guard and the
+ * quota table use the list); the functions' roles leave them out.
+ */
+export const TOKEN_ONLY_COGNITO_ACTIONS: readonly string[] = [
+  'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials', 'DeleteWebAuthnCredential',
+];
+
+/** The IAM actions a route's function needs: its declared Cognito actions less the token-only ones. */
+export function iamActionsOf(r: RouteDefinition): string[] {
+  return r.cognitoActions.filter((a) => !TOKEN_ONLY_COGNITO_ACTIONS.includes(a)).map((a) => `cognito-idp:${a}`);
+}
+
 /** One route of the auth API, as declared in `cdk/routes.json`. */
 export interface RouteDefinition {
   /** Stable identifier (used in construct ids and function names). */

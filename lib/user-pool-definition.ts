@@ -29,6 +29,10 @@ export interface UserPoolDefinition {
   readonly authSessionValidityMinutes: number;
   /** Refresh-token rotation of the app client: the retry grace period of a rotated-out token (0-60 s). */
   readonly refreshTokenRotation: { readonly retryGracePeriodSeconds: number };
+  /** Sign-in factors a user may start with (Cognito's `SignInPolicy.AllowedFirstAuthFactors`; PASSWORD is required). */
+  readonly allowedFirstAuthFactors: readonly ('PASSWORD' | 'EMAIL_OTP' | 'WEB_AUTHN')[];
+  /** Passkey settings: the local relying-party id (`make dev`; a deployed pool's comes from the construct) and user verification. */
+  readonly passkeys: { readonly relyingPartyId: string; readonly userVerification: 'preferred' | 'required' };
   readonly codeValidity: { readonly signUpHours: number; readonly passwordResetHours: number };
 }
 
@@ -59,6 +63,11 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
   const c = raw.codeValidity ?? fail('codeValidity is required');
   const f = raw.mfaSecondFactor ?? fail('mfaSecondFactor is required');
   const r = raw.refreshTokenRotation ?? fail('refreshTokenRotation is required');
+  const pk = raw.passkeys ?? fail('passkeys is required');
+  const factors = Array.isArray(raw.allowedFirstAuthFactors) ? raw.allowedFirstAuthFactors : fail('allowedFirstAuthFactors must be a list');
+  for (const x of factors) oneOf(x, 'allowedFirstAuthFactors[]', ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'] as const);
+  // "password: This must be true" (aws-cdk-lib AllowedFirstAuthFactors); the API's /auth/login needs it too.
+  if (!factors.includes('PASSWORD')) fail('allowedFirstAuthFactors must include PASSWORD');
   return {
     signInCaseSensitive: bool(raw.signInCaseSensitive, 'signInCaseSensitive'),
     passwordPolicy: {
@@ -81,6 +90,11 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
     },
     authSessionValidityMinutes: int(raw.authSessionValidityMinutes, 'authSessionValidityMinutes', 3, 15),
     refreshTokenRotation: { retryGracePeriodSeconds: int(r.retryGracePeriodSeconds, 'refreshTokenRotation.retryGracePeriodSeconds', 0, 60) },
+    allowedFirstAuthFactors: factors,
+    passkeys: {
+      relyingPartyId: typeof pk.relyingPartyId === 'string' && pk.relyingPartyId.length > 0 ? pk.relyingPartyId : fail('passkeys.relyingPartyId must be a host name'),
+      userVerification: oneOf(pk.userVerification, 'passkeys.userVerification', ['preferred', 'required'] as const),
+    },
     codeValidity: {
       signUpHours: int(c.signUpHours, 'codeValidity.signUpHours', 1, 8760),
       passwordResetHours: int(c.passwordResetHours, 'codeValidity.passwordResetHours', 1, 8760),

@@ -88,8 +88,8 @@ describe('WAF rules from the route definition', () => {
 
   test('the strict per-IP rule covers every route that sends an email or checks a secret, and no other', () => {
     expect(emailOrSecret.map((r) => r.path).sort()).toEqual([
-      '/auth/login', '/auth/login/challenge', '/auth/mfa/totp/setup', '/auth/mfa/totp/verify', '/auth/password/change', '/auth/password/forgot',
-      '/auth/password/reset', '/auth/refresh', '/auth/register', '/auth/resend', '/auth/user', '/auth/verify',
+      '/auth/login', '/auth/login/challenge', '/auth/login/start', '/auth/mfa/totp/setup', '/auth/mfa/totp/verify', '/auth/passkeys/register/start',
+      '/auth/password/change', '/auth/password/forgot', '/auth/password/reset', '/auth/refresh', '/auth/register', '/auth/resend', '/auth/user', '/auth/verify',
     ]);
     const scope = rule(t, 'PerIpSensitivePaths').Statement.RateBasedStatement.ScopeDownStatement;
     for (const r of definition.routes) expect([r.path, matches(scope, r.path)]).toEqual([r.path, emailOrSecret.includes(r)]);
@@ -123,10 +123,11 @@ describe('WAF rules from the route definition', () => {
   });
 
   test('synth fails when the quota rules would let more Cognito calls through than a quota (with the front door only)', () => {
-    // totpSetup 5 + totpVerify 10 rps = 15 requests/s; totpVerify makes 2 UserResourceUpdate calls: 30 > 25.
-    const throttles = { totpVerify: { rateLimit: 10, burstLimit: 20 } };
+    // totpSetup 4 + totpVerify 7 + passkey start 1.5, complete 1.5, delete 1 = 15 requests/s; totpVerify makes 2
+    // UserResourceUpdate calls: 30 > 25.
+    const throttles = { totpVerify: { rateLimit: 7, burstLimit: 14 } };
     expect(() => stackWith({ routeThrottles: throttles })).toThrow(/UserResourceUpdate: 15 rps x 2 call\(s\) = 30 rps > quota 25 rps.*Fix:/s);
-    // API Gateway's per-route throttles count calls per route: 5 + 2 x 10 = 25, within the quota.
+    // API Gateway's per-route throttles count calls per route: 4 + 2 x 7 + 1.5 + 1.5 + 1 = 22, within the quota.
     expect(() => stackWith({ routeThrottles: throttles, frontDoor: false })).not.toThrow();
   });
 

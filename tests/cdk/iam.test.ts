@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
-import { routeKey } from '../../lib/route-definition';
+import { TOKEN_ONLY_COGNITO_ACTIONS, iamActionsOf, routeKey } from '../../lib/route-definition';
 import { appFromContext, definition, FROM_SOURCE, logicalId, resourcesOf } from './helpers';
 
 // Least privilege, held to the definition: each function's role grants exactly its route's declared
@@ -40,7 +40,8 @@ describe.each([
     const st = statementsOf(name);
     const cognito = st.filter((s) => asList(s.Action).some((a: string) => a.startsWith('cognito-idp:')));
     const actions = cognito.flatMap((s) => asList(s.Action)).sort();
-    expect(actions).toEqual(route.cognitoActions.map((a) => `cognito-idp:${a}`).sort());
+    // The declared actions, less those IAM cannot grant (TOKEN_ONLY_COGNITO_ACTIONS, authorized by the access token).
+    expect(actions).toEqual(route.cognitoActions.filter((a) => !TOKEN_ONLY_COGNITO_ACTIONS.includes(a)).map((a) => `cognito-idp:${a}`).sort());
     for (const s of cognito) {
       expect(s.Effect).toBe('Allow');
       expect(s.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.authApi.userPool as any), 'Arn'] });
@@ -68,7 +69,7 @@ describe.each([
       Resource: { 'Fn::GetAtt': [logicalId(stack, stack.authApi.routes.find((r) => r.definition.name === name)!.logGroup as any), 'Arn'] },
     }]);
     // Nothing beyond cognito-idp, the secrets and the function's own log group.
-    expect(st.length).toBe((route.cognitoActions.length > 0 ? 1 : 0) + secrets.length + logs.length);
+    expect(st.length).toBe((iamActionsOf(route).length > 0 ? 1 : 0) + secrets.length + logs.length);
   });
 
   test('no wildcard action anywhere, and no wildcard resource outside logs, in the functions\' roles', () => {
@@ -81,6 +82,15 @@ describe.each([
       }
     }
   });
+});
+
+test('the passkey operations, which IAM cannot grant, are in no role (their routes declare them for the guard and the quotas)', () => {
+  const { stacks } = appFromContext({}, false);
+  const text = JSON.stringify(Template.fromStack(stacks.api).toJSON());
+  for (const a of TOKEN_ONLY_COGNITO_ACTIONS) {
+    expect(definition.routes.some((r) => r.cognitoActions.includes(a))).toBe(true);
+    expect(text).not.toContain(`cognito-idp:${a}`);
+  }
 });
 
 test('a route with no Cognito actions (e.g. GET /auth/openapi.json) gets no cognito-idp statement at all', () => {

@@ -33,12 +33,12 @@ describe('Cognito quota alignment of the default throttles', () => {
 
   test('overridden throttles above a quota fail at synth with the category, the routes and the fix', () => {
     expect(() => stackWith({ routeThrottles: { login: { rateLimit: 100, burstLimit: 200 } } }))
-      .toThrow(/UserAuthentication: 170 rps > quota 120 rps \(login \(AdminInitiateAuth\) 100 rps; loginChallenge .*\n.*Fix: lower those routes' rateLimit/s);
+      .toThrow(/UserAuthentication: 176.5 rps > quota 120 rps \(login \(AdminInitiateAuth\) 100 rps; loginChallenge .*\n.*Fix: lower those routes' rateLimit/s);
   });
 
   test('a raised quota (cognitoQuotas) makes the same throttles valid', () => {
     const stack = stackWith({ routeThrottles: { login: { rateLimit: 100, burstLimit: 200 } }, cognitoQuotas: { UserAuthentication: 200 } });
-    expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserAuthentication')).toMatchObject({ used: 170, quota: 200 });
+    expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserAuthentication')).toMatchObject({ used: 176.5, quota: 200 });
   });
 
   test('allowThrottlesAboveCognitoQuotas lets an operator knowingly exceed a quota', () => {

@@ -157,11 +157,11 @@ describe('user pool and app client', () => {
     t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('app client: generated secret, only admin password auth, refresh-token rotation (no REFRESH_TOKEN_AUTH), no user existence errors, revocation on', () => {
+  test('app client: generated secret, only admin password auth and choice-based sign-in (USER_AUTH), refresh-token rotation (no REFRESH_TOKEN_AUTH), no user existence errors, revocation on', () => {
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,
       // Rotation refuses REFRESH_TOKEN_AUTH; refresh is GetTokensFromRefreshToken, which needs no flow.
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH'],
       RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 },
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,

@@ -30,8 +30,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finish a login that returned a challenge (TOTP code, new password) */
+        /** Finish a login that returned a challenge (TOTP code, new password, emailed code, passkey) */
         post: operations["loginChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in without a password: the first factors offered, or a passkey or emailed-code challenge */
+        post: operations["loginStart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -100,6 +117,74 @@ export interface paths {
         get: operations["openapi"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one of the signed-in user's passkeys */
+        delete: operations["passkeyDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's passkeys */
+        get: operations["passkeysList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/register/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish adding a passkey with the browser's registration response */
+        post: operations["passkeyRegisterComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/register/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start adding a passkey (current password required): WebAuthn creation options */
+        post: operations["passkeyRegisterStart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -322,20 +407,42 @@ export interface components {
         ChallengeResponse: {
             /** @description Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`. */
             challenge: string;
-            /** @description Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to). */
+            /**
+             * @description Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to). Not
+             *     needed to answer `SELECT_CHALLENGE`.
+             */
             session: string;
+            /**
+             * @description `SELECT_CHALLENGE` only: the first factors the pool offers (the same list for every
+             *     address). Answer `WEB_AUTHN` or `EMAIL_OTP` with `POST /auth/login/start {email,
+             *     preferredChallenge}`; `PASSWORD` means `POST /auth/login`.
+             */
+            availableChallenges?: string[] | null;
+            /**
+             * @description `WEB_AUTHN` only: PublicKeyCredentialRequestOptionsJSON for `navigator.credentials.get`
+             *     (`challenge`, `rpId`, `timeout`, `userVerification`; `allowCredentials` always empty).
+             */
+            credentialRequestOptions?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description `EMAIL_OTP` only: where the code went, masked (`j***@e***`). */
+            codeDeliveryDestination?: string | null;
         };
         LoginChallengeRequest: {
             email: string;
             /**
-             * @description The `challenge` login answered: `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
+             * @description The `challenge` login (or login/start) answered.
              * @enum {string}
              */
-            challenge: "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED";
+            challenge: "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" | "EMAIL_OTP" | "WEB_AUTHN";
             /** @description The `session` login answered. */
             session: string;
-            /** @description The TOTP code, or the new password. */
-            answer: string;
+            /** @description The TOTP code, the new password, or the emailed code. Not for `WEB_AUTHN`. */
+            answer?: string | null;
+            /** @description `WEB_AUTHN` only: the AuthenticationResponseJSON of `navigator.credentials.get`. */
+            credential?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * @description The refresh token alone: a `username` that older clients still send is ignored. Any refused
@@ -426,12 +533,66 @@ export interface components {
         DeleteUserResponse: {
             deleted: boolean;
         };
+        LoginStartRequest: {
+            email: string;
+            /**
+             * @description Skip the choice: `WEB_AUTHN` (passkey) or `EMAIL_OTP` (emailed code). Password sign-in is
+             *     `POST /auth/login`.
+             * @enum {string|null}
+             */
+            preferredChallenge?: "WEB_AUTHN" | "EMAIL_OTP" | null;
+        };
+        PasskeyRegisterStartRequest: {
+            /** @description The account's current password: a stolen access token alone cannot add a passkey. */
+            currentPassword: string;
+        };
+        PasskeyRegisterStartResponse: {
+            /**
+             * @description PublicKeyCredentialCreationOptionsJSON, as Cognito gives it: pass it to
+             *     `PublicKeyCredential.parseCreationOptionsFromJSON` (or a WebAuthn browser library).
+             */
+            options: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyRegisterCompleteRequest: {
+            /** @description RegistrationResponseJSON: `navigator.credentials.create(...)` then `.toJSON()`. */
+            credential: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyRegisterCompleteResponse: {
+            registered: boolean;
+        };
+        PasskeysResponse: {
+            passkeys: components["schemas"]["Passkey"][];
+        };
+        Passkey: {
+            /** @description Send it to `DELETE /auth/passkey` to remove the passkey. */
+            credentialId: string;
+            /** @description A name Cognito gives the passkey (e.g. from the authenticator's make). */
+            friendlyName: string;
+            relyingPartyId: string;
+            /** @description When it was registered (RFC 3339). */
+            createdAt: string;
+            /** @description `platform` (built into the device) or `cross-platform` (a security key, a phone), when known. */
+            authenticatorAttachment?: string | null;
+            /** @description How the browser reaches the authenticator (`internal`, `usb`, `hybrid`, ...). */
+            transports: string[];
+        };
+        PasskeyDeleteRequest: {
+            /** @description A `credentialId` from `GET /auth/passkeys`. */
+            credentialId: string;
+        };
+        PasskeyDeleteResponse: {
+            deleted: boolean;
+        };
         Error: {
             /**
              * @description Stable machine-readable code (see the README's error table)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -583,8 +744,99 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `invalid_session` */
+            /** @description Error: `invalid_session`, `invalid_passkey` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `limit_exceeded`, `too_many_requests` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loginStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginStartRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1010,6 +1262,402 @@ export interface operations {
             /** @description Error: `internal_error` */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passkeyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyDeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyDeleteResponse"];
+                };
+            };
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `missing_token`, `invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `passkey_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `limit_exceeded`, `too_many_requests` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passkeysList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysResponse"];
+                };
+            };
+            /** @description Error: `invalid_parameter` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `missing_token`, `invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `limit_exceeded`, `too_many_requests` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passkeyRegisterComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRegisterCompleteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyRegisterCompleteResponse"];
+                };
+            };
+            /** @description Error: `passkey_rejected`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `missing_token`, `invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `limit_exceeded`, `too_many_requests` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passkeyRegisterStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRegisterStartRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyRegisterStartResponse"];
+                };
+            };
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `incorrect_password`, `missing_token`, `invalid_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `limit_exceeded`, `too_many_requests` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -87,6 +87,7 @@ async fn main() {
             totp_issuer: "Audit".into(),
             request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
             password_policy: None,
+            passkeys: Default::default(),
         };
         let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
         let request_id = format!("req-{name}");

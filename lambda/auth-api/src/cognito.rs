@@ -52,6 +52,13 @@ pub enum CognitoErrorKind {
     /// GetTokensFromRefreshToken was given a refresh token that rotation has already replaced
     /// (presented after the retry grace period): the signature of a stolen token.
     RefreshTokenReuse,
+    /// CompleteWebAuthnRegistration refused the browser's registration response: wrong origin or
+    /// relying party, an unsupported credential, or no pending (or an expired) registration
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html#API_CompleteWebAuthnRegistration_Errors>).
+    WebAuthnRejected,
+    /// ResourceNotFoundException: for DeleteWebAuthnCredential, no such passkey for this user;
+    /// elsewhere a missing pool or client (a deployment fault, 500).
+    ResourceNotFound,
     /// Cognito is unreachable, timed out, or failed on its side.
     Unavailable,
     /// The handler called an operation its route does not declare (a bug; 500).
@@ -95,6 +102,9 @@ impl CognitoErrorKind {
             // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html,
             // https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html).
             "RefreshTokenReuseException" => RefreshTokenReuse,
+            "WebAuthnChallengeNotFoundException" | "WebAuthnClientMismatchException" | "WebAuthnCredentialNotSupportedException"
+            | "WebAuthnOriginNotAllowedException" | "WebAuthnRelyingPartyMismatchException" => WebAuthnRejected,
+            "ResourceNotFoundException" => ResourceNotFound,
             "InternalErrorException" | "CodeDeliveryFailureException" | "UnexpectedLambdaException"
             | "UserLambdaValidationException" | "InvalidLambdaResponseException" => Unavailable,
             _ => Other,
@@ -161,6 +171,14 @@ impl From<CognitoError> for ApiError {
             TooManyRequests => ApiError::TooManyRequests,
             LimitExceeded => ApiError::LimitExceeded,
             SoftwareTokenMfaNotFound => ApiError::MfaNotSetUp,
+            WebAuthnRejected => {
+                tracing::info!(cognito_error = %e.code, "passkey registration refused");
+                ApiError::PasskeyRejected
+            }
+            ResourceNotFound => {
+                tracing::error!(cognito_error = %e.code, "Cognito resource not found");
+                ApiError::Internal
+            }
             Unavailable => {
                 tracing::warn!(cognito_error = %e.code, "Cognito unavailable");
                 ApiError::ServiceUnavailable
@@ -619,6 +637,143 @@ impl Cognito {
     pub async fn delete_user(&self, access_token: &str) -> CResult<()> {
         self.client.delete_user().access_token(access_token).send().await?;
         Ok(())
+    }
+
+    /// Choice-based sign-in (`AuthFlow=USER_AUTH`) asking for one first factor, e.g. `WEB_AUTHN` or
+    /// `EMAIL_OTP`, with SECRET_HASH as for every flow of a client with a secret
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html#CognitoUserPools-AdminInitiateAuth-request-AuthParameters>).
+    pub async fn user_auth(&self, username: &str, preferred: &str, secret_hash: Option<String>, caller: &Caller) -> CResult<AuthOutcome> {
+        let mut req = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::UserAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PREFERRED_CHALLENGE", preferred)
+            .context_data(Self::context_data(caller));
+        if let Some(h) = secret_hash {
+            req = req.auth_parameters("SECRET_HASH", h);
+        }
+        let out = req.send().await?;
+        auth_outcome(out.authentication_result, out.challenge_name, out.session, out.challenge_parameters)
+    }
+
+    /// The WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON) for the token's user.
+    /// Access-token operation, no IAM
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>).
+    pub async fn start_webauthn_registration(&self, access_token: &str) -> CResult<serde_json::Value> {
+        let out = self.client.start_web_authn_registration().access_token(access_token).send().await?;
+        Ok(document_to_json(out.credential_creation_options()))
+    }
+
+    /// Registers the browser's RegistrationResponseJSON
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>).
+    pub async fn complete_webauthn_registration(&self, access_token: &str, credential: &serde_json::Value) -> CResult<()> {
+        self.client
+            .complete_web_authn_registration()
+            .access_token(access_token)
+            .credential(json_to_document(credential))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Every passkey of the token's user, all pages (at most [`MAX_PASSKEY_PAGES`] of 20)
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>).
+    pub async fn list_webauthn_credentials(&self, access_token: &str) -> CResult<Vec<PasskeyInfo>> {
+        let mut all = Vec::new();
+        let mut next: Option<String> = None;
+        for _ in 0..MAX_PASSKEY_PAGES {
+            let out = self
+                .client
+                .list_web_authn_credentials()
+                .access_token(access_token)
+                .max_results(20)
+                .set_next_token(next.take())
+                .send()
+                .await?;
+            all.extend(out.credentials.into_iter().map(|c| PasskeyInfo {
+                credential_id: c.credential_id,
+                friendly_name: c.friendly_credential_name,
+                relying_party_id: c.relying_party_id,
+                authenticator_attachment: c.authenticator_attachment,
+                transports: c.authenticator_transports,
+                created_at: c
+                    .created_at
+                    .fmt(aws_smithy_types::date_time::Format::DateTime)
+                    .unwrap_or_default(),
+            }));
+            next = out.next_token.filter(|t| !t.is_empty());
+            if next.is_none() {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Deletes one of the token's user's passkeys; another user's or an unknown id is Cognito's
+    /// ResourceNotFoundException
+    /// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>).
+    pub async fn delete_webauthn_credential(&self, access_token: &str, credential_id: &str) -> CResult<()> {
+        self.client
+            .delete_web_authn_credential()
+            .access_token(access_token)
+            .credential_id(credential_id)
+            .send()
+            .await?;
+        Ok(())
+    }
+}
+
+/// Pages of ListWebAuthnCredentials read for one listing (20 passkeys a page).
+pub const MAX_PASSKEY_PAGES: usize = 10;
+
+/// One registered passkey, as ListWebAuthnCredentials describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasskeyInfo {
+    pub credential_id: String,
+    pub friendly_name: String,
+    pub relying_party_id: String,
+    pub authenticator_attachment: Option<String>,
+    pub transports: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The SDK's JSON document type (WebAuthn options and responses travel as documents) as serde JSON.
+pub fn document_to_json(d: &aws_smithy_types::Document) -> serde_json::Value {
+    use aws_smithy_types::{Document as D, Number as N};
+    use serde_json::Value as V;
+    match d {
+        D::Object(m) => V::Object(m.iter().map(|(k, v)| (k.clone(), document_to_json(v))).collect()),
+        D::Array(a) => V::Array(a.iter().map(document_to_json).collect()),
+        D::Number(N::PosInt(n)) => V::from(*n),
+        D::Number(N::NegInt(n)) => V::from(*n),
+        D::Number(N::Float(f)) => serde_json::Number::from_f64(*f).map(V::Number).unwrap_or(V::Null),
+        D::String(s) => V::String(s.clone()),
+        D::Bool(b) => V::Bool(*b),
+        D::Null => V::Null,
+    }
+}
+
+/// The reverse of [`document_to_json`].
+pub fn json_to_document(v: &serde_json::Value) -> aws_smithy_types::Document {
+    use aws_smithy_types::{Document as D, Number as N};
+    use serde_json::Value as V;
+    match v {
+        V::Object(m) => D::Object(m.iter().map(|(k, v)| (k.clone(), json_to_document(v))).collect()),
+        V::Array(a) => D::Array(a.iter().map(json_to_document).collect()),
+        V::Number(n) => D::Number(if let Some(u) = n.as_u64() {
+            N::PosInt(u)
+        } else if let Some(i) = n.as_i64() {
+            N::NegInt(i)
+        } else {
+            N::Float(n.as_f64().unwrap_or(0.0))
+        }),
+        V::String(s) => D::String(s.clone()),
+        V::Bool(b) => D::Bool(*b),
+        V::Null => D::Null,
     }
 }
 

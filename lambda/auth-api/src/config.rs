@@ -39,6 +39,24 @@ pub struct Config {
     /// The pool's password policy (`PASSWORD_POLICY`, JSON from `cdk/user-pool.json`), checked
     /// before Cognito is called. Routes that take a new password list it in `cdk/routes.json`.
     pub password_policy: Option<crate::password_policy::PasswordPolicy>,
+    /// The pool's passkey settings, for the sign-in options the API answers (`PASSKEY_RP_ID`,
+    /// `PASSKEY_USER_VERIFICATION`; the stack passes the values it gives the user pool).
+    pub passkeys: PasskeySettings,
+}
+
+/// The user pool's WebAuthn relying party, as the API states it in passkey sign-in options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeySettings {
+    /// The relying-party id (the frontend's registrable domain); `None`: Cognito's value is used.
+    pub rp_id: Option<String>,
+    /// `preferred` or `required`.
+    pub user_verification: String,
+}
+
+impl Default for PasskeySettings {
+    fn default() -> Self {
+        PasskeySettings { rp_id: None, user_verification: "preferred".into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,6 +140,19 @@ impl Config {
                 .map(|v| crate::password_policy::PasswordPolicy::from_json(&v))
                 .transpose()
                 .map_err(|reason| ConfigError::Invalid { name: "PASSWORD_POLICY", reason })?,
+            passkeys: PasskeySettings {
+                rp_id: get("PASSKEY_RP_ID"),
+                user_verification: match get("PASSKEY_USER_VERIFICATION").as_deref() {
+                    None | Some("preferred") => "preferred".into(),
+                    Some("required") => "required".into(),
+                    Some(other) => {
+                        return Err(ConfigError::Invalid {
+                            name: "PASSKEY_USER_VERIFICATION",
+                            reason: format!("{other:?} is not preferred or required"),
+                        })
+                    }
+                },
+            },
         })
     }
 }

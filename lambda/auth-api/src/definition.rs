@@ -28,7 +28,8 @@ pub struct Route {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Throttle {
-    pub rate_limit: u32,
+    /// Requests per second (API Gateway takes fractions).
+    pub rate_limit: f64,
     pub burst_limit: u32,
 }
 
@@ -132,7 +133,7 @@ mod tests {
         for r in &definition().routes {
             assert!(["GET", "POST", "DELETE", "PUT", "PATCH"].contains(&r.method.as_str()), "{}", r.name);
             assert!(r.path.starts_with("/auth/"), "{}", r.name);
-            assert!(r.throttle.rate_limit > 0 && r.throttle.burst_limit >= r.throttle.rate_limit, "{}", r.name);
+            assert!(r.throttle.rate_limit > 0.0 && f64::from(r.throttle.burst_limit) >= r.throttle.rate_limit, "{}", r.name);
             for a in &r.cognito_actions {
                 assert!(a.chars().next().unwrap().is_ascii_uppercase() && !a.contains(':'), "{}: {a}", r.name);
             }

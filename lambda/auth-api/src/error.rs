@@ -28,6 +28,8 @@ pub enum ApiError {
     InvalidRefreshToken,
     #[error("The challenge session is invalid or expired: log in again")]
     InvalidSession,
+    #[error("The passkey sign-in was refused: try again or choose another way to sign in")]
+    InvalidPasskey,
     #[error("The account is not confirmed yet: verify it with the emailed code")]
     UserNotConfirmed,
     #[error("The password must be reset before logging in")]
@@ -42,6 +44,10 @@ pub enum ApiError {
     MfaNotSetUp,
     #[error("TOTP is already enabled for this user; an administrator can reset it")]
     MfaAlreadyEnabled,
+    #[error("The passkey registration was refused: start it again from this site")]
+    PasskeyRejected,
+    #[error("No such passkey for this user")]
+    PasskeyNotFound,
     #[error("Cognito rejected a parameter")]
     InvalidParameter,
     #[error("Too many attempts: wait before trying again")]
@@ -69,13 +75,13 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
-            | MfaNotSetUp | InvalidParameter => StatusCode::BAD_REQUEST,
+            | MfaNotSetUp | InvalidParameter | PasskeyRejected => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
-            | InvalidSession => StatusCode::UNAUTHORIZED,
+            | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
             UserNotConfirmed | PasswordResetRequired | Forbidden | OriginNotAllowed | CsrfHeaderMissing => {
                 StatusCode::FORBIDDEN
             },
-            NotFound => StatusCode::NOT_FOUND,
+            NotFound | PasskeyNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             MfaAlreadyEnabled => StatusCode::CONFLICT,
             PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -102,6 +108,7 @@ impl ApiError {
             IncorrectPassword => "incorrect_password",
             InvalidRefreshToken => "invalid_refresh_token",
             InvalidSession => "invalid_session",
+            InvalidPasskey => "invalid_passkey",
             UserNotConfirmed => "user_not_confirmed",
             PasswordResetRequired => "password_reset_required",
             InvalidCode => "invalid_code",
@@ -109,6 +116,8 @@ impl ApiError {
             InvalidPassword(_) => "invalid_password",
             MfaNotSetUp => "mfa_not_set_up",
             MfaAlreadyEnabled => "mfa_already_enabled",
+            PasskeyRejected => "passkey_rejected",
+            PasskeyNotFound => "passkey_not_found",
             InvalidParameter => "invalid_parameter",
             LimitExceeded => "limit_exceeded",
             TooManyRequests => "too_many_requests",
@@ -154,6 +163,7 @@ impl ApiError {
             IncorrectPassword,
             InvalidRefreshToken,
             InvalidSession,
+            InvalidPasskey,
             UserNotConfirmed,
             PasswordResetRequired,
             InvalidCode,
@@ -161,6 +171,8 @@ impl ApiError {
             InvalidPassword("Password did not conform with policy: Password not long enough".into()),
             MfaNotSetUp,
             MfaAlreadyEnabled,
+            PasskeyRejected,
+            PasskeyNotFound,
             InvalidParameter,
             LimitExceeded,
             TooManyRequests,
@@ -213,7 +225,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 27, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 30, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 fn known_field(name: &str) -> &'static str {
     const KNOWN: &[&str] = &[
         "email", "password", "code", "refreshToken", "username", "currentPassword", "newPassword",
-        "challenge", "session", "answer", "deviceName",
+        "challenge", "session", "answer", "deviceName", "preferredChallenge", "credential", "credentialId",
     ];
     KNOWN.iter().find(|k| **k == name).copied().unwrap_or("body")
 }

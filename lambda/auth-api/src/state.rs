@@ -23,6 +23,8 @@ pub struct AppState {
     pub password_policy: Option<crate::password_policy::PasswordPolicy>,
     /// Browser session mode (`SESSION_COOKIE=on`): the refresh token in an HttpOnly cookie.
     pub session_cookie: Option<SessionCookie>,
+    /// See [`Config::passkeys`].
+    pub passkeys: config::PasskeySettings,
 }
 
 /// The shared SDK configuration: bounded timeouts, at most one retry.
@@ -101,6 +103,7 @@ impl AppState {
             request_deadline: cfg.request_deadline,
             password_policy: cfg.password_policy,
             session_cookie: None,
+            passkeys: cfg.passkeys,
         }
     }
 

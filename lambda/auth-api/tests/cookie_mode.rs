@@ -323,6 +323,7 @@ async fn in_lambda_the_cookie_leaves_in_the_payload_v2_cookies_array() {
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     };
     let state = std::sync::Arc::new(
         auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build())

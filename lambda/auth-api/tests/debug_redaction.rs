@@ -34,6 +34,7 @@ fn config() -> Config {
         totp_issuer: "T".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     }
 }
 

@@ -42,6 +42,9 @@ fn probe(route: &str, email: &str) -> Value {
         "verify" => json!({"email": email, "code": "000000"}),
         "resend" | "passwordForgot" => json!({"email": email}),
         "login" => json!({"email": email, "password": "Wrong-Passw0rd-42!"}),
+        // The emailed code: Cognito's answer for an account differs from its answer for an
+        // unknown address; the API answers both with the same shape (routes/first_factor.rs).
+        "loginStart" => json!({"email": email, "preferredChallenge": "EMAIL_OTP"}),
         "loginChallenge" => json!({"email": email, "challenge": "SOFTWARE_TOKEN_MFA", "session": "s".repeat(64), "answer": "000000"}),
         "passwordReset" => json!({"email": email, "code": "000000", "newPassword": "N3w-Passw0rd-for-probe!"}),
         other => panic!("the table gives answers for {other}, which takes no address: fix the table or this test"),
@@ -58,7 +61,12 @@ struct Answer {
 async fn ask(env: &Env, route: &auth_api::definition::Route, email: &str) -> Answer {
     env.emu.forget_calls().await;
     let r = env.api.post(&route.path, probe(&route.name, email)).await;
-    Answer { status: r.status, error: r.error().to_string(), body: r.body_without_request_id(), cognito_calls: env.emu.calls().await }
+    let mut body = r.body_without_request_id();
+    // login/start's session is new on every call (like the request id), for every address.
+    if let Some(o) = body.as_object_mut() {
+        o.remove("session");
+    }
+    Answer { status: r.status, error: r.error().to_string(), body, cognito_calls: env.emu.calls().await }
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ fn cfg() -> Config {
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     }
 }
 
@@ -63,6 +64,10 @@ fn fail(op: &str, ex: &str) -> Rule {
         "AssociateSoftwareToken" => mock!(Client::associate_software_token).then_http_response(r),
         "VerifySoftwareToken" => mock!(Client::verify_software_token).then_http_response(r),
         "DeleteUser" => mock!(Client::delete_user).then_http_response(r),
+        "StartWebAuthnRegistration" => mock!(Client::start_web_authn_registration).then_http_response(r),
+        "CompleteWebAuthnRegistration" => mock!(Client::complete_web_authn_registration).then_http_response(r),
+        "ListWebAuthnCredentials" => mock!(Client::list_web_authn_credentials).then_http_response(r),
+        "DeleteWebAuthnCredential" => mock!(Client::delete_web_authn_credential).then_http_response(r),
         other => panic!("no mock for {other}"),
     }
 }
@@ -96,6 +101,12 @@ fn body_for(route: &str) -> Value {
         "passwordChange" => json!({"currentPassword": "Corr3ct-horse!", "newPassword": "N3w-password!"}),
         "totpVerify" => json!({"code": "123456"}),
         "deleteUser" | "totpSetup" => json!({"currentPassword": "Corr3ct-horse!"}),
+        "passkeyRegisterStart" => json!({"currentPassword": "Corr3ct-horse!"}),
+        "passkeyRegisterComplete" => json!({"credential": {"id": "abc", "type": "public-key", "response": {}}}),
+        "passkeyDelete" => json!({"credentialId": "abc"}),
+        "loginStart" => json!({"email": "jane@example.com", "preferredChallenge": "WEB_AUTHN"}),
+        "loginChallengePasskey" => json!({"email": "jane@example.com", "challenge": "WEB_AUTHN", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "credential": {"id": "abc"}}),
+        "loginChallengeOtp" => json!({"email": "jane@example.com", "challenge": "EMAIL_OTP", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "answer": "123456"}),
         "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "answer": "123456"}),
         _ => json!({}),
     }
@@ -103,7 +114,9 @@ fn body_for(route: &str) -> Value {
 
 async fn call(route: &str, rules: &[&Rule]) -> (u16, Value, http::HeaderMap) {
     let st = state(rules);
-    let resp = auth_api::handle(&st, request(route, body_for(route))).await;
+    // `loginChallengePasskey` / `loginChallengeOtp`: the loginChallenge route with that challenge's body.
+    let real = route.strip_suffix("Passkey").or_else(|| route.strip_suffix("Otp")).unwrap_or(route);
+    let resp = auth_api::handle(&st, request(real, body_for(route))).await;
     let v: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
     (resp.status.as_u16(), v, resp.headers)
 }
@@ -111,6 +124,14 @@ async fn call(route: &str, rules: &[&Rule]) -> (u16, Value, http::HeaderMap) {
 fn ok_get_user() -> Rule {
     mock!(Client::get_user).then_output(|| {
         cip::operation::get_user::GetUserOutput::builder().username("sub-1").set_user_attributes(Some(vec![])).build().unwrap()
+    })
+}
+
+fn ok_password_login() -> Rule {
+    mock!(Client::admin_initiate_auth).then_output(|| {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .authentication_result(cip::types::AuthenticationResultType::builder().access_token(FAKE_JWT).expires_in(3600).build())
+            .build()
     })
 }
 
@@ -167,7 +188,47 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("deleteUser", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
     ("deleteUser", "AdminInitiateAuth", "TooManyFailedAttemptsException", 429, "limit_exceeded"),
     ("totpSetup", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
+    // Passkeys (errors of each operation: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html#API_CompleteWebAuthnRegistration_Errors etc.)
+    ("passkeyRegisterStart", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
+    ("passkeyRegisterStart", "StartWebAuthnRegistration", "NotAuthorizedException", 401, "invalid_token"),
+    ("passkeyRegisterStart", "StartWebAuthnRegistration", "WebAuthnNotEnabledException", 500, "internal_error"),
+    ("passkeyRegisterStart", "StartWebAuthnRegistration", "LimitExceededException", 429, "limit_exceeded"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnOriginNotAllowedException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnRelyingPartyMismatchException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnChallengeNotFoundException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnCredentialNotSupportedException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnClientMismatchException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "InvalidParameterException", 400, "passkey_rejected"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "NotAuthorizedException", 401, "invalid_token"),
+    ("passkeysList", "ListWebAuthnCredentials", "NotAuthorizedException", 401, "invalid_token"),
+    ("passkeysList", "ListWebAuthnCredentials", "TooManyRequestsException", 429, "too_many_requests"),
+    ("passkeyDelete", "DeleteWebAuthnCredential", "ResourceNotFoundException", 404, "passkey_not_found"),
+    ("passkeyDelete", "DeleteWebAuthnCredential", "NotAuthorizedException", 401, "invalid_token"),
+    ("loginStart", "AdminInitiateAuth", "TooManyRequestsException", 429, "too_many_requests"),
+    ("loginStart", "AdminInitiateAuth", "InternalErrorException", 503, "service_unavailable"),
+    ("loginChallengePasskey", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_passkey"),
+    ("loginChallengePasskey", "AdminRespondToAuthChallenge", "InvalidParameterException", 401, "invalid_passkey"),
+    ("loginChallengePasskey", "AdminRespondToAuthChallenge", "TooManyRequestsException", 429, "too_many_requests"),
+    ("loginChallengeOtp", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
+    ("loginChallengeOtp", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
 ];
+
+/// Cognito's refusals of a sign-in without a password never show: every one is answered with the
+/// asked factor's challenge shape (a stand-in), as an unknown address is.
+#[tokio::test]
+async fn login_start_refusals_answer_a_stand_in_of_the_asked_shape() {
+    for ex in ["NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException", "PasswordResetRequiredException"] {
+        let rule = fail("AdminInitiateAuth", ex);
+        let (status, body, _) = call("loginStart", &[&rule]).await;
+        assert_eq!(status, 200, "{ex}: {body}");
+        assert_eq!(body["challenge"], "WEB_AUTHN", "{ex}");
+        assert_eq!(body["credentialRequestOptions"]["allowCredentials"], json!([]), "{ex}");
+        assert!(body["credentialRequestOptions"]["challenge"].as_str().is_some_and(|c| c.len() >= 40), "{ex}: {body}");
+        let (kind, username, _) = auth_api::routes::challenge_session::open_kind("shh", body["session"].as_str().unwrap()).unwrap();
+        assert_eq!(kind, auth_api::routes::challenge_session::Kind::Decoy, "{ex}");
+        assert!(!username.contains('@'), "{ex}: the stand-in username is sub-shaped, not the address");
+    }
+}
 
 #[tokio::test]
 async fn every_error_mapping_in_the_table() {
@@ -175,7 +236,9 @@ async fn every_error_mapping_in_the_table() {
         let rule = fail(op, ex);
         // Routes that re-authenticate read the user first (the failing rule, first, wins for GetUser).
         let user = ok_get_user();
-        let (got, body, headers) = call(route, &[&rule, &user]).await;
+        // passkeyRegisterStart checks the password (AdminInitiateAuth) before its own operation.
+        let password_ok = ok_password_login();
+        let (got, body, headers) = call(route, &[&rule, &user, &password_ok]).await;
         assert_eq!((got, body["error"].as_str()), (*status, Some(*code)), "{route} / {ex}: {body}");
         assert_eq!(body["requestId"], "req-1", "{route} / {ex}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{route} / {ex}");

@@ -79,6 +79,7 @@ fn state(origin_verify: Option<OriginVerify>) -> (AppState, Rule) {
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     };
     let (client, rule) = cognito();
     let mut st = AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());

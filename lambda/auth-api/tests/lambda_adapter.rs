@@ -55,6 +55,7 @@ async fn an_oversized_body_through_the_lambda_door_is_a_json_413_without_calling
         totp_issuer: "Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     };
     let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
     let limit = 16 * 1024;

@@ -174,6 +174,7 @@ fn state(rt: &'static tokio::runtime::Runtime) -> Arc<AppState> {
                     totp_issuer: "Fuzz".into(),
                     request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
                     password_policy: None,
+                    passkeys: Default::default(),
                 };
                 Arc::new(AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk))
             })

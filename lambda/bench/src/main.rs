@@ -525,6 +525,7 @@ async fn warm(cognito: &stubs::AwsStub, iters: usize, nblocks: usize) -> Result<
         totp_issuer: "Auth API".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     };
     let state = auth_api::AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk);
     let routes = routes::all(&stubs::Canned::new())?;

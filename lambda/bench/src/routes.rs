@@ -33,6 +33,13 @@ fn body(name: &str) -> Option<Option<serde_json::Value>> {
         "totpSetup" => Some(json!({"currentPassword": stubs::PASSWORD})),
         "totpVerify" => Some(json!({"code": "123456", "deviceName": "phone"})),
         "deleteUser" => Some(json!({"currentPassword": stubs::PASSWORD})),
+        // Without a preference: the API's own SELECT_CHALLENGE (the canned AdminInitiateAuth answers
+        // tokens, which is no USER_AUTH answer).
+        "loginStart" => Some(json!({"email": stubs::EMAIL})),
+        "passkeyRegisterStart" => Some(json!({"currentPassword": stubs::PASSWORD})),
+        "passkeyRegisterComplete" => Some(json!({"credential": {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}})),
+        "passkeysList" => None,
+        "passkeyDelete" => Some(json!({"credentialId": "AAAA"})),
         "openapi" => None,
         _ => return None,
     })

@@ -87,6 +87,23 @@ impl Canned {
             ("AWSCognitoIdentityProviderService.AssociateSoftwareToken", j(serde_json::json!({"SecretCode": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}))),
             ("AWSCognitoIdentityProviderService.VerifySoftwareToken", j(serde_json::json!({"Status": "SUCCESS"}))),
             (
+                "AWSCognitoIdentityProviderService.StartWebAuthnRegistration",
+                j(serde_json::json!({"CredentialCreationOptions": {
+                    "challenge": "x".repeat(43), "rp": {"id": "example.com", "name": "example.com"},
+                    "user": {"id": "dXNlcg", "name": EMAIL, "displayName": EMAIL},
+                    "pubKeyCredParams": [{"type": "public-key", "alg": -7}], "timeout": 300000
+                }})),
+            ),
+            ("AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration", j(serde_json::json!({}))),
+            (
+                "AWSCognitoIdentityProviderService.ListWebAuthnCredentials",
+                j(serde_json::json!({"Credentials": [{
+                    "CredentialId": "AAAA", "FriendlyCredentialName": "Passkey", "RelyingPartyId": "example.com",
+                    "AuthenticatorAttachment": "platform", "AuthenticatorTransports": ["internal"], "CreatedAt": 1.7e9
+                }]})),
+            ),
+            ("AWSCognitoIdentityProviderService.DeleteWebAuthnCredential", j(serde_json::json!({}))),
+            (
                 "secretsmanager.GetSecretValue",
                 j(serde_json::json!({
                     "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-client-AbCdEf",

@@ -21,6 +21,7 @@ fn state(sdk: &aws_config::SdkConfig) -> auth_api::AppState {
         totp_issuer: "Auth API".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
+        passkeys: Default::default(),
     };
     auth_api::AppState::new(cfg, auth_api::state::cognito_client(sdk), sdk)
 }

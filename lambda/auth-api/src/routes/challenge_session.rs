@@ -19,9 +19,32 @@ use sha2::Sha256;
 
 const PREFIX: &str = "v1";
 
-fn mac(key: &str, username: &str, session: &str) -> Hmac<Sha256> {
+/// What a sealed session stands for. The kind is bound into the MAC (a per-kind label), not
+/// written in the value, so a client cannot tell a decoy from a Cognito session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A session Cognito gave for the sealed username.
+    Cognito,
+    /// A stand-in the API gave where Cognito had no such challenge for the address (see
+    /// `first_factor`): any answer to it fails like a wrong answer.
+    Decoy,
+    /// The API's own SELECT_CHALLENGE step: only the address, no Cognito session yet.
+    Select,
+}
+
+impl Kind {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Kind::Cognito => b"auth-api challenge session\0",
+            Kind::Decoy => b"auth-api decoy session\0",
+            Kind::Select => b"auth-api select session\0",
+        }
+    }
+}
+
+fn mac_kind(key: &str, kind: Kind, username: &str, session: &str) -> Hmac<Sha256> {
     let mut m = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
-    m.update(b"auth-api challenge session\0");
+    m.update(kind.label());
     m.update(username.as_bytes());
     m.update(b"\0");
     m.update(session.as_bytes());
@@ -30,21 +53,39 @@ fn mac(key: &str, username: &str, session: &str) -> Hmac<Sha256> {
 
 /// The value given to the client.
 pub fn seal(key: &str, username: &str, cognito_session: &str) -> String {
-    let tag = mac(key, username, cognito_session).finalize().into_bytes();
-    format!("{PREFIX}.{}.{}.{cognito_session}", B64.encode(username), B64.encode(tag))
+    seal_kind(key, Kind::Cognito, username, cognito_session)
 }
 
-/// (username, Cognito session) from a value [`seal`] made with the same key; anything else is a
-/// 401 `invalid_session`.
-pub fn open(key: &str, sealed: &str) -> Result<(String, String), ApiError> {
+/// A value of the given kind (see [`Kind`]).
+pub fn seal_kind(key: &str, kind: Kind, username: &str, session: &str) -> String {
+    let tag = mac_kind(key, kind, username, session).finalize().into_bytes();
+    format!("{PREFIX}.{}.{}.{session}", B64.encode(username), B64.encode(tag))
+}
+
+/// (kind, username, session) from a value [`seal_kind`] or [`seal`] made with the same key;
+/// anything else is a 401 `invalid_session`.
+pub fn open_kind(key: &str, sealed: &str) -> Result<(Kind, String, String), ApiError> {
     let mut parts = sealed.splitn(4, '.');
     let (Some(PREFIX), Some(user), Some(tag), Some(session)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(ApiError::InvalidSession);
     };
     let username = B64.decode(user).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(ApiError::InvalidSession)?;
     let tag = B64.decode(tag).map_err(|_| ApiError::InvalidSession)?;
-    mac(key, &username, session).verify_slice(&tag).map_err(|_| ApiError::InvalidSession)?;
-    Ok((username, session.to_string()))
+    for kind in [Kind::Cognito, Kind::Decoy, Kind::Select] {
+        if mac_kind(key, kind, &username, session).verify_slice(&tag).is_ok() {
+            return Ok((kind, username, session.to_string()));
+        }
+    }
+    Err(ApiError::InvalidSession)
+}
+
+/// (username, Cognito session) from a value [`seal`] made with the same key; anything else
+/// (another kind included) is a 401 `invalid_session`.
+pub fn open(key: &str, sealed: &str) -> Result<(String, String), ApiError> {
+    match open_kind(key, sealed)? {
+        (Kind::Cognito, username, session) => Ok((username, session)),
+        _ => Err(ApiError::InvalidSession),
+    }
 }
 
 #[cfg(test)]
@@ -64,5 +105,19 @@ mod tests {
         for bad in ["", "v1", "v1.a.b", "AYAB-raw-cognito-session", "v2.a.b.c"] {
             assert_eq!(open("k", bad), Err(ApiError::InvalidSession), "{bad}");
         }
+    }
+
+    #[test]
+    fn kinds_are_bound_but_not_visible() {
+        let real = seal_kind("k", Kind::Cognito, "u", "S");
+        let decoy = seal_kind("k", Kind::Decoy, "u", "S");
+        assert_eq!(real, seal("k", "u", "S"));
+        assert_eq!(real.len(), decoy.len());
+        assert_eq!(open_kind("k", &real).unwrap(), (Kind::Cognito, "u".into(), "S".into()));
+        assert_eq!(open_kind("k", &decoy).unwrap(), (Kind::Decoy, "u".into(), "S".into()));
+        // A decoy or select value is not a Cognito session for the older routes.
+        assert_eq!(open("k", &decoy), Err(ApiError::InvalidSession));
+        assert_eq!(open("k", &seal_kind("k", Kind::Select, "u", "S")), Err(ApiError::InvalidSession));
+        assert_eq!(open_kind("other", &decoy), Err(ApiError::InvalidSession));
     }
 }

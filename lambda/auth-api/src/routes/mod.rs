@@ -4,17 +4,23 @@ use crate::router::{Ctx, Reply};
 use crate::error::ApiError;
 
 pub mod challenge_session;
+pub mod first_factor;
 pub mod input;
 pub mod output;
 
 mod delete_user;
 mod login;
 mod login_challenge;
+mod login_start;
 mod logout;
 mod openapi;
 mod password_change;
 mod password_forgot;
 mod password_reset;
+mod passkey_delete;
+mod passkey_register_complete;
+mod passkey_register_start;
+mod passkeys_list;
 mod reauth;
 mod refresh;
 mod register;
@@ -84,6 +90,11 @@ handlers! {
     "totpSetup" => totp_setup [body],
     "totpVerify" => totp_verify [body],
     "deleteUser" => delete_user [body],
+    "loginStart" => login_start [body],
+    "passkeyRegisterStart" => passkey_register_start [body],
+    "passkeyRegisterComplete" => passkey_register_complete [body],
+    "passkeysList" => passkeys_list [],
+    "passkeyDelete" => passkey_delete [body],
     "openapi" => openapi [],
 }
 

@@ -34,8 +34,36 @@ pub struct TokenResponse {
 pub struct ChallengeResponse {
     /// Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`.
     pub challenge: String,
-    /// Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to).
+    /// Pass back to `/auth/login/challenge` unchanged (it carries the account it belongs to). Not
+    /// needed to answer `SELECT_CHALLENGE`.
     pub session: String,
+    /// `SELECT_CHALLENGE` only: the first factors the pool offers (the same list for every
+    /// address). Answer `WEB_AUTHN` or `EMAIL_OTP` with `POST /auth/login/start {email,
+    /// preferredChallenge}`; `PASSWORD` means `POST /auth/login`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_challenges: Option<Vec<String>>,
+    /// `WEB_AUTHN` only: PublicKeyCredentialRequestOptionsJSON for `navigator.credentials.get`
+    /// (`challenge`, `rpId`, `timeout`, `userVerification`; `allowCredentials` always empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
+    pub credential_request_options: Option<serde_json::Value>,
+    /// `EMAIL_OTP` only: where the code went, masked (`j***@e***`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_delivery_destination: Option<String>,
+}
+
+impl ChallengeResponse {
+    /// A challenge with its session and nothing else.
+    pub fn plain(challenge: String, session: String) -> Self {
+        ChallengeResponse { challenge, session, available_challenges: None, credential_request_options: None, code_delivery_destination: None }
+    }
+
+    /// The answer: 200 with outcome `challenge` in the audit event.
+    pub fn reply(self) -> Reply {
+        let mut r = Reply::ok(StatusCode::OK, &LoginResponse::Challenge(self));
+        r.outcome = "challenge";
+        r
+    }
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -126,9 +154,7 @@ pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username:
                 }
             };
             let session = super::challenge_session::seal(seal_key, actual, &session);
-            let mut r = Reply::ok(StatusCode::OK, &LoginResponse::Challenge(ChallengeResponse { challenge: name, session }));
-            r.outcome = "challenge";
-            r
+            ChallengeResponse::plain(name, session).reply()
         }
     }
 }

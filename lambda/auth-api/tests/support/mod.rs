@@ -3,6 +3,8 @@
 //! server, a recorder of which Cognito operation each route calls, and small HTTP helpers.
 #![allow(dead_code)]
 
+pub mod authenticator;
+
 use auth_api::config::{Config, Secret};
 use auth_api::AppState;
 use aws_sdk_cognitoidentityprovider as cip;
@@ -126,6 +128,17 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
         totp_issuer: "Auth API Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: Some(auth_api::password_policy::PasswordPolicy::from_json(&endpoint_cfg.password_policy).unwrap()),
+        passkeys: local_passkey_settings(),
+    }
+}
+
+/// The passkey settings `make dev` uses: `passkeys` of cdk/user-pool.json, the definition the
+/// emulator creates its pool from.
+pub fn local_passkey_settings() -> auth_api::config::PasskeySettings {
+    let pool: Value = serde_json::from_str(&std::fs::read_to_string(workspace_root().join("cdk/user-pool.json")).unwrap()).unwrap();
+    auth_api::config::PasskeySettings {
+        rp_id: Some(pool["passkeys"]["relyingPartyId"].as_str().expect("cdk/user-pool.json passkeys.relyingPartyId").into()),
+        user_verification: pool["passkeys"]["userVerification"].as_str().expect("cdk/user-pool.json passkeys.userVerification").into(),
     }
 }
 
@@ -314,6 +327,34 @@ pub async fn tour(env: &Env) -> Vec<String> {
     let t = api.login(&email, &third_password).await;
     let access = t["accessToken"].as_str().unwrap().to_string();
     secrets.extend([access.clone(), t["refreshToken"].as_str().unwrap().to_string()]);
+    // Passkeys and sign-in without a password (before TOTP: a user with MFA is offered the password only).
+    api.post_auth("/auth/passkeys/register/start", &access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
+    let r = api.post_auth("/auth/passkeys/register/start", &access, json!({"currentPassword": third_password})).await;
+    assert_eq!(r.status, 200, "tour passkey start: {}", r.json);
+    let (mut passkey, registration) = authenticator::Credential::create(&r.json["options"], authenticator::ORIGIN);
+    let r = api.post_auth("/auth/passkeys/register/complete", &access, json!({"credential": registration})).await;
+    assert_eq!(r.status, 200, "tour passkey complete: {}", r.json);
+    api.get_auth("/auth/passkeys", &access).await;
+    api.post("/auth/login/start", json!({"email": email})).await;
+    let r = api.post("/auth/login/start", json!({"email": email, "preferredChallenge": "WEB_AUTHN"})).await;
+    let session = r.json["session"].as_str().expect("passkey session").to_string();
+    secrets.push(session.clone());
+    let bad = authenticator::with_bad_signature(passkey.assert(&r.json["credentialRequestOptions"], authenticator::ORIGIN));
+    api.post("/auth/login/challenge", json!({"email": email, "challenge": "WEB_AUTHN", "session": session, "credential": bad})).await;
+    let r = api.post("/auth/login/start", json!({"email": email, "preferredChallenge": "WEB_AUTHN"})).await;
+    let session = r.json["session"].as_str().expect("passkey session").to_string();
+    secrets.push(session.clone());
+    let assertion = passkey.assert(&r.json["credentialRequestOptions"], authenticator::ORIGIN);
+    let r = api.post("/auth/login/challenge", json!({"email": email, "challenge": "WEB_AUTHN", "session": session, "credential": assertion})).await;
+    assert_eq!(r.status, 200, "tour passkey sign-in: {}", r.json);
+    secrets.extend([r.json["accessToken"].as_str().unwrap().to_string(), r.json["refreshToken"].as_str().unwrap().to_string()]);
+    let r = api.post("/auth/login/start", json!({"email": email, "preferredChallenge": "EMAIL_OTP"})).await;
+    let session = r.json["session"].as_str().expect("code session").to_string();
+    secrets.push(session.clone());
+    let r = api.post("/auth/login/challenge", json!({"email": email, "challenge": "EMAIL_OTP", "session": session, "answer": DEV_CODE})).await;
+    assert_eq!(r.status, 200, "tour emailed-code sign-in: {}", r.json);
+    secrets.extend([r.json["accessToken"].as_str().unwrap().to_string(), r.json["refreshToken"].as_str().unwrap().to_string()]);
+    api.delete_auth("/auth/passkey", &access, json!({"credentialId": passkey.id_b64()})).await;
     // Re-authentication: a wrong current password first, then the right one.
     api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": "Wrong-Passw0rd-42!"})).await;
     let setup = api.post_auth("/auth/mfa/totp/setup", &access, json!({"currentPassword": third_password})).await;

@@ -1,0 +1,51 @@
+//! POST /auth/passkeys/register/start (Bearer) {currentPassword}: the WebAuthn creation options
+//! (PublicKeyCredentialCreationOptionsJSON, Cognito's StartWebAuthnRegistration) for
+//! `navigator.credentials.create`, once Cognito has confirmed the current password (see `reauth`).
+//!
+//! Why the password: a passkey is a way in that outlives the session it was added in, a password
+//! change and a password reset. Added with a stolen access token alone, it would keep the thief
+//! signed in for good; so, as for TOTP setup and account deletion, the API asks for the current
+//! password first. (Cognito's own StartWebAuthnRegistration takes the access token alone at its
+//! public endpoint; see the README's security notes.)
+use super::{input, reauth};
+use crate::error::ApiError;
+use crate::router::{Ctx, Reply};
+use http::StatusCode;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub const STATUS: u16 = 200;
+pub const ERRORS: &[&str] = &["incorrect_password"];
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "PasskeyRegisterStartRequest")]
+pub struct Request {
+    /// The account's current password: a stolen access token alone cannot add a passkey.
+    #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
+    pub current_password: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "PasskeyRegisterStartResponse")]
+pub struct Response {
+    /// PublicKeyCredentialCreationOptionsJSON, as Cognito gives it: pass it to
+    /// `PublicKeyCredential.parseCreationOptionsFromJSON` (or a WebAuthn browser library).
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+    pub options: serde_json::Value,
+}
+
+pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let b: Request = ctx.body()?;
+    input::password("currentPassword", &b.current_password)?;
+    let token = ctx.access_token()?;
+    // As DELETE /auth/user does: the username from the token (StartWebAuthnRegistration with that
+    // same token is where Cognito checks it), GetUser only to tell a wrong password from a refused
+    // token (see reauth::username_from_token, reauth::password_refused).
+    let username = reauth::username_from_token(token)?;
+    if let Err(refused) = reauth::confirm_current_password(ctx, &username, &b.current_password).await {
+        return Err(reauth::password_refused(ctx, token, refused).await);
+    }
+    let options = ctx.state.cognito.start_webauthn_registration(token).await?;
+    Ok(Reply::ok(StatusCode::OK, &Response { options }))
+}
