@@ -52,12 +52,14 @@ describe('the CDK app (bin/)', () => {
     }
   });
 
-  test('context sets stack name, origins, removal policy, TOTP issuer', () => {
-    const { stacks } = appFromContext({ region: 'us-east-1', stackName: 'AuthDev', corsOrigins: 'https://a.example.org, https://b.example.org', removalPolicy: 'destroy', totpIssuer: 'Acme' }, false);
+  test('context sets stack name, origins, passkey relying party, removal policy, TOTP issuer', () => {
+    const { stacks } = appFromContext({ region: 'us-east-1', stackName: 'AuthDev', corsOrigins: 'https://a.example.org, https://b.example.org', passkeyRelyingPartyId: 'example.org', removalPolicy: 'destroy', totpIssuer: 'Acme' }, false);
     expect(stacks.api.stackName).toBe('AuthDev');
     const t = Template.fromStack(stacks.api);
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { AllowOrigins: ['https://a.example.org', 'https://b.example.org'] } });
     t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { TOTP_ISSUER: 'Acme' } } });
+    t.hasResourceProperties('AWS::Cognito::UserPool', { WebAuthnRelyingPartyID: 'example.org' });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { PASSKEY_RP_ID: 'example.org' } } });
   });
 });

@@ -21,6 +21,8 @@ describe('construct reuse in a second stack', () => {
     const api = new CognitoAuthApi(stack, 'Auth', {
       userPool, userPoolClient, userPoolClientSecret,
       corsOrigins: ['https://portal.example.org', 'https://admin.example.org:8443'],
+      // Two hosts: the relying-party id is named, not guessed (the existing pool's WebAuthnRelyingPartyID).
+      passkeyRelyingPartyId: 'example.org',
       frontDoor: false,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
