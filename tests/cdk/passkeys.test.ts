@@ -47,9 +47,9 @@ describe('the created pool and client allow passkeys and email codes', () => {
     expect([...p.Properties.Policies.SignInPolicy.AllowedFirstAuthFactors].sort()).toEqual([...pool.allowedFirstAuthFactors].sort());
   });
 
-  test('the app client allows USER_AUTH besides the admin password flow and refresh', () => {
+  test('the app client allows USER_AUTH besides the admin password flow (refresh is GetTokensFromRefreshToken, no flow)', () => {
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH'],
     });
   });
 

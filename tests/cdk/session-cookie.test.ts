@@ -46,7 +46,7 @@ describe('browser session mode', () => {
   });
 
   test('on: the cookie routes get the mode and the refresh token validity as Max-Age; CORS allows credentials for exact origins', () => {
-    const { t } = build({ sessionCookie: true, corsOrigins: ['https://app.example.com', 'https://admin.example.com'] });
+    const { t } = build({ sessionCookie: true, corsOrigins: ['https://app.example.com', 'https://admin.example.com'], passkeyRelyingPartyId: 'example.com' });
     const c = cors(t);
     expect(c.AllowCredentials).toBe(true);
     expect(c.AllowOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
