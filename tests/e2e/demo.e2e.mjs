@@ -400,3 +400,166 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
     await cookieStack.stop();
   }
 });
+
+// ---- Sign-in without a password (step 7 of the page) ------------------------------------------
+// A signed-in user adds a passkey held by Chromium's DevTools virtual authenticator (CTAP2, internal
+// transport, resident keys, user verification: a platform passkey), signs out, signs in with it,
+// signs in again with an emailed code, deletes the passkey, and the deleted passkey no longer signs
+// in. Cross-origin as above: the page is on http://localhost:<port> (the relying-party id is
+// localhost, cdk/user-pool.json), the API on http://127.0.0.1:<port>.
+// https://chromedevtools.github.io/devtools-protocol/tot/WebAuthn/
+test('passkeys and emailed codes through the demo page with a virtual authenticator', { timeout: 180_000 }, async (t) => {
+  const { apiUrl, pageOrigin } = stack;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  const heldCredentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+
+  // What counts as a failure: as in the test above.
+  const problems = [];
+  const consoleErrors = [];
+  const expectedFailures = [];
+  const provoked = [];
+  const expectFailure = (method, path, status) => expectedFailures.push({ method, path, status });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push({ text: msg.text(), url: msg.location()?.url ?? '' });
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+  page.on('response', async (resp) => {
+    const req = resp.request();
+    const url = new URL(resp.url());
+    const isApi = url.origin === new URL(apiUrl).origin;
+    if (isApi) {
+      const acao = (await resp.allHeaders())['access-control-allow-origin'];
+      if (acao !== pageOrigin) problems.push(`${req.method()} ${url.pathname}: Access-Control-Allow-Origin is ${acao}, not ${pageOrigin}`);
+    }
+    if (resp.status() < 400) return;
+    const i = expectedFailures.findIndex((e) => isApi && e.method === req.method() && e.path === url.pathname && e.status === resp.status());
+    if (i === -1) problems.push(`unexpected ${resp.status()} from ${req.method()} ${resp.url()}: ${await resp.text().catch(() => '')}`);
+    else provoked.push({ url: resp.url(), status: resp.status(), ...expectedFailures.splice(i, 1)[0] });
+  });
+
+  const act = async (buttonId, outId) => {
+    const before = (await page.getAttribute(`#${outId}`, 'data-seq')) ?? '';
+    await page.click(`#${buttonId}`);
+    await page.waitForFunction(([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq, [outId, before], { timeout: 15_000 });
+    const out = page.locator(`#${outId}`);
+    return {
+      kind: await out.getAttribute('data-kind'),
+      status: Number(await out.getAttribute('data-status')),
+      error: await out.getAttribute('data-error'),
+      text: await out.innerText(),
+    };
+  };
+  const expectOk = (r, status, what) => assert.equal(`${r.kind} ${r.status}`, `ok ${status}`, `${what}: ${r.text}`);
+  const expectErr = (r, status, code, what) => assert.equal(`${r.kind} ${r.status} ${r.error}`, `error ${status} ${code}`, `${what}: ${r.text}`);
+  const signedIn = async () => (await page.getAttribute('#session-state', 'data-signed-in')) === 'true';
+  let failed = false;
+  const step = async (name, fn) => {
+    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {});
+    return t.test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+  };
+
+  const email = `e2e-pk-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = 'Corr3ct-Horse!battery';
+
+  await step('register, verify and log in with the password', async () => {
+    await page.goto(`${pageOrigin}/?api=${encodeURIComponent(apiUrl)}`);
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    expectOk(await act('btn-register', 'out-register'), 202, 'register');
+    await page.fill('#verify-code', CODE);
+    expectOk(await act('btn-verify', 'out-verify'), 200, 'verify');
+    expectOk(await act('btn-login', 'out-login'), 200, 'login');
+    assert.equal(await signedIn(), true);
+  });
+
+  await step('add a passkey: the virtual authenticator holds it, the API lists it', async () => {
+    await page.fill('#passkey-current-password', password);
+    expectOk(await act('btn-passkey-add', 'out-passkeys'), 200, 'add a passkey');
+    const held = await heldCredentials();
+    assert.equal(held.length, 1, 'one credential in the authenticator');
+    assert.equal(held[0].rpId, 'localhost');
+    assert.equal(held[0].isResidentCredential, true);
+    const r = await act('btn-passkeys-list', 'out-passkeys');
+    expectOk(r, 200, 'list passkeys');
+    assert.match(r.text, /"authenticatorAttachment": "platform"/);
+    assert.match(r.text, /"relyingPartyId": "localhost"/);
+    assert.equal(await page.locator('#passkey-list li').count(), 1);
+    // The credential id the API lists is the one the authenticator made (both base64url).
+    assert.equal(await page.getAttribute('#passkey-list li', 'data-credential-id'), held[0].credentialId.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  });
+
+  await step('log out, then sign in with the passkey', async () => {
+    expectOk(await act('btn-logout', 'out-session'), 200, 'logout');
+    assert.equal(await signedIn(), false);
+    const r = await act('btn-passkey-signin', 'out-passwordless');
+    expectOk(r, 200, 'passkey sign-in');
+    assert.match(r.text, /accessToken/);
+    assert.equal(await signedIn(), true);
+    assert.equal((await heldCredentials())[0].signCount > 0, true, 'the authenticator signed');
+    expectOk(await act('btn-userinfo', 'out-session'), 200, 'userinfo after passkey sign-in');
+  });
+
+  await step('log out, then sign in with an emailed code (a wrong code first, provoked)', async () => {
+    expectOk(await act('btn-logout', 'out-session'), 200, 'logout');
+    const r = await act('btn-email-code', 'out-passwordless');
+    expectOk(r, 200, 'email me a code');
+    assert.match(r.text, /"challenge": "EMAIL_OTP"/);
+    assert.equal(await page.isVisible('#email-code-form'), true);
+    assert.match(await page.textContent('#email-code-destination'), /\*\*\*@/);
+    expectFailure('POST', '/auth/login/challenge', 400);
+    await page.fill('#email-code', CODE === '000000' ? '999999' : '000000');
+    expectErr(await act('btn-email-code-signin', 'out-passwordless'), 400, 'invalid_code', 'wrong emailed code');
+    await page.fill('#email-code', CODE);
+    const s = await act('btn-email-code-signin', 'out-passwordless');
+    expectOk(s, 200, 'sign in with the code');
+    assert.equal(await signedIn(), true);
+    assert.equal(await page.isVisible('#email-code-form'), false);
+  });
+
+  await step('delete the passkey; the deleted passkey no longer signs in (provoked)', async () => {
+    expectOk(await act('btn-passkeys-list', 'out-passkeys'), 200, 'list passkeys');
+    const before = (await page.getAttribute('#out-passkeys', 'data-seq')) ?? '';
+    await page.click('#passkey-list li button');
+    await page.waitForFunction((seq) => (document.getElementById('out-passkeys')?.dataset.seq ?? '') !== seq, before);
+    assert.equal(await page.getAttribute('#out-passkeys', 'data-status'), '200', await page.innerText('#out-passkeys'));
+    await page.waitForFunction(() => document.querySelectorAll('#passkey-list li').length === 0);
+    expectOk(await act('btn-logout', 'out-session'), 200, 'logout');
+    // The authenticator still holds the credential and signs with it; the API refuses it.
+    assert.equal((await heldCredentials()).length, 1);
+    expectFailure('POST', '/auth/login/challenge', 401);
+    expectErr(await act('btn-passkey-signin', 'out-passwordless'), 401, 'invalid_passkey', 'deleted passkey');
+    assert.equal(await signedIn(), false);
+  });
+
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, failed ? 'passwordless-failed.png' : 'passwordless-final.png'), fullPage: true });
+
+  await t.test('no console error, page error, failed request or unexpected error response', async () => {
+    await page.waitForTimeout(200);
+    assert.deepEqual(expectedFailures, [], 'every provoked failure happened');
+    const allowed = (c) => provoked.some((p) => c.url === p.url && c.text.includes(`status of ${p.status}`));
+    assert.deepEqual([...problems, ...consoleErrors.filter((c) => !allowed(c)).map((c) => `console error: ${c.text} (${c.url})`)], []);
+  });
+  await context.close();
+});

@@ -147,6 +147,22 @@ export class AuthApi {
   totpVerify(token: string, body: RequestBody<'/auth/mfa/totp/verify', 'post'>) {
     return this.call('post', '/auth/mfa/totp/verify', { token, body });
   }
+  // Sign-in without a password and passkeys (passwordless.ts).
+  loginStart(body: RequestBody<'/auth/login/start', 'post'>) {
+    return this.call('post', '/auth/login/start', { body });
+  }
+  passkeyRegisterStart(token: string, body: RequestBody<'/auth/passkeys/register/start', 'post'>) {
+    return this.call('post', '/auth/passkeys/register/start', { token, body });
+  }
+  passkeyRegisterComplete(token: string, body: RequestBody<'/auth/passkeys/register/complete', 'post'>) {
+    return this.call('post', '/auth/passkeys/register/complete', { token, body });
+  }
+  passkeys(token: string) {
+    return this.call('get', '/auth/passkeys', { token });
+  }
+  passkeyDelete(token: string, body: RequestBody<'/auth/passkeys', 'delete'>) {
+    return this.call('delete', '/auth/passkeys', { token, body });
+  }
 }
 
 export type LoginAnswer = SuccessBody<'/auth/login', 'post'>;

@@ -1,6 +1,7 @@
 // The demo page: register, verify, log in (answering a TOTP challenge when asked), userinfo,
 // refresh, TOTP setup, logout, delete the account (the last two after re-entering the password). Plain DOM, no framework; every call goes through the typed client.
 import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type SessionMode, type Tokens } from './client.js';
+import { renderPasswordless, wirePasswordless } from './passwordless.js';
 
 /** The challenges `/auth/login/challenge` accepts (the request schema's enum). */
 const ANSWERABLE = ['SOFTWARE_TOKEN_MFA', 'NEW_PASSWORD_REQUIRED'] as const;
@@ -144,6 +145,7 @@ function renderSession(): void {
     button(id).disabled = !signedIn;
   }
   button('btn-refresh').disabled = !cookieMode() && !session?.refreshToken;
+  renderPasswordless(signedIn);
   $('challenge').hidden = pendingChallenge === null;
   if (pendingChallenge) {
     $('challenge-name').textContent = pendingChallenge.challenge;
@@ -310,6 +312,14 @@ function wire(): void {
       clearTotpSecret();
     }
     show('out-delete', 'delete account', r);
+  });
+  wirePasswordless({
+    api: () => api,
+    accessToken: () => session?.accessToken ?? null,
+    signIn: startSession,
+    show,
+    on,
+    email,
   });
   renderSession();
 }
