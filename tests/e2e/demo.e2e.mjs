@@ -3,6 +3,7 @@
 //   register -> verify -> login -> userinfo -> TOTP setup (current password) + verify -> logout
 //   -> login with the TOTP challenge -> userinfo -> TOTP re-enrolment refused -> refresh -> userinfo
 //   -> delete the account (current password) -> login refused.
+// A second test runs the passkey and emailed-code steps with a DevTools virtual authenticator.
 // Fails on any console error, page error, failed request, or API response >= 400 other than the
 // ones this test provokes on purpose (each announced with expectFailure), and on any API answer
 // without the CORS header for the page's origin. Ends with a screenshot in tests/e2e/screenshots/.
