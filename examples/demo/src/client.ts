@@ -160,8 +160,8 @@ export class AuthApi {
   passkeys(token: string) {
     return this.call('get', '/auth/passkeys', { token });
   }
-  passkeyDelete(token: string, body: RequestBody<'/auth/passkeys', 'delete'>) {
-    return this.call('delete', '/auth/passkeys', { token, body });
+  passkeyDelete(token: string, body: RequestBody<'/auth/passkey', 'delete'>) {
+    return this.call('delete', '/auth/passkey', { token, body });
   }
 }
 
