@@ -675,6 +675,11 @@ fn real_main() -> Result<(), Error> {
     let _ = writeln!(o, "- Date: {} UTC", cmd("date", &["-u", "+%Y-%m-%d %H:%M"]));
     let _ = writeln!(o, "- Machine: {}", machine());
     let _ = writeln!(o, "- Load average (1/5/15 min) at start / after the cold starts / at the end: {load_start} / {load_cold} / {load_end}");
+    // A negative value means the run was given priority over the machine's other work (e.g.
+    // `nice -n -15 make bench` on a shared machine), which the figures should be read with.
+    // SAFETY: getpriority has no memory-safety preconditions.
+    let niceness = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+    let _ = writeln!(o, "- Scheduling priority (nice) of the benchmark process: {niceness}");
     let _ = writeln!(o, "- Toolchain: {}; {}", cmd("rustc", &["-V"]), cmd("node", &["--version"]).replace("unknown", "no node"));
     let dirty = if cmd("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty() { "" } else { " (with uncommitted changes)" };
     let _ = writeln!(o, "- Commit: {}{dirty}", cmd("git", &["rev-parse", "--short", "HEAD"]));
