@@ -8,7 +8,13 @@ use crate::session_cookie::SessionCookie;
 use aws_config::retry::RetryConfig;
 use aws_smithy_http_client::tls;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::identity::IdentityCache;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_async::rt::sleep::TokioSleep;
+use aws_smithy_async::time::SystemTimeSource;
+use aws_types::sdk_config::Builder as SdkConfigBuilder;
 use aws_sdk_cognitoidentityprovider as cip;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
@@ -27,15 +33,34 @@ pub struct AppState {
     pub passkeys: config::PasskeySettings,
 }
 
-/// The shared SDK configuration: bounded timeouts, at most one retry.
-pub async fn sdk_config(region: &str) -> SdkConfig {
-    sdk_loader(region).load().await
+/// The shared SDK configuration, as the functions run it: credentials from the environment,
+/// `AWS_ENDPOINT_URL` honoured, and [`sdk_builder`]'s timeouts and retries.
+///
+/// Built directly rather than with aws-config's loader (`aws_config::defaults(..).load()`): the
+/// loader links every credential source it might try (profile files, SSO, STS web identity and
+/// assume-role, ECS, IMDS) into the artifact (about 340 KB of the zip) and reads profile files at
+/// init. A Lambda function's credentials are always in its environment (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, from the execution role:
+/// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+/// and `make dev` exports test ones. `AWS_ENDPOINT_URL` is the SDKs' documented endpoint override
+/// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html): `make dev` aims it
+/// at the local emulator; Lambda does not set it. Nothing else from the shared config files or
+/// variables is read (e.g. `AWS_MAX_ATTEMPTS`): the product sets its own timeouts and retries.
+pub fn sdk_config(region: &str) -> SdkConfig {
+    let mut b = sdk_builder(region)
+        .credentials_provider(SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()));
+    b.set_endpoint_url(std::env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()));
+    b.build()
 }
 
-/// The loader behind [`sdk_config`]; tests add an endpoint and test credentials to it.
-pub fn sdk_loader(region: &str) -> aws_config::ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest())
+/// Everything of [`sdk_config`] but the credentials and the endpoint, which tests set to their own.
+pub fn sdk_builder(region: &str) -> SdkConfigBuilder {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
         .http_client(https_client(None))
+        .sleep_impl(TokioSleep::new())
+        .time_source(SystemTimeSource::new())
+        .identity_cache(IdentityCache::lazy().build())
         .region(Region::new(region.to_string()))
         .timeout_config(
             TimeoutConfig::builder()
@@ -82,7 +107,7 @@ impl AppState {
     pub async fn from_env() -> Result<Self, config::ConfigError> {
         let cfg = Config::from_env()?;
         let session_cookie = SessionCookie::from_lookup(|k| std::env::var(k).ok())?;
-        let sdk = sdk_config(&cfg.region).await;
+        let sdk = sdk_config(&cfg.region);
         Ok(Self::new(cfg, cognito_client(&sdk), &sdk).with_session_cookie(session_cookie))
     }
 

@@ -159,11 +159,9 @@ fn state(rt: &'static tokio::runtime::Runtime) -> Arc<AppState> {
         .get_or_init(|| {
             rt.block_on(async {
                 let endpoint = refusing_cognito().await;
-                let sdk = auth_api::state::sdk_loader("us-east-1")
+                let sdk = auth_api::state::sdk_builder("us-east-1")
                     .endpoint_url(endpoint)
-                    .credentials_provider(cip::config::Credentials::for_tests())
-                    .load()
-                    .await;
+                    .credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(cip::config::Credentials::for_tests())).build();
                 let cfg = Config {
                     region: "us-east-1".into(),
                     user_pool_id: "us-east-1_fuzz".into(),

@@ -510,11 +510,9 @@ async fn warm(cognito: &stubs::AwsStub, iters: usize, nblocks: usize) -> Result<
     let seen = || cognito.ctl.requests.load(std::sync::atomic::Ordering::SeqCst);
     let cognito = cognito.addr;
     let endpoint = format!("http://{cognito}");
-    let sdk = auth_api::state::sdk_loader("us-east-1")
+    let sdk = auth_api::state::sdk_builder("us-east-1")
         .endpoint_url(&endpoint)
-        .credentials_provider(Credentials::new("ASIABENCHBENCHBENCH0", "bench/bench/bench", Some("tok".into()), None, "bench"))
-        .load()
-        .await;
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(Credentials::new("ASIABENCHBENCHBENCH0", "bench/bench/bench", Some("tok".into()), None, "bench"))).build();
     let cfg = Config {
         region: "us-east-1".into(),
         user_pool_id: "us-east-1_bench".into(),

@@ -40,7 +40,7 @@ fn sample(route: &str) -> auth_api::http::ApiRequest {
     routes.into_iter().find(|r| r.name == route).unwrap().request
 }
 
-/// An HTTPS client built as in state::sdk_loader, but trusting only the test root (no process-wide
+/// An HTTPS client built as in state::sdk_builder, but trusting only the test root (no process-wide
 /// variable involved).
 fn https_trusting(ca: &tls::TestCa) -> aws_sdk_cognitoidentityprovider::config::SharedHttpClient {
     let trust = smithy_tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(std::fs::read(&ca.root_pem).unwrap());
@@ -59,7 +59,7 @@ fn server_closes_idle_connections(stub: &stubs::AwsStub) {
     std::thread::sleep(Duration::from_millis(50));
 }
 
-/// Without SSL_CERT_FILE / SSL_CERT_DIR (as in Lambda), the product's client (state::sdk_loader)
+/// Without SSL_CERT_FILE / SSL_CERT_DIR (as in Lambda), the product's client (state::sdk_builder)
 /// refuses a server whose chain ends at the benchmark's test root: the connection is made, the
 /// handshake fails, no request reaches the server, and the secret read answers 503.
 #[test]
@@ -72,7 +72,7 @@ fn production_trust_does_not_include_the_test_ca() {
     let stub = stubs::start_aws(&stub_rt, Some(ca.acceptor.clone()));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let result = rt.block_on(async {
-        let sdk = auth_api::state::sdk_loader("us-east-1").endpoint_url(stub.url(true)).credentials_provider(creds()).load().await;
+        let sdk = auth_api::state::sdk_builder("us-east-1").endpoint_url(stub.url(true)).credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(creds())).build();
         let secret = auth_api::secrets::SecretSource::secrets_manager(ARN.into(), &sdk);
         secret.get().await.map(str::to_string)
     });
@@ -104,7 +104,7 @@ fn a_request_after_a_freeze_survives_the_server_closing_the_kept_connection() {
     let https = https_trusting(&ca);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let state = rt.block_on(async {
-        let sdk = auth_api::state::sdk_loader("us-east-1").http_client(https).endpoint_url(stub.url(true)).credentials_provider(creds()).load().await;
+        let sdk = auth_api::state::sdk_builder("us-east-1").http_client(https).endpoint_url(stub.url(true)).credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(creds())).build();
         state(&sdk)
     });
 
@@ -145,7 +145,7 @@ fn a_call_not_safe_to_repeat_survives_an_idle_freeze() {
     let stub = stubs::start_aws(&stub_rt, Some(ca.acceptor.clone()));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let state = rt.block_on(async {
-        let sdk = auth_api::state::sdk_loader("us-east-1").http_client(https_trusting(&ca)).endpoint_url(stub.url(true)).credentials_provider(creds()).load().await;
+        let sdk = auth_api::state::sdk_builder("us-east-1").http_client(https_trusting(&ca)).endpoint_url(stub.url(true)).credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(creds())).build();
         state(&sdk)
     });
 

@@ -3,7 +3,7 @@
 //! HTTPS with it; the functions under test trust it for that run only, through the environment:
 //!
 //! - the Rust `bootstrap`: `SSL_CERT_FILE` pointing at a bundle = the system's CA bundle + the test
-//!   root. The product's HTTPS client (aws-smithy-http-client's rustls client, `state::sdk_loader`)
+//!   root. The product's HTTPS client (aws-smithy-http-client's rustls client, `state::sdk_builder`)
 //!   loads its roots with rustls-native-certs, which reads `SSL_CERT_FILE` instead of the system
 //!   store when it is set (documented at docs.rs/rustls-native-certs). The bundle keeps the
 //!   system's roots so init still parses a full store, as it does in Lambda. Lambda never sets

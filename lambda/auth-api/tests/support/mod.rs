@@ -144,11 +144,9 @@ pub fn local_passkey_settings() -> auth_api::config::PasskeySettings {
 
 /// The product's SDK configuration (timeouts, retries), aimed at `endpoint` with test credentials.
 pub async fn sdk_for(endpoint: &str) -> aws_config::SdkConfig {
-    auth_api::state::sdk_loader("us-east-1")
+    auth_api::state::sdk_builder("us-east-1")
         .endpoint_url(endpoint)
-        .credentials_provider(cip::config::Credentials::for_tests())
-        .load()
-        .await
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::SharedCredentialsProvider::new(cip::config::Credentials::for_tests())).build()
 }
 
 /// The router, served over HTTP on an ephemeral port, in front of `cfg`'s Cognito.
