@@ -15,6 +15,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_async::rt::sleep::TokioSleep;
 use aws_smithy_async::time::SystemTimeSource;
 use aws_types::sdk_config::Builder as SdkConfigBuilder;
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use aws_sdk_cognitoidentityprovider as cip;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
@@ -34,7 +35,7 @@ pub struct AppState {
 }
 
 /// The shared SDK configuration, as the functions run it: credentials from the environment,
-/// `AWS_ENDPOINT_URL` honoured, and [`sdk_builder`]'s timeouts and retries.
+/// the documented endpoint variables honoured, and [`sdk_builder`]'s timeouts and retries.
 ///
 /// Built directly rather than with aws-config's loader (`aws_config::defaults(..).load()`): the
 /// loader links every credential source it might try (profile files, SSO, STS web identity and
@@ -42,15 +43,32 @@ pub struct AppState {
 /// init. A Lambda function's credentials are always in its environment (`AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, from the execution role:
 /// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
-/// and `make dev` exports test ones. `AWS_ENDPOINT_URL` is the SDKs' documented endpoint override
-/// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html): `make dev` aims it
-/// at the local emulator; Lambda does not set it. Nothing else from the shared config files or
+/// and `make dev` exports test ones. The endpoint variables are the SDKs' documented override
+/// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html, see
+/// [`EndpointsFromEnv`]): `make dev` and the benchmark aim them at local stand-ins; Lambda sets none. Nothing else from the shared config files or
 /// variables is read (e.g. `AWS_MAX_ATTEMPTS`): the product sets its own timeouts and retries.
 pub fn sdk_config(region: &str) -> SdkConfig {
-    let mut b = sdk_builder(region)
-        .credentials_provider(SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()));
-    b.set_endpoint_url(std::env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()));
-    b.build()
+    sdk_builder(region)
+        .credentials_provider(SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()))
+        .service_config(EndpointsFromEnv)
+        .build()
+}
+
+/// The documented endpoint variables, and only those: `AWS_ENDPOINT_URL_<SERVICE>` (e.g.
+/// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`: the service
+/// id upper-cased, spaces as underscores; the benchmark aims each at its own stub), else
+/// `AWS_ENDPOINT_URL` (make dev). Each client asks for its own service id when it is built.
+#[derive(Debug)]
+struct EndpointsFromEnv;
+
+impl LoadServiceConfig for EndpointsFromEnv {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        if key.env() != "AWS_ENDPOINT_URL" {
+            return None;
+        }
+        let specific = format!("AWS_ENDPOINT_URL_{}", key.service_id().to_ascii_uppercase().replace(' ', "_"));
+        [specific.as_str(), "AWS_ENDPOINT_URL"].iter().find_map(|name| std::env::var(name).ok().filter(|u| !u.is_empty()))
+    }
 }
 
 /// Everything of [`sdk_config`] but the credentials and the endpoint, which tests set to their own.
@@ -140,5 +158,27 @@ impl AppState {
         }
         self.session_cookie = session_cookie;
         self
+    }
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::*;
+
+    fn endpoint(service_id: &str) -> Option<String> {
+        let key = ServiceConfigKey::builder().service_id(service_id).profile("endpoint_url").env("AWS_ENDPOINT_URL").build().unwrap();
+        EndpointsFromEnv.load_config(key)
+    }
+
+    // One test, so no other test of this process sees the variables change (nextest runs each
+    // test in its own process).
+    #[test]
+    fn service_specific_endpoint_then_the_global_one() {
+        std::env::set_var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "https://127.0.0.1:1");
+        std::env::set_var("AWS_ENDPOINT_URL", "http://127.0.0.1:2");
+        assert_eq!(endpoint("Cognito Identity Provider").as_deref(), Some("https://127.0.0.1:1"));
+        assert_eq!(endpoint("Secrets Manager").as_deref(), Some("http://127.0.0.1:2"));
+        std::env::remove_var("AWS_ENDPOINT_URL");
+        assert_eq!(endpoint("Secrets Manager"), None);
     }
 }
