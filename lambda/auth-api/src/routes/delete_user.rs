@@ -3,7 +3,7 @@
 //! are refused. Cognito calls: AdminInitiateAuth then DeleteUser; GetUser only when the password
 //! check fails (to answer `invalid_token` for a token Cognito refuses). In browser session mode the
 //! answer also clears the session cookie.
-use super::{input, reauth};
+use super::reauth;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
@@ -30,14 +30,7 @@ pub struct Response {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
-    input::password("currentPassword", &b.current_password)?;
-    let token = ctx.access_token()?;
-    // Two Cognito calls, not three: the username comes from the token (no GetUser), and DeleteUser
-    // with that same token is where Cognito checks it (see reauth::username_from_token).
-    let username = reauth::username_from_token(token)?;
-    if let Err(refused) = reauth::confirm_current_password(ctx, &username, &b.current_password).await {
-        return Err(reauth::password_refused(ctx, token, refused).await);
-    }
+    let token = reauth::token_with_current_password(ctx, &b.current_password).await?;
     ctx.state.cognito.delete_user(token).await?;
     let mut reply = Reply::ok(StatusCode::OK, &Response { deleted: true });
     crate::session_cookie::clear(ctx, &mut reply);

@@ -7,7 +7,7 @@
 //! signed in for good; so, as for TOTP setup and account deletion, the API asks for the current
 //! password first. (Cognito's own StartWebAuthnRegistration takes the access token alone at its
 //! public endpoint; see the README's security notes.)
-use super::{input, reauth};
+use super::reauth;
 use crate::error::ApiError;
 use crate::router::{Ctx, Reply};
 use http::StatusCode;
@@ -37,15 +37,7 @@ pub struct Response {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
-    input::password("currentPassword", &b.current_password)?;
-    let token = ctx.access_token()?;
-    // As DELETE /auth/user does: the username from the token (StartWebAuthnRegistration with that
-    // same token is where Cognito checks it), GetUser only to tell a wrong password from a refused
-    // token (see reauth::username_from_token, reauth::password_refused).
-    let username = reauth::username_from_token(token)?;
-    if let Err(refused) = reauth::confirm_current_password(ctx, &username, &b.current_password).await {
-        return Err(reauth::password_refused(ctx, token, refused).await);
-    }
+    let token = reauth::token_with_current_password(ctx, &b.current_password).await?;
     let options = ctx.state.cognito.start_webauthn_registration(token).await?;
     Ok(Reply::ok(StatusCode::OK, &Response { options }))
 }

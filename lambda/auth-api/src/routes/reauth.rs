@@ -13,7 +13,8 @@
 //! the tokens are dropped unused and the challenge session is left to expire.
 //!
 //! Where the username comes from is the route's business: `totpSetup` has it from the GetUser it
-//! needs anyway; `deleteUser` reads it from the access token (see [`username_from_token`]).
+//! needs anyway; `deleteUser` and `passkeyRegisterStart` read it from the access token, through
+//! [`token_with_current_password`].
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
 use crate::router::Ctx;
@@ -32,6 +33,21 @@ pub async fn confirm_current_password(ctx: &Ctx<'_>, username: &str, password: &
     }
 }
 
+/// The caller's access token, once the request has proved the account's current password: for a
+/// route whose own Cognito operation is then made with that same token (DeleteUser,
+/// StartWebAuthnRegistration). Two Cognito calls in all, not three: the username comes from the
+/// token ([`username_from_token`]), and GetUser runs only when the password check fails
+/// ([`password_refused`]).
+pub async fn token_with_current_password<'c>(ctx: &'c Ctx<'_>, current_password: &str) -> Result<&'c str, ApiError> {
+    crate::routes::input::password("currentPassword", current_password)?;
+    let token = ctx.access_token()?;
+    let username = username_from_token(token)?;
+    if let Err(refused) = confirm_current_password(ctx, &username, current_password).await {
+        return Err(password_refused(ctx, token, refused).await);
+    }
+    Ok(token)
+}
+
 /// The `username` claim of the caller's access token, for a route whose own Cognito operation is
 /// then made with that same token (DeleteUser), without a GetUser round trip to learn it. No
 /// signature check is needed for that: Cognito checks the token when the operation runs and acts
@@ -39,7 +55,7 @@ pub async fn confirm_current_password(ctx: &Ctx<'_>, username: &str, password: &
 /// nothing, and an unaltered token's claim is its owner's username (API Gateway's JWT authorizer
 /// has also checked the signature before a deployed function runs). What the claim alone cannot
 /// tell is whether the token was revoked: see [`password_refused`].
-pub fn username_from_token(access_token: &str) -> Result<String, ApiError> {
+fn username_from_token(access_token: &str) -> Result<String, ApiError> {
     crate::routes::output::username_claim(access_token).ok_or(ApiError::InvalidToken)
 }
 
@@ -48,7 +64,7 @@ pub fn username_from_token(access_token: &str) -> Result<String, ApiError> {
 /// `incorrect_password`. So a revoked token cannot be used to learn whether a password is right:
 /// its holder gets `invalid_token` either way (a right password then fails at the operation).
 /// Costs a GetUser only on this failure path.
-pub async fn password_refused(ctx: &Ctx<'_>, access_token: &str, refused: ApiError) -> ApiError {
+async fn password_refused(ctx: &Ctx<'_>, access_token: &str, refused: ApiError) -> ApiError {
     if !matches!(refused, ApiError::IncorrectPassword) {
         return refused;
     }
