@@ -3,6 +3,7 @@
 //! via [`local`]).
 pub mod cognito;
 pub mod config;
+pub mod context;
 pub mod definition;
 pub mod error;
 pub mod http;

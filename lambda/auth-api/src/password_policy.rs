@@ -3,7 +3,8 @@
 //! SignUp). The policy is not written in Rust: it comes from `cdk/user-pool.json`, which the stack
 //! passes to the functions as `PASSWORD_POLICY` (JSON) and `make dev` / the tests pass from the
 //! emulator's pool, created from the same file.
-use crate::error::ApiError;
+//!
+//! The 400 a refused password gets is the routes' ([`crate::routes::input::new_password`]).
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -44,14 +45,6 @@ impl PasswordPolicy {
             None
         }
     }
-
-    /// A 400 `invalid_password` for a password the pool would refuse.
-    pub fn check(policy: Option<&PasswordPolicy>, password: &str) -> Result<(), ApiError> {
-        match policy.and_then(|p| p.violation(password)) {
-            Some(rule) => Err(ApiError::InvalidPassword(format!("Password did not conform with policy: {rule}"))),
-            None => Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -76,8 +69,6 @@ mod tests {
         assert_eq!(p.violation(" NoSymbols1234x "), Some("Password must have symbol characters"));
         assert_eq!(p.violation("Corr3ct-Horse-Battery!"), None);
         assert_eq!(p.violation("Has a space 1A"), None);
-        assert!(PasswordPolicy::check(None, "x").is_ok());
-        assert_eq!(PasswordPolicy::check(Some(&p), "x").unwrap_err().code(), "invalid_password");
     }
 
     #[test]

@@ -3,13 +3,13 @@
 //! runs the handler under the declared-actions guard, maps errors once, and writes one audit event.
 use crate::cognito::{self, Caller};
 use crate::config::MAX_BODY_BYTES;
+use crate::context::{Ctx, Reply};
 use crate::definition::{definition, Lookup, Route};
 use crate::error::ApiError;
 use crate::http::{add_standard_headers, viewer_address_ip, viewer_ip, ApiRequest, ApiResponse};
 use crate::routes;
 use crate::state::AppState;
-use http::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use http::Method;
 
 /// Header the CloudFront front door adds; its value is a secret only CloudFront and the functions know.
 pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
@@ -18,117 +18,6 @@ pub const VIEWER_IP_HEADER: &str = "x-viewer-ip";
 /// CloudFront's own viewer-address header (`ip:port`), used when an origin request policy forwards it and
 /// the viewer function's header is absent.
 pub const CLOUDFRONT_VIEWER_ADDRESS_HEADER: &str = "cloudfront-viewer-address";
-
-/// What a handler produced on success.
-#[derive(Debug)]
-pub struct Reply {
-    pub response: ApiResponse,
-    /// `challenge` when a login step answered a challenge instead of tokens.
-    pub outcome: &'static str,
-}
-
-impl Reply {
-    pub fn ok<T: serde::Serialize>(status: StatusCode, body: &T) -> Self {
-        Reply { response: ApiResponse::json(status, body), outcome: "success" }
-    }
-}
-
-/// Everything a handler may use.
-pub struct Ctx<'a> {
-    pub state: &'a AppState,
-    pub req: &'a ApiRequest,
-    pub route: &'static Route,
-    pub caller: Caller,
-    /// A security event the handler saw, written into the request's audit line as `event`
-    /// (e.g. `refresh_token_reuse`); set with [`Ctx::audit_event`].
-    pub event: std::sync::OnceLock<&'static str>,
-}
-
-impl Ctx<'_> {
-    /// Marks this request's audit line with a security event (the first one set wins).
-    pub fn audit_event(&self, event: &'static str) {
-        let _ = self.event.set(event);
-    }
-
-    /// The JSON body as `T`: 400 when empty, 415 without a JSON content type, 400 for bad JSON or wrong shapes.
-    pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        if self.req.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::InvalidJson("the body is empty".into()));
-        }
-        let ct = self.req.header("content-type").unwrap_or("");
-        let mime = ct.split(';').next().unwrap_or("").trim();
-        if !mime.eq_ignore_ascii_case("application/json") {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        parse_json(&self.req.body)
-    }
-
-    /// Like [`Ctx::body`], but an absent body means `T::default()`.
-    pub fn optional_body<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
-        if self.req.body.iter().all(u8::is_ascii_whitespace) {
-            Ok(T::default())
-        } else {
-            self.body()
-        }
-    }
-
-    /// The bearer access token (already checked for shape by the router on bearer routes).
-    pub fn access_token(&self) -> Result<&str, ApiError> {
-        bearer_token(self.req.header("authorization"))
-    }
-}
-
-/// JSON parsing whose errors name the field but never echo the value (it may be a password).
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::InvalidJson("the body is empty".into()));
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            match inner.classify() {
-                serde_json::error::Category::Data => {
-                    let msg = inner.to_string();
-                    if let Some(field) = msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-                        Err(ApiError::Validation { field: known_field(field), message: "is required".into() })
-                    } else if path == "." {
-                        Err(ApiError::validation("body", "must be a JSON object with the documented fields"))
-                    } else {
-                        Err(ApiError::Validation { field: known_field(&path), message: "has the wrong type".into() })
-                    }
-                }
-                _ => Err(ApiError::InvalidJson(format!("syntax error at line {} column {}", inner.line(), inner.column()))),
-            }
-        }
-    }
-}
-
-/// Field names come from our own request types, so the set is small and fixed; unknown paths
-/// (nested or odd) collapse to "body".
-fn known_field(name: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "email", "password", "code", "refreshToken", "username", "currentPassword", "newPassword",
-        "challenge", "session", "answer", "deviceName", "preferredChallenge", "credential", "credentialId",
-    ];
-    KNOWN.iter().find(|k| **k == name).copied().unwrap_or("body")
-}
-
-/// `Authorization: Bearer <JWT>`; anything else is a 401 with a JSON error.
-pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
-    let h = header.ok_or(ApiError::MissingToken)?.trim();
-    let (scheme, token) = h.split_once(' ').ok_or(ApiError::InvalidToken)?;
-    let token = token.trim();
-    let looks_like_jwt = token.len() <= 8192
-        && token.split('.').count() == 3
-        && token.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-    if !scheme.eq_ignore_ascii_case("bearer") || !looks_like_jwt {
-        return Err(ApiError::InvalidToken);
-    }
-    Ok(token)
-}
 
 /// Handles one request. Never panics on input; always answers JSON (or an empty 204 preflight).
 ///
@@ -245,38 +134,4 @@ fn audit(route: &Route, req: &ApiRequest, source_ip: &str, result: &Result<Reply
         source_ip = %source_ip,
         "auth action"
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bearer_header_shapes() {
-        assert_eq!(bearer_token(None), Err(ApiError::MissingToken));
-        assert_eq!(bearer_token(Some("Basic abc")), Err(ApiError::InvalidToken));
-        assert_eq!(bearer_token(Some("Bearer")), Err(ApiError::InvalidToken));
-        assert_eq!(bearer_token(Some("Bearer a.b")), Err(ApiError::InvalidToken));
-        assert_eq!(bearer_token(Some("Bearer a.b.c!")), Err(ApiError::InvalidToken));
-        assert_eq!(bearer_token(Some("bearer aa.bb.cc")), Ok("aa.bb.cc"));
-    }
-
-    #[derive(serde::Deserialize, Debug)]
-    #[allow(dead_code)]
-    struct Login {
-        email: String,
-        password: String,
-    }
-
-    #[test]
-    fn json_errors_name_fields_but_never_echo_values() {
-        let e = parse_json::<Login>(br#"{"email":"a@b.co"}"#).unwrap_err();
-        assert_eq!(e, ApiError::validation("password", "is required"));
-        let e = parse_json::<Login>(br#"{"email":"a@b.co","password":12345678}"#).unwrap_err();
-        assert_eq!(e, ApiError::validation("password", "has the wrong type"));
-        assert!(!e.to_string().contains("12345678"));
-        assert!(matches!(parse_json::<Login>(b"{nope"), Err(ApiError::InvalidJson(_))));
-        assert!(matches!(parse_json::<Login>(b"[]"), Err(ApiError::Validation { field: "body", .. })));
-        assert!(matches!(parse_json::<Login>(b"   "), Err(ApiError::InvalidJson(_))));
-    }
 }

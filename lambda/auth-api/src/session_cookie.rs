@@ -24,14 +24,16 @@
 //! `cookies` array arrives as one `Cookie` header
 //! (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html>).
 //! The local server writes the headers as they are: one `Set-Cookie` line per cookie.
+//!
+//! This module is the cookie itself (its settings, `Set-Cookie` values, reading it, the forgery
+//! check, its OpenAPI account). Where a request uses it: [`crate::context::Ctx::refresh_token`]
+//! reads it, [`crate::routes::output::token_reply`] sets it and
+//! [`crate::routes::output::clear_session_cookie`] clears it.
 use crate::config::ConfigError;
 use crate::error::ApiError;
 use crate::http::Cors;
-use crate::router::{Ctx, Reply};
-use crate::routes::output::TokenResponse;
 use cookie::{Cookie, SameSite};
-use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
-use http::StatusCode;
+use http::header::{HeaderMap, HeaderValue, COOKIE};
 
 /// The cookie's name. Not `__Host-` (that prefix requires `Path=/`, and the cookie belongs to
 /// `/auth` only).
@@ -120,44 +122,6 @@ pub fn check_request_origin(cors: &Cors, headers: &HeaderMap) -> Result<(), ApiE
         return Err(ApiError::CsrfHeaderMissing);
     }
     Ok(())
-}
-
-/// The refresh token a request authenticates with: the body's when given; otherwise, in cookie
-/// mode, the cookie's, once the request passed [`check_request_origin`]. `None` when there is none.
-pub fn refresh_token(ctx: &Ctx<'_>, from_body: Option<String>) -> Result<Option<String>, ApiError> {
-    if from_body.is_some() {
-        return Ok(from_body);
-    }
-    if ctx.state.session_cookie.is_none() {
-        return Ok(None);
-    }
-    let Some(token) = read(&ctx.req.headers) else { return Ok(None) };
-    check_request_origin(&ctx.state.cors, &ctx.req.headers)?;
-    Ok(Some(token))
-}
-
-/// A token answer. In cookie mode the refresh token leaves the body for the cookie.
-pub fn token_reply<T: serde::Serialize>(ctx: &Ctx<'_>, mut body: TokenResponse, wrap: impl FnOnce(TokenResponse) -> T) -> Reply {
-    let set = match (&ctx.state.session_cookie, body.refresh_token.take()) {
-        (Some(c), Some(t)) => Some(c.set(&t)),
-        (None, t) => {
-            body.refresh_token = t;
-            None
-        }
-        (Some(_), None) => None,
-    };
-    let mut reply = Reply::ok(StatusCode::OK, &wrap(body));
-    if let Some(v) = set {
-        reply.response.headers.append(SET_COOKIE, v);
-    }
-    reply
-}
-
-/// In cookie mode, adds the `Set-Cookie` that deletes the cookie (logout, account deletion).
-pub fn clear(ctx: &Ctx<'_>, reply: &mut Reply) {
-    if let Some(c) = &ctx.state.session_cookie {
-        reply.response.headers.append(SET_COOKIE, c.clear());
-    }
 }
 
 /// Routes that set the cookie, read it, clear it (by route name in `cdk/routes.json`).

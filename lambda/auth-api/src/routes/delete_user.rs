@@ -5,7 +5,7 @@
 //! answer also clears the session cookie.
 use super::reauth;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,6 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let token = reauth::token_with_current_password(ctx, &b.current_password).await?;
     ctx.state.cognito.delete_user(token).await?;
     let mut reply = Reply::ok(StatusCode::OK, &Response { deleted: true });
-    crate::session_cookie::clear(ctx, &mut reply);
+    super::output::clear_session_cookie(ctx, &mut reply);
     Ok(reply)
 }

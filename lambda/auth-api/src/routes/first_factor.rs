@@ -25,7 +25,7 @@ use super::challenge_session::{self, Kind};
 use super::output::ChallengeResponse;
 use crate::cognito::{AuthOutcome, CognitoErrorKind as K};
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};

@@ -1,5 +1,6 @@
 //! Validation of request fields: clear 400s before anything reaches Cognito.
 use crate::error::ApiError;
+use crate::password_policy::PasswordPolicy;
 
 pub const MAX_EMAIL: usize = 254;
 /// Cognito's own maximum password length.
@@ -69,6 +70,16 @@ pub fn password(field: &'static str, v: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A new password (sign-up, reset, change, the new-password challenge) against the pool's policy
+/// ([`PasswordPolicy`], when the functions have it): a 400 `invalid_password` in Cognito's words for
+/// one the pool would refuse, whether or not the address has an account.
+pub fn new_password(policy: Option<&PasswordPolicy>, password: &str) -> Result<(), ApiError> {
+    match policy.and_then(|p| p.violation(password)) {
+        Some(rule) => Err(ApiError::InvalidPassword(format!("Password did not conform with policy: {rule}"))),
+        None => Ok(()),
+    }
+}
+
 /// A confirmation, reset or TOTP code: 1 to 16 letters or digits.
 pub fn code(field: &'static str, v: &str) -> Result<String, ApiError> {
     let v = v.trim();
@@ -134,5 +145,12 @@ mod tests {
         assert!(code("code", "12 34").is_err());
         assert!(code("code", &"1".repeat(17)).is_err());
         assert_eq!(mask_email("jane@example.com"), "j***@e***");
+        let policy = PasswordPolicy::from_json(
+            r#"{"minLength":12,"requireLowercase":true,"requireUppercase":true,"requireDigits":true,"requireSymbols":true}"#,
+        )
+        .unwrap();
+        assert!(new_password(None, "x").is_ok());
+        assert_eq!(new_password(Some(&policy), "x").unwrap_err().code(), "invalid_password");
+        assert!(new_password(Some(&policy), "Corr3ct-Horse-Battery!").is_ok());
     }
 }

@@ -4,7 +4,7 @@ use super::input;
 use super::output::auth_reply;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -22,8 +22,7 @@ use super::input;
 use super::output::auth_reply;
 use crate::cognito::{CognitoError, CognitoErrorKind as K};
 use crate::error::ApiError;
-use crate::password_policy::PasswordPolicy;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -64,7 +63,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         "NEW_PASSWORD_REQUIRED" => {
             let a = answer()?;
             input::password("answer", a)?;
-            PasswordPolicy::check(ctx.state.password_policy.as_ref(), a)?;
+            input::new_password(ctx.state.password_policy.as_ref(), a)?;
             (ChallengeNameType::NewPasswordRequired, "NEW_PASSWORD", a.to_string())
         }
         "WEB_AUTHN" => {

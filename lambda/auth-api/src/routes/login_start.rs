@@ -5,7 +5,7 @@
 use super::first_factor::{self, Factor};
 use super::input;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -10,10 +10,10 @@
 //! UnsupportedTokenTypeException, InvalidParameterException):
 //! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
 use super::input;
+use super::output::clear_session_cookie;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
-use crate::session_cookie;
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ pub struct Response {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.optional_body()?;
-    let refresh_token = session_cookie::refresh_token(ctx, b.refresh_token)?;
+    let refresh_token = ctx.refresh_token(b.refresh_token)?;
     if let Some(t) = &refresh_token {
         input::opaque("refreshToken", t, input::MAX_TOKEN)?;
     }
@@ -71,6 +71,6 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         },
     };
     let mut reply = Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: revoked });
-    session_cookie::clear(ctx, &mut reply);
+    clear_session_cookie(ctx, &mut reply);
     Ok(reply)
 }

@@ -1,6 +1,6 @@
 //! One module per route of `cdk/routes.json`, named after the route. `dispatch` is the only table
 //! that ties a route name to its handler; a unit test proves every defined route has one.
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use crate::error::ApiError;
 
 pub mod challenge_session;

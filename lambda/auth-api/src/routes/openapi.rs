@@ -2,7 +2,7 @@
 //! route definition and these handlers' types; a test fails when it is stale).
 use crate::error::ApiError;
 use crate::http::ApiResponse;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::header::HeaderValue;
 use http::StatusCode;
 

@@ -1,6 +1,7 @@
 //! Response bodies shared by several routes.
 use crate::cognito::{AuthOutcome, Tokens};
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
+use http::header::SET_COOKIE;
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -141,10 +142,10 @@ pub enum LoginResponse {
 /// the user's actual Cognito username (see [`super::challenge_session`]): Cognito's
 /// `USER_ID_FOR_SRP`, else `username` (what the caller knows: the address at login, the sealed
 /// username at a second challenge). In browser session mode the refresh token goes into the
-/// session cookie instead of the body ([`crate::session_cookie::token_reply`]).
+/// session cookie instead of the body ([`token_reply`]).
 pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username: &str) -> Reply {
     match outcome {
-        AuthOutcome::Tokens(t) => crate::session_cookie::token_reply(ctx, tokens(t), LoginResponse::Tokens),
+        AuthOutcome::Tokens(t) => token_reply(ctx, tokens(t), LoginResponse::Tokens),
         AuthOutcome::Challenge { name, session, parameters } => {
             let actual = match parameters.get("USER_ID_FOR_SRP") {
                 Some(u) => u.as_str(),
@@ -156,6 +157,31 @@ pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username:
             let session = super::challenge_session::seal(seal_key, actual, &session);
             ChallengeResponse::plain(name, session).reply()
         }
+    }
+}
+
+/// A token answer. In browser session mode ([`crate::session_cookie`]) the refresh token leaves
+/// the body for the cookie.
+pub fn token_reply<T: serde::Serialize>(ctx: &Ctx<'_>, mut body: TokenResponse, wrap: impl FnOnce(TokenResponse) -> T) -> Reply {
+    let set = match (&ctx.state.session_cookie, body.refresh_token.take()) {
+        (Some(c), Some(t)) => Some(c.set(&t)),
+        (None, t) => {
+            body.refresh_token = t;
+            None
+        }
+        (Some(_), None) => None,
+    };
+    let mut reply = Reply::ok(StatusCode::OK, &wrap(body));
+    if let Some(v) = set {
+        reply.response.headers.append(SET_COOKIE, v);
+    }
+    reply
+}
+
+/// In browser session mode, adds the `Set-Cookie` that deletes the cookie (logout, account deletion).
+pub fn clear_session_cookie(ctx: &Ctx<'_>, reply: &mut Reply) {
+    if let Some(c) = &ctx.state.session_cookie {
+        reply.response.headers.append(SET_COOKIE, c.clear());
     }
 }
 

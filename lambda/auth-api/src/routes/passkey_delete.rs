@@ -3,7 +3,7 @@
 //! `passkey_not_found`. No password is asked: removing a way in does not let anyone in.
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

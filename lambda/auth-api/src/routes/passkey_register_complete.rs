@@ -3,7 +3,7 @@
 //! the challenge of the pending registration, the relying party and the origin. A refusal is a 400
 //! `passkey_rejected`; start again with `/auth/passkeys/register/start`.
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

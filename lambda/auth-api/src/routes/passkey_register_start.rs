@@ -9,7 +9,7 @@
 //! public endpoint; see the README's security notes.)
 use super::reauth;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

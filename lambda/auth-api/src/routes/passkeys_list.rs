@@ -1,6 +1,6 @@
 //! GET /auth/passkeys (Bearer): the signed-in user's passkeys (ListWebAuthnCredentials).
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;

@@ -6,8 +6,7 @@
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::password_policy::PasswordPolicy;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -36,7 +35,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     input::password("currentPassword", &b.current_password)?;
     input::password("newPassword", &b.new_password)?;
-    PasswordPolicy::check(ctx.state.password_policy.as_ref(), &b.new_password)?;
+    input::new_password(ctx.state.password_policy.as_ref(), &b.new_password)?;
     let cognito = &ctx.state.cognito;
     let token = ctx.access_token()?;
     match cognito.change_password(token, &b.current_password, &b.new_password).await {

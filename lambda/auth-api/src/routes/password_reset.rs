@@ -5,8 +5,7 @@
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::password_policy::PasswordPolicy;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -39,7 +38,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let email = input::email(&b.email)?;
     let code = input::code("code", &b.code)?;
     input::password("newPassword", &b.new_password)?;
-    PasswordPolicy::check(ctx.state.password_policy.as_ref(), &b.new_password)?;
+    input::new_password(ctx.state.password_policy.as_ref(), &b.new_password)?;
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;
     cognito.confirm_forgot_password(&email, &code, &b.new_password, hash).await.map_err(|e| match e.kind {

@@ -17,7 +17,7 @@
 //! [`token_with_current_password`].
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::router::Ctx;
+use crate::context::Ctx;
 
 /// Ok when `password` is the current password of the account named `username`; 401
 /// `incorrect_password` when it is not.

@@ -16,11 +16,10 @@
 //! In browser session mode the refresh token may come from the session cookie instead of the body
 //! (after the cookie's cross-site request forgery check), and the new refresh token goes back into it.
 use super::input;
-use super::output::tokens;
+use super::output::{token_reply, tokens};
 use crate::cognito::{CognitoErrorKind as K, Tokens};
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
-use crate::session_cookie;
+use crate::context::{Ctx, Reply};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -47,10 +46,10 @@ pub struct Request {
 
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.optional_body()?;
-    let refresh_token = session_cookie::refresh_token(ctx, b.refresh_token)?
+    let refresh_token = ctx.refresh_token(b.refresh_token)?
         .ok_or_else(|| ApiError::validation("refreshToken", "is required (in browser session mode: or the session cookie)"))?;
     let t = refresh(ctx, &refresh_token).await?;
-    Ok(session_cookie::token_reply(ctx, tokens(t), |b| b))
+    Ok(token_reply(ctx, tokens(t), |b| b))
 }
 
 /// Exchanges `refresh_token` for new tokens. A refused token is `invalid_refresh_token`; a reused

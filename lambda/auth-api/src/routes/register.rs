@@ -6,8 +6,7 @@ use super::input;
 use super::output::CodeSentResponse;
 use crate::cognito::{CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
-use crate::password_policy::PasswordPolicy;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -33,7 +32,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let email = input::email(&b.email)?;
     input::password("password", &b.password)?;
     // Before any Cognito call: the same 400 whether or not the address has an account.
-    PasswordPolicy::check(ctx.state.password_policy.as_ref(), &b.password)?;
+    input::new_password(ctx.state.password_policy.as_ref(), &b.password)?;
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(&email).await?;
     match cognito.sign_up(&email, &b.password, hash).await {

@@ -13,7 +13,7 @@
 //! AdminDeleteSoftwareToken, after which the user enrols again here.
 use super::{input, reauth};
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use schemars::JsonSchema;

@@ -2,7 +2,7 @@
 //! authenticator app and makes TOTP the user's preferred MFA method.
 use super::input;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! GET /auth/userinfo (Bearer): the user's sub, email, verified flag, attributes and MFA state.
 //! Asks Cognito (GetUser), so a signed-out or deleted user's token is refused at once.
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;

@@ -4,7 +4,7 @@
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
-use crate::router::{Ctx, Reply};
+use crate::context::{Ctx, Reply};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
