@@ -1,8 +1,15 @@
 // The throttles feature of CognitoAuthApi: route and stage throttles checked against Cognito's request-rate quotas
 // (lib/cognito-quotas.ts), as API Gateway route throttles without the front door or as WAF rules with it.
-import type { CognitoAuthApiProps } from './cognito-auth-api';
 import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle } from './route-definition';
+
+/** What the throttles feature takes from the construct's props (each documented on CognitoAuthApiProps). */
+export interface AuthApiThrottleProps {
+  readonly stageThrottle?: RouteThrottle;
+  readonly routeThrottles?: { readonly [routeName: string]: RouteThrottle };
+  readonly cognitoQuotas?: { readonly [category: string]: number };
+  readonly allowThrottlesAboveCognitoQuotas?: boolean;
+}
 
 /** The throttle of each route and what the throttles allow per Cognito quota category. */
 export interface AuthApiThrottles {
@@ -12,7 +19,7 @@ export interface AuthApiThrottles {
 }
 
 /** Checks the throttle and quota props, and fails synth when the throttles allow more Cognito calls than the quotas. */
-export function checkThrottles(definition: ApiDefinition, props: CognitoAuthApiProps, frontDoor: boolean): AuthApiThrottles {
+export function checkThrottles(definition: ApiDefinition, props: AuthApiThrottleProps, frontDoor: boolean): AuthApiThrottles {
   const routeNames = new Set(definition.routes.map((r) => r.name));
   for (const name of Object.keys(props.routeThrottles ?? {})) {
     if (!routeNames.has(name)) {

@@ -7,7 +7,6 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { CognitoAuthApiProps } from './cognito-auth-api';
 import { ack } from './nag';
 import { PoolPasswordPolicy, UserPoolDefinition } from './user-pool-definition';
 import { AuthApiWebAcl } from './web-acl';
@@ -20,6 +19,21 @@ export enum ThreatProtection {
   AUDIT = 'AUDIT',
   /** Plus feature plan; risky sign-ins are challenged or blocked (adaptive authentication). */
   ENFORCED = 'ENFORCED',
+}
+
+/** What the user pool feature takes from the construct's props (each documented on CognitoAuthApiProps). */
+export interface AuthApiUserPoolProps {
+  readonly userPool?: cognito.IUserPool;
+  readonly userPoolClient?: cognito.IUserPoolClient;
+  readonly userPoolClientSecret?: secretsmanager.ISecret;
+  readonly removalPolicy?: RemovalPolicy;
+  readonly threatProtection?: ThreatProtection;
+  readonly email?: cognito.UserPoolEmail;
+  readonly accessTokenValidity?: Duration;
+  readonly idTokenValidity?: Duration;
+  readonly refreshTokenValidity?: Duration;
+  readonly refreshTokenRotationGracePeriod?: Duration;
+  readonly userPoolWebAcl?: boolean;
 }
 
 /** The pool, client and client secret the functions use (created or given). */
@@ -35,7 +49,7 @@ export interface AuthApiUserPool {
  */
 export function addUserPool(
   scope: Construct,
-  props: CognitoAuthApiProps,
+  props: AuthApiUserPoolProps,
   poolDef: UserPoolDefinition,
   passwordPolicy: PoolPasswordPolicy,
   frontDoor: boolean,

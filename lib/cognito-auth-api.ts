@@ -1,8 +1,9 @@
 // The CognitoAuthApi construct: its props, and the constructor that checks them and composes the features, each in
 // its own file beside this one: auth-api-throttles.ts (throttles vs Cognito quotas), auth-api-user-pool.ts (user
 // pool, app client, client secret), auth-api-functions.ts (per route: log group, role, function), auth-api-http-api.ts
-// (HTTP API, CORS, authorizer, routes, stage, access logs), front-door.ts, auth-api-alarms.ts. The features create
-// their resources in this construct's scope, so the logical IDs do not depend on which file creates them.
+// (HTTP API, CORS, authorizer, routes, stage, access logs), front-door.ts, auth-api-alarms.ts. Each feature takes
+// the scope and the slice of the props it reads (its own props interface), and none imports this file. The features
+// create their resources in this construct's scope, so the logical IDs do not depend on which file creates them.
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
