@@ -313,22 +313,7 @@ async fn in_lambda_the_cookie_leaves_in_the_payload_v2_cookies_array() {
             .build()
     });
     let client = mock_client!(cip, RuleMode::MatchAny, [&login]);
-    let cfg = auth_api::config::Config {
-        region: "us-east-1".into(),
-        user_pool_id: "us-east-1_test".into(),
-        client_id: "client123".into(),
-        client_secret: None,
-        cors_origins: vec!["https://app.example".into()],
-        origin_verify: None,
-        totp_issuer: "Test".into(),
-        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
-        password_policy: None,
-        passkeys: Default::default(),
-    };
-    let state = std::sync::Arc::new(
-        auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build())
-            .with_session_cookie(Some(SessionCookie { max_age_seconds: 2_592_000 })),
-    );
+    let state = std::sync::Arc::new(support::mocked_state(client).with_session_cookie(Some(SessionCookie { max_age_seconds: 2_592_000 })));
     let mut adapter = lambda_http::Adapter::from(lambda_http::service_fn(move |req: lambda_http::Request| {
         let state = state.clone();
         async move {

@@ -1,6 +1,8 @@
 //! Every row of the error table, through the real router and the real SDK deserialisers, with
 //! Cognito's answers mocked by aws-smithy-mocks (no network). Also: the SECRET_HASH vector, the
 //! declared-actions guard, and never an empty login answer.
+mod support;
+
 use auth_api::cognito::{secret_hash, with_route, CognitoErrorKind, DeclaredActionsGuard};
 use auth_api::config::{Config, Secret};
 use auth_api::definition::definition;
@@ -16,18 +18,7 @@ use serde_json::{json, Value};
 const FAKE_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6InN1Yi0xIn0.c2ln";
 
 fn cfg() -> Config {
-    Config {
-        region: "us-east-1".into(),
-        user_pool_id: "us-east-1_test".into(),
-        client_id: "client123".into(),
-        client_secret: Some(Secret::Plain("shh".into())),
-        cors_origins: vec!["https://app.example".into()],
-        origin_verify: None,
-        totp_issuer: "Test".into(),
-        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
-        password_policy: None,
-        passkeys: Default::default(),
-    }
+    Config { client_secret: Some(Secret::Plain("shh".into())), ..support::mocked_config() }
 }
 
 fn state(rules: &[&Rule]) -> AppState {

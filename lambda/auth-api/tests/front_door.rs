@@ -69,18 +69,7 @@ fn cognito() -> (cip::Client, Rule) {
 }
 
 fn state(origin_verify: Option<OriginVerify>) -> (AppState, Rule) {
-    let cfg = Config {
-        region: "us-east-1".into(),
-        user_pool_id: "us-east-1_test".into(),
-        client_id: "client123".into(),
-        client_secret: Some(Secret::Plain("shh".into())),
-        cors_origins: vec![],
-        origin_verify: None,
-        totp_issuer: "Test".into(),
-        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
-        password_policy: None,
-        passkeys: Default::default(),
-    };
+    let cfg = Config { client_secret: Some(Secret::Plain("shh".into())), cors_origins: vec![], ..support::mocked_config() };
     let (client, rule) = cognito();
     let mut st = AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
     st.origin_verify = origin_verify;

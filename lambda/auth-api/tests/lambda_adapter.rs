@@ -1,6 +1,8 @@
 //! The Lambda door: an API Gateway HTTP API (payload 2.0) event becomes the router's request with
 //! its route key, source IP, request id and decoded body; the router's answer becomes the
 //! function's response.
+mod support;
+
 use auth_api::http::ApiResponse;
 use auth_api::lambda::{to_api_request, to_lambda_response};
 
@@ -45,19 +47,7 @@ async fn an_oversized_body_through_the_lambda_door_is_a_json_413_without_calling
     let login = mock!(cip::Client::admin_initiate_auth)
         .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().build());
     let client = mock_client!(cip, RuleMode::MatchAny, [&login]);
-    let cfg = auth_api::config::Config {
-        region: "us-east-1".into(),
-        user_pool_id: "us-east-1_test".into(),
-        client_id: "client123".into(),
-        client_secret: None,
-        cors_origins: vec!["https://app.example".into()],
-        origin_verify: None,
-        totp_issuer: "Test".into(),
-        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
-        password_policy: None,
-        passkeys: Default::default(),
-    };
-    let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
+    let state = support::mocked_state(client);
     let limit = 16 * 1024;
     for size in [limit + 1, 64 * 1024] {
         let body = format!(r#"{{"email":"jane@example.com","password":"Corr3ct-horse!","pad":"{}"}}"#, "a".repeat(size));

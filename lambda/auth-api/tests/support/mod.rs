@@ -132,6 +132,29 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
     }
 }
 
+/// The configuration of the tests whose Cognito is mocked (no emulator): the pool, app client and
+/// page origin of the API Gateway fixture (`tests/fixtures/apigw-v2-login.json`), no client secret.
+pub fn mocked_config() -> Config {
+    Config {
+        region: "us-east-1".into(),
+        user_pool_id: "us-east-1_test".into(),
+        client_id: "client123".into(),
+        client_secret: None,
+        cors_origins: vec!["https://app.example".into()],
+        origin_verify: None,
+        totp_issuer: "Test".into(),
+        request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
+        password_policy: None,
+        passkeys: Default::default(),
+    }
+}
+
+/// The shared state over a mocked Cognito `client` (aws-smithy-mocks), with [`mocked_config`]
+/// and an empty SDK configuration (no secret is fetched, nothing is signed).
+pub fn mocked_state(client: cip::Client) -> AppState {
+    AppState::new(mocked_config(), client, &aws_config::SdkConfig::builder().build())
+}
+
 /// The passkey settings `make dev` uses: `passkeys` of cdk/user-pool.json, the definition the
 /// emulator creates its pool from.
 pub fn local_passkey_settings() -> auth_api::config::PasskeySettings {
