@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { flowPage } from './page.mjs';
 import { repo, startStack } from './stack.mjs';
 
 // The browser driver and the TOTP library are the demo package's dev dependencies.
@@ -65,75 +66,13 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
 
-  // ---- what counts as a failure -------------------------------------------------------------
-  const problems = [];
-  const consoleErrors = [];
-  /** Responses this test provokes on purpose: consumed in order as they arrive. */
-  const expectedFailures = [];
-  const provoked = []; // { url, status } of the provoked ones that did arrive
-  const expectFailure = (method, path, status) => expectedFailures.push({ method, path, status });
-
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push({ text: msg.text(), url: msg.location()?.url ?? '' });
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-  page.on('response', async (resp) => {
-    const req = resp.request();
-    const url = new URL(resp.url());
-    const isApi = url.origin === new URL(apiUrl).origin;
-    if (isApi) {
-      const acao = (await resp.allHeaders())['access-control-allow-origin'];
-      if (acao !== pageOrigin) problems.push(`${req.method()} ${url.pathname}: Access-Control-Allow-Origin is ${acao}, not ${pageOrigin}`);
-    }
-    if (resp.status() < 400) return;
-    const i = expectedFailures.findIndex((e) => isApi && e.method === req.method() && e.path === url.pathname && e.status === resp.status());
-    if (i === -1) {
-      problems.push(`unexpected ${resp.status()} from ${req.method()} ${resp.url()}: ${await resp.text().catch(() => '')}`);
-    } else {
-      expectedFailures.splice(i, 1);
-      provoked.push({ url: resp.url(), status: resp.status() });
-    }
-  });
-
-  // ---- helpers ------------------------------------------------------------------------------
-  /** Clicks a button and waits for the step's result box to show a new result. */
-  const act = async (buttonId, outId) => {
-    const before = (await page.getAttribute(`#${outId}`, 'data-seq')) ?? '';
-    await page.click(`#${buttonId}`);
-    await page.waitForFunction(
-      ([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq,
-      [outId, before],
-      { timeout: 15_000 },
-    );
-    const out = page.locator(`#${outId}`);
-    return {
-      kind: await out.getAttribute('data-kind'),
-      status: Number(await out.getAttribute('data-status')),
-      error: await out.getAttribute('data-error'),
-      text: await out.innerText(),
-    };
-  };
-  const expectOk = (r, status, what) => assert.equal(`${r.kind} ${r.status}`, `ok ${status}`, `${what}: ${r.text}`);
+  // What counts as a failure, the step helpers (tests/e2e/page.mjs).
+  const { expectFailure, act, expectOk, expectErr: expectErrCode, signedIn, step, failed, checkNoProblems } = flowPage(t, page, { apiUrl, pageOrigin });
   const expectErr = (r, status, code, what) => {
-    assert.equal(`${r.kind} ${r.status} ${r.error}`, `error ${status} ${code}`, `${what}: ${r.text}`);
+    expectErrCode(r, status, code, what);
     // The page shows the error code and the API's message, not just a status.
     assert.match(r.text, new RegExp(code));
     assert.match(r.text, /requestId/);
-  };
-  const signedIn = async () => (await page.getAttribute('#session-state', 'data-signed-in')) === 'true';
-  /** One step of the flow; after a failed step the rest are reported as skipped. */
-  let failed = false;
-  const step = async (name, fn) => {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {});
-    return t.test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    });
   };
   const totp = (secret, offsetSeconds = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
 
@@ -270,19 +209,11 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
   });
 
   mkdirSync(SHOTS, { recursive: true });
-  const shot = join(SHOTS, failed ? 'demo-failed.png' : 'demo-final.png');
+  const shot = join(SHOTS, failed() ? 'demo-failed.png' : 'demo-final.png');
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot: ${shot}`);
 
-  await t.test('no console error, page error, failed request or unexpected error response', async () => {
-    await page.waitForTimeout(200); // let late events arrive
-    assert.deepEqual(expectedFailures, [], 'every provoked failure happened');
-    // Chromium logs "Failed to load resource: ... status of 4xx" for the provoked responses: only those are allowed.
-    const allowed = (c) =>
-      provoked.some((p) => c.url === p.url && c.text.includes(`status of ${p.status}`));
-    const unexpectedConsole = consoleErrors.filter((c) => !allowed(c)).map((c) => `console error: ${c.text} (${c.url})`);
-    assert.deepEqual([...problems, ...unexpectedConsole], []);
-  });
+  await checkNoProblems();
   await context.close();
 });
 
@@ -427,58 +358,8 @@ test('passkeys and emailed codes through the demo page with a virtual authentica
   });
   const heldCredentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
 
-  // What counts as a failure: as in the test above.
-  const problems = [];
-  const consoleErrors = [];
-  const expectedFailures = [];
-  const provoked = [];
-  const expectFailure = (method, path, status) => expectedFailures.push({ method, path, status });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push({ text: msg.text(), url: msg.location()?.url ?? '' });
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-  page.on('response', async (resp) => {
-    const req = resp.request();
-    const url = new URL(resp.url());
-    const isApi = url.origin === new URL(apiUrl).origin;
-    if (isApi) {
-      const acao = (await resp.allHeaders())['access-control-allow-origin'];
-      if (acao !== pageOrigin) problems.push(`${req.method()} ${url.pathname}: Access-Control-Allow-Origin is ${acao}, not ${pageOrigin}`);
-    }
-    if (resp.status() < 400) return;
-    const i = expectedFailures.findIndex((e) => isApi && e.method === req.method() && e.path === url.pathname && e.status === resp.status());
-    if (i === -1) problems.push(`unexpected ${resp.status()} from ${req.method()} ${resp.url()}: ${await resp.text().catch(() => '')}`);
-    else provoked.push({ url: resp.url(), status: resp.status(), ...expectedFailures.splice(i, 1)[0] });
-  });
-
-  const act = async (buttonId, outId) => {
-    const before = (await page.getAttribute(`#${outId}`, 'data-seq')) ?? '';
-    await page.click(`#${buttonId}`);
-    await page.waitForFunction(([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq, [outId, before], { timeout: 15_000 });
-    const out = page.locator(`#${outId}`);
-    return {
-      kind: await out.getAttribute('data-kind'),
-      status: Number(await out.getAttribute('data-status')),
-      error: await out.getAttribute('data-error'),
-      text: await out.innerText(),
-    };
-  };
-  const expectOk = (r, status, what) => assert.equal(`${r.kind} ${r.status}`, `ok ${status}`, `${what}: ${r.text}`);
-  const expectErr = (r, status, code, what) => assert.equal(`${r.kind} ${r.status} ${r.error}`, `error ${status} ${code}`, `${what}: ${r.text}`);
-  const signedIn = async () => (await page.getAttribute('#session-state', 'data-signed-in')) === 'true';
-  let failed = false;
-  const step = async (name, fn) => {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {});
-    return t.test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    });
-  };
+  // What counts as a failure, the step helpers: as in the test above.
+  const { expectFailure, act, expectOk, expectErr, signedIn, step, failed, checkNoProblems } = flowPage(t, page, { apiUrl, pageOrigin });
 
   const email = `e2e-pk-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = 'Corr3ct-Horse!battery';
@@ -554,13 +435,8 @@ test('passkeys and emailed codes through the demo page with a virtual authentica
   });
 
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, failed ? 'passwordless-failed.png' : 'passwordless-final.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, failed() ? 'passwordless-failed.png' : 'passwordless-final.png'), fullPage: true });
 
-  await t.test('no console error, page error, failed request or unexpected error response', async () => {
-    await page.waitForTimeout(200);
-    assert.deepEqual(expectedFailures, [], 'every provoked failure happened');
-    const allowed = (c) => provoked.some((p) => c.url === p.url && c.text.includes(`status of ${p.status}`));
-    assert.deepEqual([...problems, ...consoleErrors.filter((c) => !allowed(c)).map((c) => `console error: ${c.text} (${c.url})`)], []);
-  });
+  await checkNoProblems();
   await context.close();
 });
