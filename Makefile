@@ -7,14 +7,14 @@ VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check openapi venv build-tools clean deploy
+.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check docs-check openapi venv build-tools clean deploy
 
-# `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; README "Browser session mode").
+# `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
 dev: $(VENV_OK)
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: test-emulator test-rust test-cdk e2e contract synth-check package-check bench-smoke
+test: docs-check test-emulator test-rust test-cdk e2e contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -25,6 +25,10 @@ test-emulator: $(VENV_OK)
 
 test-cdk: node_modules/.installed $(VENV_OK)
 	npm test
+
+# Every relative link and #anchor between README.md, docs/*.md and bench/*.md resolves (offline; tests/docs).
+docs-check: $(VENV_OK)
+	$(PY) -m pytest tests/docs -q
 
 # Regenerates cdk/openapi.json (and the demo page's types) from the route definition and the Rust types.
 openapi:

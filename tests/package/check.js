@@ -2,11 +2,11 @@
 // `npm run package:check` (in `make test`): the npm package as a platform team gets it.
 //   1. `npm pack` (prepack = bin/build-package.js: compiles lib/, zips the release `bootstrap`; after
 //      `make synth-check` the cargo build is a cache hit);
-//   2. the tarball holds what it must (JS, .d.ts, routes.json, openapi.json, README, the zip + its manifest) and
+//   2. the tarball holds what it must (JS, .d.ts, routes.json, openapi.json, README and docs/, the zip + its manifest) and
 //      nothing it must not (tests, target/, .venv, Rust sources, secrets), and stays under MAX_TARBALL_BYTES;
 //   3. a fresh CDK app in a temporary folder outside the repository installs the tarball, with no cargo,
-//      cargo-lambda, zig or rustc on PATH, and synthesizes two consumers with non-default props: the README's
-//      TypeScript stack ("For platform teams", compiled with tsc) and tests/package/consumer.js (plain JS);
+//      cargo-lambda, zig or rustc on PATH, and synthesizes two consumers with non-default props: the
+//      TypeScript stack of docs/construct.md ("A minimal stack", compiled with tsc) and tests/package/consumer.js (plain JS);
 //      every route's function must run the packaged zip (sha256 checked in the cloud assembly), with IAM and
 //      throttles as the definition (plus the props' overrides) says; synth times are reported;
 //   4. a tampered zip is refused at synth with the hash error; fromSource() without cargo-lambda-cdk says what to install.
@@ -58,10 +58,10 @@ const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf
 
 // ---- 2. contents --------------------------------------------------------------------------------------
 const entries = packed.files.map((f) => f.path);
-const required = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
+const required = ['package.json', 'README.md', 'docs/construct.md', 'docs/api.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
   'dist/function-code.js', 'dist/functions/viewer-ip.js', 'cdk/routes.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
 const missing = required.filter((f) => !entries.includes(f));
-check('the tarball has the compiled library, its types, the definition, the OpenAPI document, the README and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
+check('the tarball has the compiled library, its types, the definition, the OpenAPI document, the README and docs, and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
 const forbidden = [
   [/^(tests|target|lambda|node_modules|\.venv|\.dev|cdk\.out|bench|examples|bin|\.ci)\//, 'tests, build output, sources or tooling'],
   [/(^|\/)lib\/.*\.ts$/, 'TypeScript sources (only .d.ts ships)'],
@@ -114,10 +114,10 @@ const zipInfo = run(fs.existsSync(path.join(root, '.venv', 'bin', 'python')) ? p
 ].join('\n'), path.join(installed, 'dist', 'artifact', 'bootstrap-x86_64.zip')]);
 check('the zip holds one executable x86-64 ELF named bootstrap', zipInfo.stdout.trim() === '1 0o100755 True', zipInfo.output.trim());
 
-// The README's TypeScript consumer, exactly as printed there.
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
-const block = readme.match(/<!-- consumer-app\.ts[^>]*-->\s*```ts\n([\s\S]*?)```/);
-if (!check('the README has the consumer stack (marked consumer-app.ts)', block !== null)) finish();
+// The TypeScript consumer of docs/construct.md, exactly as printed there.
+const constructDoc = fs.readFileSync(path.join(root, 'docs', 'construct.md'), 'utf-8');
+const block = constructDoc.match(/<!-- consumer-app\.ts[^>]*-->\s*```ts\n([\s\S]*?)```/);
+if (!check('docs/construct.md has the consumer stack (marked consumer-app.ts)', block !== null)) finish();
 fs.writeFileSync(path.join(app, 'app.ts'), block[1]);
 fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
   // aws-cdk-lib's own .d.ts use `Disposable` (esnext.disposable); no @types/node needed by the app itself.
@@ -219,7 +219,7 @@ function verify(label, stackName, s, expect) {
 
 const count = (res, type) => Object.values(res).filter((r) => r.Type === type).length;
 const tsSynth = synth('TypeScript consumer', 'build/app.js', 'cdk.out.ts');
-verify('TypeScript consumer (README)', 'PlatformAuth', tsSynth, {
+verify('TypeScript consumer (docs/construct.md)', 'PlatformAuth', tsSynth, {
   memorySize: 512, timeout: 5, stageThrottle: { rateLimit: 100, burstLimit: 200 },
   routeThrottles: { login: { rateLimit: 40, burstLimit: 80 } }, poolArnPart: 'UserPool',
   extra: (res) => [['front door off: no distribution, no web ACL', count(res, 'AWS::CloudFront::Distribution') === 0 && count(res, 'AWS::WAFv2::WebACL') === 0]],

@@ -1,4 +1,4 @@
-//! No account enumeration, through the local server against the emulator: the README's table
+//! No account enumeration, through the local server against the emulator: the table of docs/api.md
 //! ("No account enumeration") lists every route and what it answers for an unknown address, an
 //! unconfirmed account and a confirmed one; each row that takes an address is replayed here for the
 //! three kinds, and the answers must be the table's. Where the table gives the same answer, the
@@ -12,7 +12,7 @@ const TABLE_MARKER: &str = "<!-- enumeration-table";
 
 /// (route key, request column, [unknown, unconfirmed, confirmed]) per table row.
 fn readme_rows() -> Vec<(String, [String; 3])> {
-    let text = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let text = std::fs::read_to_string(workspace_root().join("docs/api.md")).unwrap();
     let rows: Vec<&str> = text.lines().skip_while(|l| !l.contains(TABLE_MARKER)).skip(1).take_while(|l| l.starts_with('|')).collect();
     assert!(rows.len() > 3, "enumeration table not found after {TABLE_MARKER}");
     rows.iter()
@@ -75,11 +75,11 @@ async fn every_route_answers_as_the_readme_table_says_and_confirmed_looks_unknow
     let rows = readme_rows();
     let def = auth_api::definition::definition();
     for r in &def.routes {
-        assert!(rows.iter().any(|(k, _)| k == r.key()), "the README enumeration table lacks {}", r.key());
+        assert!(rows.iter().any(|(k, _)| k == r.key()), "the enumeration table of docs/api.md lacks {}", r.key());
     }
     let mut checked = 0;
     for (key, cells) in &rows {
-        let route = def.by_key(key).unwrap_or_else(|| panic!("the README enumeration table names an unknown route {key}"));
+        let route = def.by_key(key).unwrap_or_else(|| panic!("the enumeration table of docs/api.md names an unknown route {key}"));
         let expected: Vec<Option<(u16, String)>> = cells.iter().map(|c| parse_cell(c)).collect();
         if expected.iter().all(Option::is_none) {
             continue;

@@ -1,0 +1,34 @@
+//! The route and error tables of docs/api.md (the API for frontend teams) must match the code: every
+//! route of the definition and every error code (with its status) appears, and the page names no code
+//! that does not exist.
+use auth_api::error::ApiError;
+
+fn api_doc() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/api.md")).unwrap()
+}
+
+#[test]
+fn every_error_code_is_in_the_api_doc_error_table_with_its_status() {
+    let text = api_doc();
+    // The table is the block of `|` lines right after the marker comment.
+    let table: Vec<&str> =
+        text.lines().skip_while(|l| !l.contains("<!-- error-table")).skip(1).take_while(|l| l.starts_with('|')).collect();
+    assert!(table.len() > 20, "error table not found after its marker");
+    for e in ApiError::catalogue() {
+        let row = format!("| {} | `{}` |", e.status().as_u16(), e.code());
+        assert!(table.iter().any(|l| l.starts_with(&row)), "docs/api.md error table lacks {row}");
+    }
+    for line in table.iter().skip(2) {
+        if let Some(code) = line.split('`').nth(1) {
+            assert!(ApiError::by_code(code).is_some(), "docs/api.md lists unknown error code {code}");
+        }
+    }
+}
+
+#[test]
+fn every_route_is_in_the_api_doc() {
+    let text = api_doc();
+    for r in &auth_api::definition::definition().routes {
+        assert!(text.contains(&format!("| `{} {}` |", r.method, r.path)), "docs/api.md lacks route {} {}", r.method, r.path);
+    }
+}
