@@ -46,6 +46,22 @@ def software_mfa_active(pool: Any, user: Any) -> bool:
     )
 
 
+def mfa_setup_session(session_id: str) -> tuple[Any, Any]:
+    """The MFA_SETUP challenge session that AssociateSoftwareToken and VerifySoftwareToken take
+    instead of an access token, and its user. An unknown session, one of another challenge or of a
+    deleted user is NotAuthorizedException; an expired one is forgotten and NotAuthorizedException."""
+    session = SESSIONS.get(session_id)
+    if session is None or session.challenge != "MFA_SETUP":
+        raise not_authorized(BAD_SESSION)
+    if time.time() - session.created >= session.ttl:
+        del SESSIONS[session_id]
+        raise not_authorized(EXPIRED_SESSION)
+    user = session.backend.user_pools[session.pool_id].users.get(session.username)
+    if user is None:
+        raise not_authorized(BAD_SESSION)
+    return session, user
+
+
 class TotpOperations(CognitoIdpResponse):
     """TOTP set-up and MFA preferences."""
 
@@ -71,15 +87,7 @@ class TotpOperations(CognitoIdpResponse):
             state["totp_pending"] = secret
             return ActionResult({"SecretCode": secret})
         if session_id:
-            session = SESSIONS.get(session_id)
-            if session is None or session.challenge != "MFA_SETUP":
-                raise not_authorized(BAD_SESSION)
-            if time.time() - session.created >= session.ttl:
-                del SESSIONS[session_id]
-                raise not_authorized(EXPIRED_SESSION)
-            user = session.backend.user_pools[session.pool_id].users.get(session.username)
-            if user is None:
-                raise not_authorized(BAD_SESSION)
+            session, user = mfa_setup_session(session_id)
             user_state(user)["totp_pending"] = secret
             return ActionResult({"SecretCode": secret, "Session": rekey_session(session_id)})
         raise invalid_parameter("Either AccessToken or Session must be provided")
@@ -92,15 +100,7 @@ class TotpOperations(CognitoIdpResponse):
         if access_token:
             _, pool, user = live_access_token(access_token)
         elif session_id:
-            session = SESSIONS.get(session_id)
-            if session is None or session.challenge != "MFA_SETUP":
-                raise not_authorized(BAD_SESSION)
-            if time.time() - session.created >= session.ttl:
-                del SESSIONS[session_id]
-                raise not_authorized(EXPIRED_SESSION)
-            user = session.backend.user_pools[session.pool_id].users.get(session.username)
-            if user is None:
-                raise not_authorized(BAD_SESSION)
+            session, user = mfa_setup_session(session_id)
         else:
             raise invalid_parameter("Either AccessToken or Session must be provided")
         state = user_state(user)

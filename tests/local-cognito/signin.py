@@ -32,7 +32,7 @@ from core import (
 from mfa import pool_allows_software_token, software_mfa_active, totp_counter
 from rotation import refuse_refresh_token_auth
 from sessions import SESSIONS, get_session, new_session
-from tokens import TOKENS, _mint_access_and_id, issue_tokens
+from tokens import TOKENS, _mint_access_and_id, issue_tokens, token_answer
 from users import check_lockout, password_matches
 
 # --------------------------------------------------------------------------
@@ -140,15 +140,7 @@ def refresh_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -
     if not user.enabled:
         raise not_authorized("User is disabled.")
     access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, record.origin_jti, record.auth_time)
-    return {
-        "ChallengeParameters": {},
-        "AuthenticationResult": {
-            "AccessToken": access_token,
-            "ExpiresIn": expires_in,
-            "TokenType": "Bearer",
-            "IdToken": id_token,
-        },
-    }
+    return token_answer(access_token, id_token, expires_in)
 
 
 def respond_to_challenge(backend: Any, pool: Any, client: Any, session_id: str | None, challenge: str, responses: dict[str, str]) -> dict[str, Any]:

@@ -146,16 +146,17 @@ def issue_tokens(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, A
     )
     pool.refresh_tokens[refresh_token] = (client.id, user.username, origin_jti)
     access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now)
-    return {
-        "ChallengeParameters": {},
-        "AuthenticationResult": {
-            "AccessToken": access_token,
-            "ExpiresIn": expires_in,
-            "TokenType": "Bearer",
-            "RefreshToken": refresh_token,
-            "IdToken": id_token,
-        },
-    }
+    return token_answer(access_token, id_token, expires_in, refresh_token)
+
+
+def token_answer(access_token: str, id_token: str, expires_in: int, refresh_token: str | None = None) -> dict[str, Any]:
+    """The answer of an auth flow that ends with tokens (a sign-in, REFRESH_TOKEN_AUTH): no challenge
+    parameters, and the AuthenticationResult, with a RefreshToken only when one is issued."""
+    result: dict[str, Any] = {"AccessToken": access_token, "ExpiresIn": expires_in, "TokenType": "Bearer"}
+    if refresh_token is not None:
+        result["RefreshToken"] = refresh_token
+    result["IdToken"] = id_token
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
 def _forget_in_moto(pool: Any, token: str, record: TokenRecord) -> None:
