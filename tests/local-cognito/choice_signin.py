@@ -35,6 +35,16 @@ As AWS documents it, and as emulated here:
   checklist). Challenge responses must use it: "The value of the USERNAME attribute must be the
   user's actual username, not an alias (such as email address or phone number)"
   (AdminRespondToAuthChallenge, above); an alias gets NotAuthorizedException, as in signin.py.
+  Because no page lists it, the other world is emulated too: with omitUserAuthUsername (control
+  endpoint) the USER_AUTH challenges carry no USERNAME, and their answers name the user as the
+  user typed it (what Amplify falls back to, and all a client can know then), which the emulator
+  then accepts for that session's user (the same name for an unknown one).
+- A user who must reset the password (RESET_REQUIRED): PasswordResetRequiredException, which the
+  service model lists for InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
+  AdminRespondToAuthChallenge (https://github.com/boto/botocore/blob/develop/botocore/data/cognito-idp/2016-04-18/service-2.json).
+  When in USER_AUTH is not documented: here, as for the password (signin.py), once the factor is
+  proven (a right email code, a verified passkey assertion), never for a wrong answer, so it tells
+  nothing to someone who does not have the factor.
 - Which first factors a user has: passkeys once the user registered one; email OTP with a verified
   email address; password. Passwordless factors are first factors for users without MFA: a user
   with MFA active, or any user in a pool that requires MFA, is offered the password only ("MFA
@@ -70,10 +80,12 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
 from codes import DEV_CODE, email_details, fake_delivery
+from controls import CONTROLS
 from core import (
     BAD_CREDENTIALS,
     BAD_SESSION,
     CognitoError,
+    UserStatus,
     check_secret_hash,
     client_in_pool,
     find_client,
@@ -143,6 +155,30 @@ def actual_username(subject: Any) -> str:
     return subject.stand_in if isinstance(subject, Nobody) else subject.username
 
 
+def challenge_parameters(subject: Any, **parameters: str) -> dict[str, str]:
+    """A USER_AUTH challenge's parameters: USERNAME (the actual username) unless omitUserAuthUsername."""
+    if CONTROLS.get("omitUserAuthUsername"):
+        return dict(parameters)
+    return {"USERNAME": actual_username(subject), **parameters}
+
+
+def answered_as(pool: Any, session: Any, exists: bool, username: str) -> Any:
+    """The user (or Nobody) a challenge answer's USERNAME names, or NotAuthorizedException: the
+    actual username; with omitUserAuthUsername also the name as typed (any alias of the user)."""
+    typed = CONTROLS.get("omitUserAuthUsername")
+    if exists:
+        user = pool.users.get(username) or (find_user(pool, username) if typed else None)
+        if user is None or user.username != session.username:
+            raise not_authorized(BAD_SESSION)
+        return user
+    subject = nobody(pool, session.username)
+    if username == subject.stand_in:
+        return subject
+    if typed and find_user(pool, username) is None and username.lower() == session.username.lower():
+        return subject
+    raise not_authorized(BAD_SESSION)
+
+
 def stand_in_challenges(pool: Any, username: str) -> list[str]:
     """What a username that does not exist is offered: the pool's factors, a passkey only sometimes
     (as for real users, who have one only once they registered it)."""
@@ -169,7 +205,7 @@ def open_session(backend: Any, pool: Any, client: Any, subject: Any, challenge_n
 def select_challenge(backend: Any, pool: Any, client: Any, subject: Any, available: list[str]) -> dict[str, Any]:
     return {
         "ChallengeName": "SELECT_CHALLENGE",
-        "ChallengeParameters": {"USERNAME": actual_username(subject)},
+        "ChallengeParameters": challenge_parameters(subject),
         "AvailableChallenges": list(available),
         "Session": open_session(backend, pool, client, subject, "SELECT_CHALLENGE", available=list(available)),
     }
@@ -183,7 +219,7 @@ def start_challenge(backend: Any, pool: Any, client: Any, subject: Any, name: st
     if name == "PASSWORD":
         return {
             "ChallengeName": "PASSWORD",
-            "ChallengeParameters": {"USERNAME": actual_username(subject)},
+            "ChallengeParameters": challenge_parameters(subject),
             "Session": open_session(backend, pool, client, subject, "PASSWORD"),
         }
     if name == "EMAIL_OTP":
@@ -193,11 +229,11 @@ def start_challenge(backend: Any, pool: Any, client: Any, subject: Any, name: st
             details = fake_delivery(pool, subject.username, for_recovery=False)
         return {
             "ChallengeName": "EMAIL_OTP",
-            "ChallengeParameters": {
-                "USERNAME": actual_username(subject),
-                "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
-                "CODE_DELIVERY_DESTINATION": details["Destination"],
-            },
+            "ChallengeParameters": challenge_parameters(
+                subject,
+                CODE_DELIVERY_DELIVERY_MEDIUM=details["DeliveryMedium"],
+                CODE_DELIVERY_DESTINATION=details["Destination"],
+            ),
             "Session": open_session(backend, pool, client, subject, "EMAIL_OTP"),
         }
     if name == "WEB_AUTHN":
@@ -205,7 +241,7 @@ def start_challenge(backend: Any, pool: Any, client: Any, subject: Any, name: st
         options, challenge = request_options(pool, user, fake_ids)
         return {
             "ChallengeName": "WEB_AUTHN",
-            "ChallengeParameters": {"USERNAME": actual_username(subject), "CREDENTIAL_REQUEST_OPTIONS": options},
+            "ChallengeParameters": challenge_parameters(subject, CREDENTIAL_REQUEST_OPTIONS=options),
             "Session": open_session(backend, pool, client, subject, "WEB_AUTHN", challenge=challenge),
         }
     raise invalid_parameter(f"Unknown challenge {name}")
@@ -240,8 +276,11 @@ def user_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -> d
 
 
 def _tokens_for(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, Any]:
+    """After a proven passwordless factor (the module docstring: PasswordResetRequired)."""
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    if user.status == UserStatus.RESET_REQUIRED:
+        raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
     return issue_tokens(backend, pool, client, user)
 
 
@@ -255,17 +294,9 @@ def respond(backend: Any, pool: Any, client: Any, session_id: str | None, challe
     if not username:
         raise invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(client, username, responses.get("SECRET_HASH"))
-    # USERNAME: the actual username (ChallengeParameters.USERNAME), not an alias.
-    if extra["exists"]:
-        user = pool.users.get(username)
-        if user is None or user.username != session.username:
-            raise not_authorized(BAD_SESSION)
-        subject: Any = user
-    else:
-        subject = nobody(pool, session.username)
-        if username != subject.stand_in:
-            raise not_authorized(BAD_SESSION)
-        user = None
+    # USERNAME: the actual username (ChallengeParameters.USERNAME), not an alias (answered_as).
+    subject: Any = answered_as(pool, session, extra["exists"], username)
+    user = None if isinstance(subject, Nobody) else subject
 
     if challenge == "SELECT_CHALLENGE":
         answer = responses.get("ANSWER")

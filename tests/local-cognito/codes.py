@@ -31,7 +31,7 @@ from core import (
     prevents_user_existence_errors,
     user_state,
 )
-from users import per_user_limit
+from users import checking_codes, per_user_limit
 
 # Fixed by Cognito, recorded in cdk/user-pool.json: sign-up codes 24 h, reset codes 1 h.
 SIGNUP_CODE_TTL = POOL_DEFINITION["codeValidity"]["signUpHours"] * 3600
@@ -175,7 +175,8 @@ class SignUpOperations(CognitoIdpResponse):
         per_user_limit(user, "ConfirmSignUp")
         if user.status != UserStatus.UNCONFIRMED:
             raise not_authorized(f"User cannot be confirmed. Current status is {getattr(user.status, 'value', user.status)}")
-        consume_code(user, "signup", self._get_param("ConfirmationCode"))
+        with checking_codes(user, "ConfirmSignUp"):
+            consume_code(user, "signup", self._get_param("ConfirmationCode"))
         user.status = UserStatus.CONFIRMED
         details = signup_delivery(pool, user)
         if details and details["AttributeName"] == "email":
@@ -237,7 +238,8 @@ class PasswordRecoveryOperations(CognitoIdpResponse):
         password = self._get_param("Password")
         codes = user_state(user)["codes"]
         issued = codes.get("reset")
-        consume_code(user, "reset", self._get_param("ConfirmationCode"))
+        with checking_codes(user, "ConfirmForgotPassword"):
+            consume_code(user, "reset", self._get_param("ConfirmationCode"))
         try:
             backend._validate_password(pool.id, password)
         except CognitoError:

@@ -23,6 +23,10 @@ DEFAULT_CONTROLS: dict[str, Any] = {
     "accessTokenTtlSeconds": None,
     "lockoutUnitSeconds": 1,
     "perUserLimits": fidelity.DOCUMENTED_PER_USER_LIMITS,
+    "failedAttemptLimits": {},
+    "omitUserAuthUsername": False,
+    "sessionLength": None,
+    "passkeyLimit": fidelity.PASSKEY_LIMIT,
 }
 
 
@@ -74,6 +78,23 @@ class Controls:
             new["lockoutUnitSeconds"] = v
         if "perUserLimits" in body:
             new["perUserLimits"] = fidelity.validate_limits(body["perUserLimits"])
+        if "failedAttemptLimits" in body:
+            new["failedAttemptLimits"] = fidelity.validate_failed_attempt_limits(body["failedAttemptLimits"])
+        if "omitUserAuthUsername" in body:
+            if not isinstance(body["omitUserAuthUsername"], bool):
+                raise ValueError("omitUserAuthUsername must be true or false")
+            new["omitUserAuthUsername"] = body["omitUserAuthUsername"]
+        if "sessionLength" in body and body["sessionLength"] is not None:
+            v = body["sessionLength"]
+            low, high = fidelity.SESSION_LENGTH_RANGE
+            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
+                raise ValueError(f"sessionLength must be an integer from {low} to {high} or null")
+            new["sessionLength"] = v
+        if "passkeyLimit" in body:
+            v = body["passkeyLimit"]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError("passkeyLimit must be an integer >= 0")
+            new["passkeyLimit"] = v
         with self._lock:
             self._values = new
             return dict(new)

@@ -92,6 +92,14 @@ def client_settings(definition: dict[str, Any]) -> dict[str, Any]:
 # exponential-timeout lockout process" (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html).
 # The exception type is NotAuthorizedException (the message is the one the page quotes).
 # lockoutUnitSeconds (control endpoint) scales the 1-second unit so tests need not wait or race.
+#
+# So a success resets the count only once a lockout period has run out: three wrong passwords, a
+# successful sign-in and two more wrong passwords are five, and the sixth attempt waits. A
+# successful sign-in is one that ends with tokens (tokens.issue_tokens calls successful_sign_in):
+# a right password answered with an MFA challenge is not one yet, so wrong MFA codes after it add
+# to the same count (the MFA page above). Which flows count toward it beyond passwords and MFA
+# codes is not documented: the emulator counts wrong passwords (every password flow, USER_AUTH's
+# PASSWORD too) and wrong TOTP codes.
 # --------------------------------------------------------------------------
 
 LOCKOUT_FREE_FAILURES = 5
@@ -131,9 +139,12 @@ def failed_attempt(user: Any, unit_seconds: float) -> None:
 
 
 def successful_sign_in(user: Any) -> None:
+    """A sign-in that ended with tokens: resets the count if a lockout period has run out (the page
+    above), and not otherwise."""
     with _lock:
         s = _state(user)
-        s["failures"], s["locked_until"] = 0, 0.0
+        if s["failures"] >= LOCKOUT_FREE_FAILURES and time.time() >= s["locked_until"]:
+            s["failures"], s["locked_until"] = 0, 0.0
 
 
 # --------------------------------------------------------------------------
@@ -151,6 +162,43 @@ DOCUMENTED_PER_USER_LIMITS = {"ChangePassword": 5}
 LIMITED_OPERATIONS = {"ChangePassword", "ResendConfirmationCode", "ForgotPassword", "ConfirmForgotPassword", "ConfirmSignUp"}
 LIMIT_WINDOW_SECONDS = 3600
 LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
+
+# Failed attempts -> TooManyFailedAttemptsException ("thrown when the user has made too many failed
+# attempts for a given action, such as sign-in"): the botocore service model for cognito-idp lists it
+# among the errors of ConfirmSignUp and ConfirmForgotPassword
+# (https://github.com/boto/botocore/blob/develop/botocore/data/cognito-idp/2016-04-18/service-2.json;
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html,
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html),
+# with no figure. failedAttemptLimits {"Operation": n} (control endpoint; off by default): once an
+# existing user has sent n wrong codes to the operation within the hour, every further call of it for
+# that user (a right code too) answers TooManyFailedAttemptsException until the hour has passed.
+FAILED_ATTEMPT_OPERATIONS = {"ConfirmSignUp", "ConfirmForgotPassword"}
+FAILED_ATTEMPTS_MESSAGE = "Too many failed attempts, please try after some time."
+
+
+def too_many_failures(user: Any, operation: str, limits: dict[str, int]) -> bool:
+    """True while the user's wrong codes to the operation in the window have reached its limit."""
+    limit = limits.get(operation)
+    if limit is None:
+        return False
+    now = time.time()
+    with _lock:
+        failures = _state(user).setdefault("code_failures", {}).setdefault(operation, [])
+        failures[:] = [t for t in failures if now - t < LIMIT_WINDOW_SECONDS]
+        return len(failures) >= limit
+
+
+def failed_code(user: Any, operation: str) -> None:
+    with _lock:
+        _state(user).setdefault("code_failures", {}).setdefault(operation, []).append(time.time())
+
+
+def validate_failed_attempt_limits(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or any(k not in FAILED_ATTEMPT_OPERATIONS for k in value):
+        raise ValueError(f"failedAttemptLimits must be an object with keys among {sorted(FAILED_ATTEMPT_OPERATIONS)}")
+    if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value.values()):
+        raise ValueError("failedAttemptLimits values must be integers >= 1")
+    return dict(value)
 
 
 def over_limit(user: Any, operation: str, limits: dict[str, int]) -> bool:
@@ -173,3 +221,39 @@ def validate_limits(value: Any) -> dict[str, int]:
         raise ValueError("perUserLimits values must be integers >= 0")
     return dict(value)
 
+
+
+# --------------------------------------------------------------------------
+# Challenge session length
+#
+# The Session of InitiateAuth, RespondToAuthChallenge, AssociateSoftwareToken, VerifySoftwareToken
+# (and their Admin variants) is a SessionType: a string of 20 to 2048 characters in the botocore
+# service model for cognito-idp (https://github.com/boto/botocore/blob/develop/botocore/data/cognito-idp/2016-04-18/service-2.json,
+# "SessionType": {"type": "string", "max": 2048, "min": 20}; the API reference pages print the same
+# "Length Constraints"). What a real pool sends within that range is not documented. By default the
+# emulator's sessions are 128 characters; sessionLength (control endpoint) makes every new session
+# exactly that long, up to the model's maximum, so a test can hand the API the longest session
+# Cognito may send.
+# --------------------------------------------------------------------------
+
+SESSION_LENGTH_RANGE = (20, 2048)
+DEFAULT_SESSION_LENGTH = 128
+
+
+# --------------------------------------------------------------------------
+# Passkeys per user
+#
+# StartWebAuthnRegistration and CompleteWebAuthnRegistration list LimitExceededException ("thrown
+# when a user exceeds the limit for a requested Amazon Web Services resource") in the service model
+# and on their API reference pages
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html,
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html).
+# The per-user figure was not found on an AWS page reachable from here; 20 is the figure other
+# client libraries use for Cognito, and also ListWebAuthnCredentials' MaxResults maximum
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html),
+# so one page lists every passkey of a user. passkeyLimit (control endpoint) sets it; the real
+# figure is on the first-deploy checklist.
+# --------------------------------------------------------------------------
+
+PASSKEY_LIMIT = 20
+PASSKEY_LIMIT_MESSAGE = "The user has reached the maximum number of passkeys."

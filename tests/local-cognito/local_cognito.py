@@ -52,7 +52,17 @@ Control endpoint (same port):
                                             (null: the client's token validity, 1 h)
              lockoutUnitSeconds (number)    the sign-in lockout's 1-second unit (default 1)
              perUserLimits (object)         {"Operation": calls per user per hour} beyond which
-                                            LimitExceededException (default {"ChangePassword": 5})
+                                            LimitExceededException (default {"ChangePassword": 5};
+                                            also ConfirmSignUp, ConfirmForgotPassword,
+                                            ResendConfirmationCode, ForgotPassword)
+             failedAttemptLimits (object)   {"ConfirmSignUp" | "ConfirmForgotPassword": n}: after n
+                                            wrong codes of a user within the hour,
+                                            TooManyFailedAttemptsException (default {})
+             omitUserAuthUsername (bool)    USER_AUTH challenges carry no USERNAME parameter, and
+                                            their answers may name the user as typed (default false)
+             sessionLength (int|null)       every new challenge session exactly this long, 20-2048
+                                            (null: 128 characters)
+             passkeyLimit (int)             passkeys a user may register (default 20)
     DELETE /_local/faults   reset
     GET    /_local/calls    Cognito operations received so far (names, statuses, error types)
     DELETE /_local/calls    forget them
@@ -122,6 +132,7 @@ from mfa import TotpOperations  # noqa: E402
 from rotation import RotationOperations  # noqa: E402
 from wsgi_app import LocalCognitoApp, QuietRequestHandler  # noqa: E402
 from signin import SignInOperations  # noqa: E402
+import tokens  # noqa: E402
 from tokens import TokenOperations, patched_log_user_in  # noqa: E402
 from users import AccountOperations, pool_get_user, validate_password  # noqa: E402
 
@@ -151,10 +162,12 @@ def install_patches() -> None:
     cm.CognitoIdpUserPool._get_user = pool_get_user
     cm.CognitoIdpBackend._validate_password = validate_password
     cm.CognitoIdpBackend._log_user_in = patched_log_user_in
-    # moto builds its Flask routes from this table: serve our subclass instead.
+    # moto builds its Flask routes from this table: serve our subclass, and each pool's own keys.
     for path, handler in list(cognito_urls.url_paths.items()):
         if getattr(handler, "__name__", "") == "dispatch":
             cognito_urls.url_paths[path] = LocalCognitoResponse.dispatch
+        elif path.endswith("/.well-known/jwks.json$"):
+            cognito_urls.url_paths[path] = tokens.serve_jwks
 
 
 # --------------------------------------------------------------------------

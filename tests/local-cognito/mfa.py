@@ -62,47 +62,55 @@ def mfa_setup_session(session_id: str) -> tuple[Any, Any]:
     return session, user
 
 
+def one_of_token_or_session(access_token: str | None, session_id: str | None) -> None:
+    """AssociateSoftwareToken: "You can provide either an access token or a session ID in the
+    request" (its AccessToken and Session members in the service model,
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html);
+    VerifySoftwareToken "takes an access token or a session string, but not both"
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html).
+    Both, or neither: InvalidParameterException (the message is the emulator's)."""
+    if access_token and session_id:
+        raise invalid_parameter("Provide either AccessToken or Session, not both")
+    if not access_token and not session_id:
+        raise invalid_parameter("Either AccessToken or Session must be provided")
+
+
 class TotpOperations(CognitoIdpResponse):
     """TOTP set-up and MFA preferences."""
 
     def associate_software_token(self) -> ActionResult:
         access_token = self._get_param("AccessToken")
         session_id = self._get_param("Session")
+        one_of_token_or_session(access_token, session_id)
         secret = pyotp.random_base32(length=32)
         if access_token:
             _, pool, user = live_access_token(access_token)
             if not pool_allows_software_token(pool):
                 raise CognitoError("SoftwareTokenMFANotFoundException", "Software Token MFA has not been enabled by the userPool.")
-            # A user who already has TOTP loses it here: "If you don't verify the software token and
-            # your user pool doesn't require MFA, the user can then authenticate with user name and
-            # password credentials alone"
-            # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html).
-            state = user_state(user)
-            if state["totp_secret"]:
-                state["totp_secret"] = None
-                user.software_token_mfa_enabled = False
-                user.token_verified = False
-                if user.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA":
-                    user.preferred_mfa_setting = ""
-            state["totp_pending"] = secret
-            return ActionResult({"SecretCode": secret})
-        if session_id:
-            session, user = mfa_setup_session(session_id)
+            # A user who already has TOTP keeps it until the new one is verified: "Amazon Cognito
+            # disassociates an existing software token when you verify the new token in a
+            # VerifySoftwareToken API request"
+            # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html;
+            # "If your user still has access to their TOTP-generating device, you don't need to
+            # delete their software token to replace it",
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html).
+            # Sign-in goes on asking for the existing authenticator's codes meanwhile.
             user_state(user)["totp_pending"] = secret
-            return ActionResult({"SecretCode": secret, "Session": rekey_session(session_id)})
-        raise invalid_parameter("Either AccessToken or Session must be provided")
+            return ActionResult({"SecretCode": secret})
+        session, user = mfa_setup_session(session_id)
+        user_state(user)["totp_pending"] = secret
+        return ActionResult({"SecretCode": secret, "Session": rekey_session(session_id)})
 
     def verify_software_token(self) -> ActionResult:
         access_token = self._get_param("AccessToken")
         session_id = self._get_param("Session")
         code = self._get_param("UserCode")
+        one_of_token_or_session(access_token, session_id)
         session = None
         if access_token:
             _, pool, user = live_access_token(access_token)
-        elif session_id:
-            session, user = mfa_setup_session(session_id)
         else:
-            raise invalid_parameter("Either AccessToken or Session must be provided")
+            session, user = mfa_setup_session(session_id)
         state = user_state(user)
         if not state["totp_pending"]:
             raise CognitoError("SoftwareTokenMFANotFoundException", "Software Token MFA has not been associated with the user.")

@@ -46,6 +46,11 @@ rule for that (https://www.w3.org/TR/webauthn-3/#rp-id): the origin's host is th
 id or a subdomain of it, over https, or over http for localhost (a secure context in browsers,
 https://www.w3.org/TR/secure-contexts/#is-origin-trustworthy). Any port.
 
+- All four: PasswordResetRequiredException for a user who must reset the password (the service
+  model lists it for each, https://github.com/boto/botocore/blob/develop/botocore/data/cognito-idp/2016-04-18/service-2.json),
+  and LimitExceededException for StartWebAuthnRegistration and CompleteWebAuthnRegistration when
+  the user has the most passkeys a user may have (fidelity.py: the figure).
+
 Not documented by AWS, chosen here (the README lists them): the friendly name, the user handle
 (the user's sub), the options' timeout (the WebAuthn recommended default of 300000 ms,
 https://www.w3.org/TR/webauthn-3/#sctn-timeout-recommended-range) which is also how long a
@@ -83,7 +88,9 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from core import CognitoError, invalid_parameter, user_state
+import fidelity  # beside this file
+from controls import CONTROLS
+from core import CognitoError, UserStatus, invalid_parameter, user_state
 from tokens import TOKENS, live_access_token
 
 TIMEOUT_MS = 300_000
@@ -372,26 +379,42 @@ def _token_client(access_token: str | None) -> str:
     return TOKENS[access_token or ""].client_id  # live_access_token checked it first
 
 
+def passkey_user(access_token: str | None) -> tuple[Any, Any]:
+    """(pool, user) of a passkey operation's access token: a live token of a user who need not
+    reset the password first (the module docstring)."""
+    _, pool, user = live_access_token(access_token)
+    if user.status == UserStatus.RESET_REQUIRED:
+        raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
+    return pool, user
+
+
+def below_passkey_limit(user: Any) -> None:
+    if len(credentials(user)) >= CONTROLS.get("passkeyLimit"):
+        raise CognitoError("LimitExceededException", fidelity.PASSKEY_LIMIT_MESSAGE)
+
+
 class PasskeyOperations(CognitoIdpResponse):
     """StartWebAuthnRegistration, CompleteWebAuthnRegistration, ListWebAuthnCredentials,
     DeleteWebAuthnCredential, and the WebAuthnConfiguration of Set/GetUserPoolMfaConfig."""
 
     def start_web_authn_registration(self) -> ActionResult:
         token = self._get_param("AccessToken")
-        _, pool, user = live_access_token(token)
+        pool, user = passkey_user(token)
+        below_passkey_limit(user)
         return ActionResult({"CredentialCreationOptions": start_registration(pool, user, _token_client(token))})
 
     def complete_web_authn_registration(self) -> ActionResult:
         token = self._get_param("AccessToken")
-        _, pool, user = live_access_token(token)
+        pool, user = passkey_user(token)
         credential = self._get_param("Credential")
         if credential is None:
             raise invalid_parameter("Missing required parameter Credential")
+        below_passkey_limit(user)  # another registration may have completed since this one started
         complete_registration(pool, user, _token_client(token), credential)
         return EmptyResult()
 
     def list_web_authn_credentials(self) -> ActionResult:
-        _, pool, user = live_access_token(self._get_param("AccessToken"))
+        pool, user = passkey_user(self._get_param("AccessToken"))
         max_results = self._get_param("MaxResults")
         if max_results is None:
             max_results = 20
@@ -406,7 +429,7 @@ class PasskeyOperations(CognitoIdpResponse):
         return ActionResult(result)
 
     def delete_web_authn_credential(self) -> ActionResult:
-        _, pool, user = live_access_token(self._get_param("AccessToken"))
+        pool, user = passkey_user(self._get_param("AccessToken"))
         wanted = self._get_param("CredentialId")
         if not isinstance(wanted, str) or not wanted:
             raise invalid_parameter("Missing required parameter CredentialId")

@@ -23,9 +23,11 @@ rotation is on. As AWS documents it, nothing kinder:
 Not documented, so chosen here and listed in the README's first-deploy checklist: a revoked or
 signed-out token is NotAuthorized even when it was also rotated out (revocation is checked first);
 nothing else of the family is revoked when a rotated-out token comes back (AWS documents no such
-family revocation); the tokens issued with a new refresh token are that token's children (RevokeToken
-on it revokes them, not its predecessor's); the exception and message for REFRESH_TOKEN_AUTH on a
-rotating client, and for a missing or wrong ClientSecret (NotAuthorized here).
+family revocation); every token issued with a new refresh token stays in the family of the
+interactive sign-in it descends from, so RevokeToken on any refresh token of the family ends them
+all, the sign-in's initial access token included (tokens.py cites the token-revocation page); the
+exception and message for REFRESH_TOKEN_AUTH on a rotating client, and for a missing or wrong
+ClientSecret (NotAuthorized here).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
 from core import CognitoError, find_client, invalid_parameter, not_authorized
-from tokens import TOKENS, TokenRecord, _mint_access_and_id
+from tokens import TOKENS, VALIDITY_PARAMS, TokenRecord, _mint_access_and_id, validate_token_validity
 
 # When each refresh token was first rotated out (time.time()); absent: never rotated.
 ROTATED_AT: dict[str, float] = {}
@@ -108,18 +110,19 @@ def get_tokens(backend: Any, pool: Any, client: Any, token: str | None) -> dict[
             origin_jti = str(uuid.uuid4())
             new_token = secrets.token_urlsafe(96)
             # Valid for what was left of the original.
-            TOKENS[new_token] = TokenRecord("refresh", backend, pool.id, client.id, user.username, origin_jti, record.auth_time, record.exp)
+            TOKENS[new_token] = TokenRecord("refresh", backend, pool.id, client.id, user.username, origin_jti, record.auth_time, record.exp, record.family)
             pool.refresh_tokens[new_token] = (client.id, user.username, origin_jti)
             result["RefreshToken"] = new_token
         else:
             origin_jti = record.origin_jti
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time, record.family)
     result.update({"AccessToken": access_token, "IdToken": id_token, "ExpiresIn": expires_in})
     return {"AuthenticationResult": result}
 
 
 class RotationOperations(CognitoIdpResponse):
-    """GetTokensFromRefreshToken, and the RefreshTokenRotation setting checked on the app client."""
+    """GetTokensFromRefreshToken, and the RefreshTokenRotation and token validity settings checked on
+    the app client (validate_token_validity: tokens.py)."""
 
     def get_tokens_from_refresh_token(self) -> ActionResult:
         backend, pool, client = find_client(self._get_param("ClientId"))
@@ -128,8 +131,10 @@ class RotationOperations(CognitoIdpResponse):
 
     def create_user_pool_client(self) -> Any:
         validate_rotation_setting(self._get_param("RefreshTokenRotation"))
+        validate_token_validity({k: self._get_param(k) for k in VALIDITY_PARAMS})
         return super().create_user_pool_client()
 
     def update_user_pool_client(self) -> Any:
         validate_rotation_setting(self._get_param("RefreshTokenRotation"))
+        validate_token_validity({k: self._get_param(k) for k in VALIDITY_PARAMS})
         return super().update_user_pool_client()

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import fidelity  # beside this file
 from controls import CONTROLS
 from core import BAD_SESSION, EXPIRED_SESSION, not_authorized
 
@@ -32,13 +33,20 @@ class Session:
 SESSIONS: dict[str, Session] = {}
 
 
+def new_session_id() -> str:
+    """A new Session value: sessionLength characters (control endpoint), else the default length;
+    fidelity.py cites the model's 20-2048 range."""
+    length = CONTROLS.get("sessionLength") or fidelity.DEFAULT_SESSION_LENGTH
+    return secrets.token_urlsafe(length)[:length]
+
+
 def new_session(backend: Any, pool: Any, client: Any, user: Any, challenge: str) -> str:
     ttl = CONTROLS.get("sessionTtlSeconds")
     if ttl is None:
         ttl = float(client.extended_config.get("AuthSessionValidity") or 3) * 60
-    session_id = secrets.token_urlsafe(96)
-    SESSIONS[session_id] = Session(backend, pool.id, client.id, user.username, challenge, time.time(), ttl)
-    return session_id
+    new_id = new_session_id()
+    SESSIONS[new_id] = Session(backend, pool.id, client.id, user.username, challenge, time.time(), ttl)
+    return new_id
 
 
 def get_session(session_id: str | None, client: Any) -> Session:
@@ -52,7 +60,7 @@ def get_session(session_id: str | None, client: Any) -> Session:
 
 
 def rekey_session(old_id: str) -> str:
-    new_id = secrets.token_urlsafe(96)
+    new_id = new_session_id()
     SESSIONS[new_id] = SESSIONS.pop(old_id)
     return new_id
 

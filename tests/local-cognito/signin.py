@@ -95,7 +95,6 @@ def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) 
     if not password_matches(user, params.get("PASSWORD")):
         fidelity.failed_attempt(user, CONTROLS.get("lockoutUnitSeconds"))
         raise not_authorized(BAD_CREDENTIALS)
-    fidelity.successful_sign_in(user)
     if not user.enabled:
         raise not_authorized("User is disabled.")
     # UserNotConfirmed only after a correct password. No AWS page found states the order; this is
@@ -139,7 +138,7 @@ def refresh_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -
     check_secret_hash(client, user.username, params.get("SECRET_HASH"))
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, record.origin_jti, record.auth_time)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, record.origin_jti, record.auth_time, record.family)
     return token_answer(access_token, id_token, expires_in)
 
 
@@ -176,7 +175,6 @@ def respond_to_challenge(backend: Any, pool: Any, client: Any, session_id: str |
         if state["totp_last_counter"] is not None and counter <= state["totp_last_counter"]:
             raise CognitoError("ExpiredCodeException", "Your software token has already been used once.")
         state["totp_last_counter"] = counter
-        fidelity.successful_sign_in(user)
         del SESSIONS[session_id]
         return issue_tokens(backend, pool, client, user)
 

@@ -693,9 +693,11 @@ def test_totp_enrolment_and_mfa_login(idp, pool, faults):
 
     # No per-session attempt limit is documented: wrong codes count toward the sign-in lockout
     # instead (five free, then NotAuthorized "Password attempts exceeded", also for the password).
+    # The wrong code above still counts (the sign-in since then did not follow a lockout, so it reset
+    # nothing: fidelity.py), so four more make five.
     faults({"lockoutUnitSeconds": 600})
     locked = pool.login(email)
-    for _ in range(5):
+    for _ in range(4):
         expect_error(answer, "CodeMismatchException", session=locked["Session"], code=wrong)
     expect_error(answer, "NotAuthorizedException", "Password attempts exceeded", session=locked["Session"], code=totp.at(time.time() + 60))
     expect_error(pool.login, "NotAuthorizedException", "Password attempts exceeded", username=email)
@@ -747,20 +749,43 @@ def test_confirm_forgot_password_tells_no_pending_code_from_unknown_user(idp, po
         expect_error(idp.confirm_forgot_password, error, ClientId=pool.client_id, Username=who, ConfirmationCode=DEV_CODE, Password=NEW_PASSWORD, **pool.h(who))
 
 
-def test_associate_software_token_removes_an_existing_authenticator(idp, pool):
-    """AssociateSoftwareToken reference: "If you don't verify the software token and your user pool
-    doesn't require MFA, the user can then authenticate with user name and password credentials alone"."""
+def test_associate_software_token_keeps_the_authenticator_until_the_new_one_is_verified(idp, pool):
+    """"Amazon Cognito disassociates an existing software token when you verify the new token in a
+    VerifySoftwareToken API request" (AssociateSoftwareToken reference); "If your user still has access
+    to their TOTP-generating device, you don't need to delete their software token to replace it"
+    (AdminDeleteSoftwareToken reference)."""
     email, sub = pool.user()
-    totp = enroll_totp(idp, pool, email)
-    challenge = pool.login(email)
-    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
-    access = idp.admin_respond_to_auth_challenge(
-        UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": sub, "SOFTWARE_TOKEN_MFA_CODE": totp.at(time.time() + 30), **pool.ah(sub)},
-    )["AuthenticationResult"]["AccessToken"]
-    idp.associate_software_token(AccessToken=access)  # started, never verified
-    assert "AuthenticationResult" in pool.login(email)  # no MFA challenge any more
-    assert not idp.admin_get_user(UserPoolId=pool.pool_id, Username=email).get("UserMFASettingList")
+    access = pool.login(email)["AuthenticationResult"]["AccessToken"]
+    old = enroll_totp(idp, pool, email)
+
+    def mfa_answer(totp: pyotp.TOTP) -> dict:
+        challenge = pool.login(email)
+        assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+        return idp.admin_respond_to_auth_challenge(
+            UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": sub, "SOFTWARE_TOKEN_MFA_CODE": totp.at(time.time() + 30), **pool.ah(sub)},
+        )
+
+    new = pyotp.TOTP(idp.associate_software_token(AccessToken=access)["SecretCode"])  # started, not verified
+    assert idp.admin_get_user(UserPoolId=pool.pool_id, Username=email)["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert "AccessToken" in mfa_answer(old)["AuthenticationResult"]  # sign-in still asks for the old authenticator
+    # Verified: the new one replaces the old one.
+    assert idp.verify_software_token(AccessToken=access, UserCode=new.now())["Status"] == "SUCCESS"
+    expect_error(mfa_answer, "CodeMismatchException", totp=old)
+    assert "AccessToken" in mfa_answer(new)["AuthenticationResult"]
+
+
+def test_associate_and_verify_software_token_take_a_token_or_a_session_not_both(idp, pool):
+    """AssociateSoftwareToken: "You can provide either an access token or a session ID in the request";
+    VerifySoftwareToken "takes an access token or a session string, but not both" (service model)."""
+    email, _ = pool.user()
+    access = pool.login(email)["AuthenticationResult"]["AccessToken"]
+    session = "s" * 64
+    expect_error(idp.associate_software_token, "InvalidParameterException", AccessToken=access, Session=session)
+    expect_error(idp.verify_software_token, "InvalidParameterException", AccessToken=access, Session=session, UserCode="123456")
+    expect_error(idp.associate_software_token, "InvalidParameterException")
+    # Nothing was started by the refused call.
+    expect_error(idp.verify_software_token, "SoftwareTokenMFANotFoundException", AccessToken=access, UserCode="123456")
 
 
 def test_totp_secrets_are_per_user_and_random(idp, pool):
@@ -814,7 +839,8 @@ def test_pool_is_case_insensitive_like_the_deployed_one(pool):
 def test_fault_injection(emu, idp, pool, faults):
     url = emu["endpoint"] + "/_local/faults"
     with urllib.request.urlopen(url) as resp:
-        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None, "lockoutUnitSeconds": 1, "perUserLimits": {"ChangePassword": 5}}
+        assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None, "lockoutUnitSeconds": 1, "perUserLimits": {"ChangePassword": 5},
+                                            "failedAttemptLimits": {}, "omitUserAuthUsername": False, "sessionLength": None, "passkeyLimit": 20}
 
     assert faults({"throttle": True})["throttle"] is True
     expect_error(idp.list_users, "TooManyRequestsException", "Rate exceeded", UserPoolId=pool.pool_id)

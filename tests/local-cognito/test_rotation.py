@@ -157,17 +157,30 @@ def test_without_rotation_only_access_and_id_tokens_are_issued(pool):
 
 def test_sign_out_and_revocation_win_over_the_grace_period(pool):
     p = grace(pool, 60)
-    sub, t = signed_in(p)
+    email, sub = p.user()
+    t = p.login(email)["AuthenticationResult"]
     new = refresh(p, t["RefreshToken"])
-    # RevokeToken on the new token: it and its own access token; the original's access token is not its child.
-    p.idp.revoke_token(Token=new["RefreshToken"], ClientId=p.client_id, ClientSecret=p.secret)
-    refused(p, new["RefreshToken"], "NotAuthorizedException", "Refresh Token has been revoked")
-    expect_error(p.idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=new["AccessToken"])
-    assert p.idp.get_user(AccessToken=t["AccessToken"])["Username"] == sub
+    newer = refresh(p, new["RefreshToken"])
+    other = p.login(email)["AuthenticationResult"]
+    # RevokeToken on the newest token ends the whole family: "all access tokens for a given refresh
+    # token, including the initial access token from interactive sign-in" (token-revocation page),
+    # and the refresh tokens rotated out within their grace period; another sign-in is not touched.
+    p.idp.revoke_token(Token=newer["RefreshToken"], ClientId=p.client_id, ClientSecret=p.secret)
+    for token in (t["RefreshToken"], new["RefreshToken"], newer["RefreshToken"]):
+        refused(p, token, "NotAuthorizedException", "Refresh Token has been revoked")
+    for access in (t["AccessToken"], new["AccessToken"], newer["AccessToken"]):
+        expect_error(p.idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=access)
+    assert p.idp.get_user(AccessToken=other["AccessToken"])["Username"] == sub
+    # RevokeToken on a rotated-out token (inside its grace period) ends the family too.
+    first = p.login(email)["AuthenticationResult"]
+    second = refresh(p, first["RefreshToken"])
+    p.idp.revoke_token(Token=first["RefreshToken"], ClientId=p.client_id, ClientSecret=p.secret)
+    refused(p, second["RefreshToken"], "NotAuthorizedException", "Refresh Token has been revoked")
+    expect_error(p.idp.get_user, "NotAuthorizedException", "Access Token has been revoked", AccessToken=second["AccessToken"])
     # GlobalSignOut: every refresh token of the user, the rotated-out one inside its grace period too.
-    newer = refresh(p, t["RefreshToken"])
+    newer = refresh(p, other["RefreshToken"])
     p.idp.global_sign_out(AccessToken=newer["AccessToken"])
-    for token in (t["RefreshToken"], newer["RefreshToken"]):
+    for token in (other["RefreshToken"], newer["RefreshToken"]):
         refused(p, token, "NotAuthorizedException", "Refresh Token has been revoked")
 
 

@@ -1,11 +1,15 @@
-"""Tokens: the TokenRecord kept for every token issued, minting (access/ID tokens signed with the
-pool's key, refresh tokens), validity, revocation, access-token checks, and the operations that
-revoke: GlobalSignOut, AdminUserGlobalSignOut, RevokeToken.
+"""Tokens: the TokenRecord kept for every token issued, minting (access and ID tokens each signed
+with its own key of the pool, served at the pool's JWKS URL; refresh tokens), validity (and the
+app client's validity settings), revocation, access-token checks, and the operations that revoke:
+GlobalSignOut, AdminUserGlobalSignOut, RevokeToken.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import json
 import secrets
 import time
 import uuid
@@ -13,11 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from joserfc import jwt as jose_jwt
+from joserfc.jwk import RSAKey
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+import fidelity  # beside this file
 from controls import CONTROLS
-from core import CognitoError, find_client, not_authorized
+from core import CognitoError, all_backends, find_client, invalid_parameter, not_authorized
 
 # --------------------------------------------------------------------------
 # Emulator state kept beside moto's: tokens
@@ -34,6 +40,9 @@ class TokenRecord:
     origin_jti: str
     auth_time: int
     exp: float
+    # The sign-in the token descends from (the origin_jti of its first refresh token): every token
+    # refresh-token rotation issues after it stays in the family (rotation.py); RevokeToken ends it.
+    family: str = ""
     revoked: bool = False
 
 
@@ -51,7 +60,9 @@ def token_validity(client: Any, kind: str) -> float:
     cfg = client.extended_config
     units = cfg.get("TokenValidityUnits") or {}
     if kind == "refresh":
-        value = cfg.get("RefreshTokenValidity") or 30
+        value = cfg.get("RefreshTokenValidity")
+        if not value:  # "You can't set RefreshTokenValidity to 0. If you do, Amazon Cognito overrides the value with the default value of 30 days."
+            return 30 * 86400
         return value * UNIT_SECONDS.get(units.get("RefreshToken", "days"), 86400)
     override = CONTROLS.get("accessTokenTtlSeconds")
     if override is not None:
@@ -71,11 +82,83 @@ def _claim_value(name: str, value: str) -> Any:
     return value
 
 
-def _sign(pool: Any, payload: dict[str, Any]) -> str:
-    return jose_jwt.encode({"kid": "dummy", "alg": "RS256"}, payload, pool.json_web_key)
+# --------------------------------------------------------------------------
+# App client token validity settings (CreateUserPoolClient / UpdateUserPoolClient)
+#
+# TokenValidityUnitsType: "AccessTokenValidity duration can range from five minutes to one day",
+# the same for IdTokenValidity, "RefreshTokenValidity duration can range from 60 minutes to 10 years"
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html);
+# RefreshTokenValidity 0 means the 30-day default
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+# moto accepts any value. Out of range: InvalidParameterException (the message is the emulator's).
+# --------------------------------------------------------------------------
+
+VALIDITY_RANGES = {
+    "AccessToken": ("AccessTokenValidity", "hours", 5 * 60, 86400),
+    "IdToken": ("IdTokenValidity", "hours", 5 * 60, 86400),
+    "RefreshToken": ("RefreshTokenValidity", "days", 3600, 10 * 365 * 86400),
+}
+VALIDITY_PARAMS = ("AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits")
 
 
-def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int) -> tuple[str, str, int]:
+def validate_token_validity(params: dict[str, Any]) -> None:
+    units = params.get("TokenValidityUnits") or {}
+    for kind, (name, default_unit, low, high) in VALIDITY_RANGES.items():
+        value = params.get(name)
+        if value is None or (kind == "RefreshToken" and value == 0):
+            continue
+        unit = units.get(kind, default_unit)
+        if unit not in UNIT_SECONDS:
+            raise invalid_parameter(f"TokenValidityUnits.{kind} must be seconds, minutes, hours or days")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value * UNIT_SECONDS[unit] <= high:
+            raise invalid_parameter(f"{name} must be from {low // 60} minutes to {high // 86400} days, got {value} {unit}")
+
+
+# --------------------------------------------------------------------------
+# Signing keys: "Amazon Cognito generates two pairs of RSA cryptographic keys for each user pool"
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html,
+# whose example JWKS lists two keys); a deployed pool signs its access tokens with one and its ID
+# tokens with the other, so a verifier must pick the key by the token's `kid` (recorded in the
+# project's design notes, not stated on an AWS page: first-deploy checklist). Here each pool gets
+# two fresh 2048-bit keys when it first needs them (so, unlike with moto's published key, its
+# tokens cannot be forged), both served at /<poolId>/.well-known/jwks.json.
+# --------------------------------------------------------------------------
+
+
+def _new_key() -> RSAKey:
+    key = RSAKey.generate_key(2048, private=True)
+    kid = base64.b64encode(hashlib.sha256(key.as_dict(private=False)["n"].encode()).digest()).decode()
+    return RSAKey.import_key(key.as_dict(private=True) | {"kid": kid, "alg": "RS256", "use": "sig"})
+
+
+def signing_keys(pool: Any) -> dict[str, RSAKey]:
+    keys = pool.__dict__.get("_local_signing_keys")
+    if keys is None:
+        keys = {"access": _new_key(), "id": _new_key()}
+        pool.__dict__["_local_signing_keys"] = keys
+    return keys
+
+
+def jwks(pool: Any) -> dict[str, Any]:
+    return {"keys": [k.as_dict(private=False) for k in signing_keys(pool).values()]}
+
+
+def _sign(pool: Any, kind: str, payload: dict[str, Any]) -> str:
+    key = signing_keys(pool)[kind]
+    return jose_jwt.encode({"kid": key.kid, "alg": "RS256"}, payload, key)
+
+
+def serve_jwks(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """Replaces moto's JWKS route (moto serves its one published key for every pool)."""
+    pool_id = full_url.split("?")[0].rstrip("/").split("/")[-3]
+    for backend in all_backends():
+        pool = backend.user_pools.get(pool_id)
+        if pool is not None:
+            return 200, {"Content-Type": "application/json"}, json.dumps(jwks(pool))
+    return 404, {"Content-Type": "application/json"}, json.dumps({"message": f"User pool {pool_id} does not exist."})
+
+
+def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int, family: str | None = None) -> tuple[str, str, int]:
     now = int(time.time())
     groups = sorted(g.group_name for g in user.groups)
     iss = f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
@@ -127,10 +210,11 @@ def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_
         }
     )
 
-    access_token = _sign(pool, access)
-    id_token = _sign(pool, id_claims)
-    TOKENS[access_token] = TokenRecord("access", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + access_ttl)
-    TOKENS[id_token] = TokenRecord("id", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + id_ttl)
+    access_token = _sign(pool, "access", access)
+    id_token = _sign(pool, "id", id_claims)
+    family = family or origin_jti
+    TOKENS[access_token] = TokenRecord("access", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + access_ttl, family)
+    TOKENS[id_token] = TokenRecord("id", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + id_ttl, family)
     # Keep moto's own tables in step, for the moto operations we did not replace.
     pool.access_tokens[access_token] = (client.id, user.username)
     pool.id_tokens[id_token] = (client.id, user.username)
@@ -138,11 +222,13 @@ def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_
 
 
 def issue_tokens(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, Any]:
+    """The tokens of a completed sign-in (every sign-in flow ends here; refreshes do not)."""
+    fidelity.successful_sign_in(user)
     now = int(time.time())
     origin_jti = str(uuid.uuid4())
     refresh_token = secrets.token_urlsafe(96)
     TOKENS[refresh_token] = TokenRecord(
-        "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh")
+        "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh"), origin_jti
     )
     pool.refresh_tokens[refresh_token] = (client.id, user.username, origin_jti)
     access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now)
@@ -168,13 +254,13 @@ def _forget_in_moto(pool: Any, token: str, record: TokenRecord) -> None:
         pool.refresh_tokens[token] = None
 
 
-def revoke_tokens(pool_id: str, *, username: str | None = None, origin_jti: str | None = None, kinds: tuple[str, ...] = ("access", "id", "refresh")) -> None:
+def revoke_tokens(pool_id: str, *, username: str | None = None, family: str | None = None, kinds: tuple[str, ...] = ("access", "id", "refresh")) -> None:
     for token, record in TOKENS.items():
         if record.revoked or record.pool_id != pool_id or record.kind not in kinds:
             continue
         if username is not None and record.username != username:
             continue
-        if origin_jti is not None and record.origin_jti != origin_jti:
+        if family is not None and record.family != family:
             continue
         record.revoked = True
         pool = record.backend.user_pools.get(pool_id)
@@ -227,8 +313,14 @@ class TokenOperations(CognitoIdpResponse):
         # credentials, a token that is not a refresh token of this client),
         # UnsupportedTokenTypeException (an access or ID token) and UnsupportedOperationException
         # (revocation off for the client); NotAuthorizedException is not among its errors. What it
-        # revokes: the refresh token and the access and ID tokens issued from it, nothing else of
-        # the user's (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html).
+        # revokes: "all access tokens for a given refresh token, including the initial access token
+        # from interactive sign-in. This operation doesn't affect any of the user's other refresh
+        # tokens or the ID- and access-token children of those other refresh tokens"
+        # (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html). With
+        # rotation, the refresh token in hand descends from that interactive sign-in too, so the
+        # whole family goes: every token issued since the sign-in, the refresh tokens rotated out
+        # (still valid in their grace period) and their children included. The page does not speak
+        # of rotation: first-deploy checklist.
         backend, pool, client = find_client(self._get_param("ClientId"))
         provided = self._get_param("ClientSecret")
         if client.generate_secret:
@@ -246,5 +338,5 @@ class TokenOperations(CognitoIdpResponse):
             raise CognitoError("UnauthorizedException", "Invalid token")
         # A refresh token GlobalSignOut already invalidated is still a refresh token of this client:
         # accepted (what real Cognito answers here is undocumented: see the README's first-deploy checklist).
-        revoke_tokens(pool.id, origin_jti=record.origin_jti)
+        revoke_tokens(pool.id, family=record.family)
         return EmptyResult()

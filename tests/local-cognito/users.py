@@ -50,6 +50,28 @@ def per_user_limit(user: Any, operation: str) -> None:
         raise CognitoError("LimitExceededException", fidelity.LIMIT_MESSAGE)
 
 
+def checking_codes(user: Any, operation: str) -> "CodeAttempt":
+    """Wraps a code check of ConfirmSignUp / ConfirmForgotPassword: TooManyFailedAttemptsException
+    once the user's wrong codes reached failedAttemptLimits (fidelity.py cites it); a
+    CodeMismatchException inside counts as one more."""
+    if fidelity.too_many_failures(user, operation, CONTROLS.get("failedAttemptLimits")):
+        raise CognitoError("TooManyFailedAttemptsException", fidelity.FAILED_ATTEMPTS_MESSAGE)
+    return CodeAttempt(user, operation)
+
+
+class CodeAttempt:
+    def __init__(self, user: Any, operation: str) -> None:
+        self.user, self.operation = user, operation
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, tb: Any) -> bool:
+        if isinstance(error, CognitoError) and error.error_type == "CodeMismatchException":
+            fidelity.failed_code(self.user, self.operation)
+        return False
+
+
 def check_lockout(user: Any) -> None:
     """The sign-in lockout (fidelity.py cites it): NotAuthorizedException during a lockout period."""
     if fidelity.locked_out(user):
