@@ -10,11 +10,11 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 .PHONY: dev test test-rust test-emulator test-cdk synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
-dev: $(VENV_OK)
+dev: $(VENV_OK) api-reference
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: docs-check test-emulator test-rust test-cdk e2e contract synth-check package-check bench-smoke
+test: docs-check test-emulator test-rust test-cdk e2e e2e-reference contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -70,7 +70,7 @@ clean:
 
 # Frontend (examples/demo, tests/e2e, tests/contract): the demo page typed from cdk/openapi.json,
 # its real-browser test in Debian's Chromium, and schemathesis against the local API.
-.PHONY: demo e2e contract
+.PHONY: demo e2e contract chromium api-reference e2e-reference
 DEMO := examples/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -83,8 +83,11 @@ demo: $(DEMO)/node_modules/.installed
 	cd $(DEMO) && npm run --silent gen:check
 	cd $(DEMO) && npm run --silent build
 
-e2e: demo $(VENV_OK)
+# Debian's Chromium for the browser tests (installed once).
+chromium:
 	test -x "$${CHROMIUM:-/usr/bin/chromium}" || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+e2e: demo chromium $(VENV_OK)
 	cargo build --bin auth-local
 	cd $(DEMO) && npm run --silent e2e
 
@@ -109,3 +112,20 @@ bench-smoke: $(NODE_BASELINE)
 
 load: $(VENV_OK)
 	bench/load.sh
+
+# The browsable API reference that `make dev` serves (examples/api-reference, own package.json + lockfile):
+# cdk/openapi.json in Swagger UI (swagger-ui-dist), every asset copied into dist/ at build time, so the page
+# makes no request to the network. Install scripts are off (swagger-ui-dist's only dependency is an
+# install-time analytics hook). e2e-reference: tests/e2e/api-reference.e2e.mjs in Chromium, via dev.sh.
+REFERENCE := examples/api-reference
+$(REFERENCE)/node_modules/.installed: $(REFERENCE)/package.json $(REFERENCE)/package-lock.json
+	cd $(REFERENCE) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+api-reference: $(REFERENCE)/dist/index.html
+$(REFERENCE)/dist/index.html: $(REFERENCE)/node_modules/.installed $(REFERENCE)/build.mjs cdk/openapi.json
+	cd $(REFERENCE) && npm run --silent build
+
+e2e-reference: api-reference chromium $(VENV_OK)
+	cargo build --bin auth-local
+	cd $(REFERENCE) && npm run --silent e2e

@@ -21,7 +21,7 @@ mkdir -p .dev
 log=.dev/contract-stack.log
 : >"$log" # emptied before the start: the readiness check must not read a previous run's banner
 # Its own session and process group, so that stopping it stops the emulator and the API with it.
-setsid env PORT="$port" DEMO_PORT=0 tests/local-cognito/dev.sh >"$log" 2>&1 &
+setsid env PORT="$port" DEMO_PORT=0 REFERENCE_PORT=0 tests/local-cognito/dev.sh >"$log" 2>&1 &
 stack=$!
 stop() {
   trap - EXIT

@@ -13,57 +13,24 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { flowPage } from './page.mjs';
-import { repo, startStack } from './stack.mjs';
+import { repo, stackAndBrowser, startStack } from './stack.mjs';
 
 // The browser driver and the TOTP library are the demo package's dev dependencies.
 const require = createRequire(join(repo, 'examples/demo/package.json'));
 const { chromium } = require('playwright-core');
 const { generate } = require('otplib');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CODE = process.env.DEV_CONFIRMATION_CODE || '123456';
 const SHOTS = join(repo, 'tests/e2e/screenshots');
 
-let stack;
-let browser;
-
-const stopAll = async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
-};
-// Ctrl-C during `make e2e`: the stack runs in its own process group, so stop it here.
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, () => stopAll().finally(() => process.exit(130)));
-}
-
-before(async () => {
-  stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Playwright adds --headless, --no-sandbox (no chromiumSandbox) and a fresh temporary profile
-    // (--user-data-dir); the rest keeps Chromium off the network it cannot reach here.
-    args: [
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  await stopAll();
-});
+const live = stackAndBrowser(chromium);
 
 test('the demo page runs every flow cross-origin in headless Chromium', { timeout: 180_000 }, async (t) => {
-  const { apiUrl, pageOrigin } = stack;
+  const { apiUrl, pageOrigin } = live.stack;
   assert.notEqual(new URL(apiUrl).origin, pageOrigin, 'the page and the API must be on different origins');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await live.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
 
   // What counts as a failure, the step helpers (tests/e2e/page.mjs).
@@ -224,7 +191,7 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
 // "Refresh tokens" restores the session from the cookie, logout clears the cookie.
 test('browser session mode: the refresh token lives in an HttpOnly cookie across a reload', { timeout: 180_000 }, async (t) => {
   const cookieStack = await startStack({ sessionCookie: true });
-  const context = await browser.newContext();
+  const context = await live.browser.newContext();
   try {
     const { apiUrl, pageOrigin } = cookieStack;
     const api = new URL(apiUrl);
@@ -341,8 +308,8 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
 // localhost, cdk/user-pool.json), the API on http://127.0.0.1:<port>.
 // https://chromedevtools.github.io/devtools-protocol/tot/WebAuthn/
 test('passkeys and emailed codes through the demo page with a virtual authenticator', { timeout: 180_000 }, async (t) => {
-  const { apiUrl, pageOrigin } = stack;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  const { apiUrl, pageOrigin } = live.stack;
+  const context = await live.browser.newContext({ viewport: { width: 1280, height: 1100 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');

@@ -1,10 +1,11 @@
 // Starts what `make dev` starts (local Cognito, the API's local server, the demo page on another
-// origin) on free ports, by running tests/local-cognito/dev.sh in its own process group, and stops
-// the whole group again. Used by the end-to-end test.
+// origin, the API reference) on free ports, by running tests/local-cognito/dev.sh in its own process
+// group, and stops the whole group again. Used by the end-to-end tests.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,21 +22,33 @@ export async function freePort() {
 }
 
 /**
- * Runs dev.sh with PORT and DEMO_PORT set; resolves once it printed its banner.
- * Returns { apiUrl, pageOrigin, output(), stop() }; stop() is safe to call twice.
+ * Runs dev.sh with PORT, DEMO_PORT and REFERENCE_PORT set; resolves once it printed its banner.
+ * Returns { apiUrl, pageOrigin, referenceUrl, output(), stop() }; stop() is safe to call twice.
  * sessionCookie: the browser session mode (SESSION_COOKIE=on); the API is then called as
  * localhost, the page's site (cookies are sent only within one site), on another port (origin).
+ * demo / reference: serve the demo page (default) / the API reference (referenceUrl: the link
+ * dev.sh printed), each on a free port of its own.
  */
-export async function startStack({ timeoutMs = 90_000, sessionCookie = false } = {}) {
+export async function startStack({ timeoutMs = 90_000, sessionCookie = false, demo = true, reference = false } = {}) {
   const port = await freePort();
-  let demoPort = await freePort();
-  while (demoPort === port) demoPort = await freePort();
+  const taken = new Set([port]);
+  const another = async () => {
+    let p = await freePort();
+    while (taken.has(p)) p = await freePort();
+    taken.add(p);
+    return p;
+  };
+  const demoPort = demo ? await another() : 0;
+  const referencePort = reference ? await another() : 0;
   const pageOrigin = `http://localhost:${demoPort}`;
   const child = spawn('bash', [join(repo, 'tests/local-cognito/dev.sh')], {
     cwd: repo,
     detached: true, // its own process group: stop() signals dev.sh and everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off' },
+    env: {
+      ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), REFERENCE_PORT: String(referencePort),
+      CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off',
+    },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -76,9 +89,56 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false } =
     await stop();
     throw e;
   }
-  if (!out.includes(`Demo page:       ${pageOrigin}/`)) {
+  if (demo && !out.includes(`Demo page:       ${pageOrigin}/`)) {
     await stop();
     throw new Error(`dev.sh did not serve the demo page:\n${out}`);
   }
-  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, output: () => out, stop };
+  const referenceUrl = out.match(/^ {2}API reference: +(http:\/\/\S+)/m)?.[1];
+  if (reference && referenceUrl !== `http://localhost:${referencePort}/`) {
+    await stop();
+    throw new Error(`dev.sh did not print the API reference's link on port ${referencePort}:\n${out}`);
+  }
+  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, referenceUrl, output: () => out, stop };
+}
+
+/**
+ * Debian's Chromium, headless, through playwright-core's `chromium` (each test package brings its own).
+ * Playwright adds --headless, --no-sandbox (no chromiumSandbox) and a fresh temporary profile
+ * (--user-data-dir); the rest keeps Chromium off the network it cannot reach here.
+ */
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * For a test file: startStack(options) and Chromium (launchChromium) before its tests, both stopped after
+ * them and on Ctrl-C (the stack runs in its own process group, so it must be stopped here). Returns an
+ * object whose `stack` and `browser` are set once the `before` hook has run.
+ */
+export function stackAndBrowser(chromium, options) {
+  const live = { stack: undefined, browser: undefined };
+  const stopAll = async () => {
+    await live.browser?.close().catch(() => {});
+    await live.stack?.stop();
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => stopAll().finally(() => process.exit(130)));
+  }
+  before(async () => {
+    live.stack = await startStack(options);
+    live.browser = await launchChromium(chromium);
+  });
+  after(stopAll);
+  return live;
 }

@@ -5,8 +5,8 @@
 # (default http://localhost:$DEMO_PORT), DEV_CONFIRMATION_CODE (default 123456: the code for
 # sign-up confirmation and password reset), SESSION_COOKIE (default off; on: the browser session
 # mode, the refresh token in an HttpOnly cookie with Max-Age from cdk/user-pool.json, and the demo
-# page linked with the API on localhost, the page's site). The end-to-end and contract tests run
-# this script too, on free ports.
+# page linked with the API on localhost, the page's site), REFERENCE_PORT (default 5174; 0: no API
+# reference page). The end-to-end and contract tests run this script too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -20,14 +20,24 @@ info=.dev/local-cognito.json
 emu=$!
 api=""
 page=""
+reference=""
 cleanup() {
   trap - INT TERM EXIT
+  [ -n "$reference" ] && kill "$reference" 2>/dev/null || true
   [ -n "$page" ] && kill "$page" 2>/dev/null || true
   [ -n "$api" ] && kill "$api" 2>/dev/null || true
   kill "$emu" 2>/dev/null || true
   wait 2>/dev/null || true
   [ "$PORT" = 3000 ] || rm -f "$info"
-  echo "stopped the API and the local Cognito${page:+ and the demo page}"
+  echo "stopped the API and the local Cognito${page:+ and the demo page}${reference:+ and the API reference}"
+}
+# Waits until something listens on 127.0.0.1:$1; stops with $3 if process $2 dies first.
+wait_for_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$3" >&2; exit 1; }
+    sleep 0.1
+  done
 }
 trap cleanup INT TERM EXIT
 
@@ -53,11 +63,7 @@ fi
 
 target/debug/auth-local &
 api=$!
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-  kill -0 "$api" 2>/dev/null || { echo "the API failed to start (is port $PORT free? set PORT=...)" >&2; exit 1; }
-  sleep 0.1
-done
+wait_for_port "$PORT" "$api" "the API failed to start (is port $PORT free? set PORT=...)"
 
 # The demo page: a static folder served by Python's http.server on another origin than the API
 # (localhost vs 127.0.0.1, and another port). Built here if needed; without Node it is skipped.
@@ -77,20 +83,35 @@ fi
 if [ "$DEMO_PORT" != 0 ]; then
   .venv/bin/python -m http.server "$DEMO_PORT" --bind 127.0.0.1 --directory examples/demo/dist >.dev/demo-page.log 2>&1 &
   page=$!
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_PORT") 2>/dev/null && break
-    kill -0 "$page" 2>/dev/null || { echo "the demo page server failed to start (is port $DEMO_PORT free? set DEMO_PORT=...)" >&2; exit 1; }
-    sleep 0.1
-  done
+  wait_for_port "$DEMO_PORT" "$page" "the demo page server failed to start (is port $DEMO_PORT free? set DEMO_PORT=...)"
   page_query="api=http://$api_host:$PORT"
   [ "$SESSION_COOKIE" = on ] && page_query="$page_query&session=cookie"
   page_line="http://localhost:$DEMO_PORT/?$page_query   (its requests: .dev/demo-page.log)"
+fi
+
+# The API reference: cdk/openapi.json in Swagger UI, every asset bundled into
+# examples/api-reference/dist by `make api-reference` (which `make dev` runs first), so the page
+# makes no request to the network. A static folder, like the demo page.
+REFERENCE_PORT="${REFERENCE_PORT:-5174}"
+reference_line="(not served: REFERENCE_PORT=0)"
+if [ "$REFERENCE_PORT" != 0 ]; then
+  ref=examples/api-reference/dist
+  if [ ! -f "$ref/index.html" ]; then
+    reference_line="(not built: make api-reference)"
+  else
+    [ "$ref/openapi.json" -nt cdk/openapi.json ] || echo "warning: $ref is older than cdk/openapi.json (make api-reference)" >&2
+    .venv/bin/python -m http.server "$REFERENCE_PORT" --bind 127.0.0.1 --directory "$ref" >.dev/api-reference.log 2>&1 &
+    reference=$!
+    wait_for_port "$REFERENCE_PORT" "$reference" "the API reference server failed to start (is port $REFERENCE_PORT free? set REFERENCE_PORT=...)"
+    reference_line="http://localhost:$REFERENCE_PORT/   (cdk/openapi.json, every route)"
+  fi
 fi
 
 cat <<MSG
 
   Auth API:        http://127.0.0.1:$PORT   (try: curl -s -XPOST localhost:$PORT/auth/register -H 'content-type: application/json' -d '{"email":"me@example.com","password":"Corr3ct-Horse!9"}')
   OpenAPI:         http://127.0.0.1:$PORT/auth/openapi.json
+  API reference:   $reference_line
   Demo page:       $page_line
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
