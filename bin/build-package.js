@@ -58,7 +58,7 @@ const architectures = [{ name: 'x86_64', flag: '--x86-64' }];
 if (sysroot && fs.existsSync(path.join(sysroot, 'lib', 'rustlib', 'aarch64-unknown-linux-gnu'))) {
   architectures.push({ name: 'arm64', flag: '--arm64' });
 } else {
-  console.log('build-package: no aarch64-unknown-linux-gnu Rust target here, so no arm64 artifact (README: "Adding the arm64 artifact").');
+  console.log('build-package: no aarch64-unknown-linux-gnu Rust target here, so no arm64 artifact (docs/construct.md: "Adding the arm64 artifact").');
 }
 
 fs.mkdirSync(artifactDir, { recursive: true });

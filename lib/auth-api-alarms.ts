@@ -60,7 +60,7 @@ export class AuthApiAlarms extends Construct {
     // Lambda publishes Errors and Throttles also without dimensions, summed over every function of the
     // account in the Region: one metric per alarm instead of one per function (a metric-math sum is limited
     // to 10 metrics per alarm and is billed per metric). In an account shared with other workloads these
-    // alarms include their functions too; the README says so.
+    // alarms include their functions too; docs/deploying.md ("Alarms") says so.
     const lambdaMetric = (metricName: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period });
 

@@ -29,7 +29,7 @@ export class CognitoAuthApiStack extends Stack {
     if (this.authApi.originVerifySecret) {
       new CfnOutput(this, 'OriginVerifySecretArn', {
         value: this.authApi.originVerifySecret.secretArn,
-        description: 'Secret CloudFront sends as x-origin-verify (rotate it as the README describes)',
+        description: 'Secret CloudFront sends as x-origin-verify (rotate it as docs/deploying.md describes)',
       });
     }
     new CfnOutput(this, 'ApiUrl', {

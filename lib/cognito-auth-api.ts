@@ -55,7 +55,7 @@ export interface CognitoAuthApiProps {
    * `HttpOnly; Secure; SameSite=Strict; Path=/auth` cookie (Max-Age: the refresh token validity) instead of the JSON
    * body; `refresh` and `logout` read it (only from an exact `corsOrigins` origin with the `X-Requested-With` header);
    * `logout` and `DELETE /auth/user` clear it. CORS then allows credentials. The cookie reaches the API only when the
-   * app and the API are the same site: give the front door a `domainName` under the app's domain (README "Browser
+   * app and the API are the same site: give the front door a `domainName` under the app's domain (docs/api.md "Browser
    * session mode").
    * @default false
    */

@@ -12,13 +12,13 @@ export const COGNITO_QUOTA_CATEGORY_ACTIONS: { readonly [category: string]: read
   // GetTokensFromRefreshToken: counted here with the other refresh paths (REFRESH_TOKEN_AUTH of
   // InitiateAuth/AdminInitiateAuth, and the token endpoint's refresh_token grant, which the quotas
   // page puts in UserAuthentication: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations).
-  // No AWS page found names its category outright: a README first-deploy check.
+  // No AWS page found names its category outright: a first-deploy check (docs/first-deploy-checklist.md).
   UserAuthentication: ['AdminInitiateAuth', 'InitiateAuth', 'AdminRespondToAuthChallenge', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken'],
   UserRead: ['GetUser'],
   UserToken: ['RevokeToken'],
   // The passkey operations' categories follow the pattern of the operations above (a read of the user's
   // resources, updates of them); the Quotas page's table could not be read where this was written: the
-  // README's first deploy checklist asks to confirm them in the Service Quotas console.
+  // first deploy checklist (docs/first-deploy-checklist.md) asks to confirm them in the Service Quotas console.
   UserResourceRead: ['ResendConfirmationCode', 'ListWebAuthnCredentials'],
   UserResourceUpdate: [
     'AssociateSoftwareToken', 'VerifySoftwareToken', 'SetUserMFAPreference',

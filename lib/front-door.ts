@@ -51,7 +51,7 @@ export interface AuthApiFrontDoorProps {
 
   /**
    * Secrets Manager version id of the origin-verify value CloudFront sends. CloudFormation resolves the secret only
-   * when this reference changes, so step 3 of a rotation sets it (README, "Rotating the origin-verify secret").
+   * when this reference changes, so step 3 of a rotation sets it (docs/deploying.md, "Rotating the origin-verify secret").
    * @default - the current version at the distribution's first deployment
    */
   readonly originVerifyVersionId?: string;
@@ -167,7 +167,7 @@ export class AuthApiFrontDoor extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
     ack(this.originVerifySecret, 'AwsSolutions-SMG4',
-      'Rotation is a manual, documented procedure (README, "Rotating the origin-verify secret"): the functions accept the current and previous values, and CloudFront reads the new one when originVerifyVersionId changes.');
+      'Rotation is a manual, documented procedure (docs/deploying.md, "Rotating the origin-verify secret"): the functions accept the current and previous values, and CloudFront reads the new one when originVerifyVersionId changes.');
 
     if (props.webAclArn) {
       // A literal ARN is the operator's own web ACL; a token is AuthApiWebAclStack's (which has the quota rules).

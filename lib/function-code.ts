@@ -140,7 +140,7 @@ export class PackagedCode extends AuthApiCode {
     if (!entry) {
       fail(`this package has no ${arch} artifact (it has: ${Object.keys(manifest.artifacts ?? {}).join(', ') || 'none'}). ` +
         `Use architecture: lambda.Architecture.X86_64, or repack on a machine with the Rust target for ${arch} ` +
-        '(README: "Adding the arm64 artifact"), or build from source with `code: AuthApiCode.fromSource()`.');
+        '(docs/construct.md: "Adding the arm64 artifact"), or build from source with `code: AuthApiCode.fromSource()`.');
     }
     const zip = path.join(dir, entry!.file);
     if (!fs.existsSync(zip)) fail(`${zip} is listed in ${manifestFile} but does not exist.`);

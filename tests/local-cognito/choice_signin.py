@@ -19,7 +19,7 @@ As AWS documents it, and as emulated here:
   developer guide's "Manage authentication methods in AWS SDKs" describes
   (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flows-selection-sdk.html).
   A preferred challenge the user cannot do answers SELECT_CHALLENGE with what the user can do
-  (not stated by AWS: README first-deploy checklist).
+  (not stated by AWS: docs/first-deploy-checklist.md).
 - Challenge responses (ChallengeResponses of RespondToAuthChallenge / AdminRespondToAuthChallenge,
   https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html):
   SELECT_CHALLENGE {USERNAME, ANSWER} (ANSWER "must be one of the challenge types in the
@@ -31,8 +31,8 @@ As AWS documents it, and as emulated here:
   (masked), WEB_AUTHN gives CREDENTIAL_REQUEST_OPTIONS (PublicKeyCredentialRequestOptionsJSON as a
   string), as in the developer guide page above. Each also carries USERNAME, the user's actual
   username (the sub in this pool), which AWS's Amplify library reads after USER_AUTH
-  (`ChallengeParameters?.USERNAME ?? username`); no AWS page lists it (README first-deploy
-  checklist). Challenge responses must use it: "The value of the USERNAME attribute must be the
+  (`ChallengeParameters?.USERNAME ?? username`); no AWS page lists it
+  (docs/first-deploy-checklist.md). Challenge responses must use it: "The value of the USERNAME attribute must be the
   user's actual username, not an alias (such as email address or phone number)"
   (AdminRespondToAuthChallenge, above); an alias gets NotAuthorizedException, as in signin.py.
   Because no page lists it, the other world is emulated too: with omitUserAuthUsername (control
@@ -62,7 +62,7 @@ As AWS documents it, and as emulated here:
 
 Email OTP codes are the emulator's dev code (DEV_CONFIRMATION_CODE, default 123456), as
 confirmation codes are. SMS_OTP and PASSWORD_SRP are never offered: the emulator sends no SMS and
-does no SRP in this flow (README: what the emulator does not emulate). Each challenge's Session is
+does no SRP in this flow (docs/emulator.md: what the emulator does not emulate). Each challenge's Session is
 new; a WEB_AUTHN challenge is spent by the first credential that answers it, whatever the outcome.
 """
 

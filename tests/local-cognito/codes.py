@@ -126,7 +126,7 @@ def consume_code(user: Any, purpose: str, code: str | None) -> None:
         # An existing user with no pending reset code: ExpiredCodeException (an unknown user gets
         # CodeMismatchException with PreventUserExistenceErrors), per the developer guide's
         # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
-        # as read for issue 15; the README lists it for a first-deploy check.
+        # as read for issue 15; docs/first-deploy-checklist.md lists it.
         raise CognitoError("ExpiredCodeException", CODE_EXPIRED)
     if issued is None or not code or not hmac.compare_digest(str(code).encode(), DEV_CODE.encode()):
         raise CognitoError("CodeMismatchException", CODE_MISMATCH)

@@ -1,6 +1,6 @@
 """Behaviours of a deployed Cognito pool that the emulator reproduces beyond moto (imported by
 local_cognito.py): the pool created from cdk/user-pool.json, the sign-in lockout, per-user
-attempt limits. Each behaviour cites the AWS page it follows; the README's fidelity table lists
+attempt limits. Each behaviour cites the AWS page it follows; the fidelity table of docs/emulator.md lists
 them with the tests that hold them.
 """
 
@@ -155,7 +155,7 @@ def successful_sign_in(user: Any) -> None:
 # LimitExceededException for ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword and
 # ConfirmSignUp (their API reference pages) without publishing the per-user figures, so those are off
 # by default and set per test through the control endpoint (perUserLimits: {"Operation": n}); the
-# README lists them as a known divergence. Only existing users are counted.
+# docs/emulator.md lists them as a known divergence. Only existing users are counted.
 # --------------------------------------------------------------------------
 
 DOCUMENTED_PER_USER_LIMITS = {"ChangePassword": 5}

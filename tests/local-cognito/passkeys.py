@@ -51,7 +51,7 @@ https://www.w3.org/TR/secure-contexts/#is-origin-trustworthy). Any port.
   and LimitExceededException for StartWebAuthnRegistration and CompleteWebAuthnRegistration when
   the user has the most passkeys a user may have (fidelity.py: the figure).
 
-Not documented by AWS, chosen here (the README lists them): the friendly name, the user handle
+Not documented by AWS, chosen here (docs/emulator.md lists them): the friendly name, the user handle
 (the user's sub), the options' timeout (the WebAuthn recommended default of 300000 ms,
 https://www.w3.org/TR/webauthn-3/#sctn-timeout-recommended-range) which is also how long a
 registration challenge stays usable, and which exception a credential ID that is already

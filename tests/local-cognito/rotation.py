@@ -20,7 +20,7 @@ rotation is on. As AWS documents it, nothing kinder:
   "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation enabled"
   (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html).
 
-Not documented, so chosen here and listed in the README's first-deploy checklist: a revoked or
+Not documented, so chosen here and listed in docs/first-deploy-checklist.md: a revoked or
 signed-out token is NotAuthorized even when it was also rotated out (revocation is checked first);
 nothing else of the family is revoked when a rotated-out token comes back (AWS documents no such
 family revocation); every token issued with a new refresh token stays in the family of the

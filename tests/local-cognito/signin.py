@@ -99,7 +99,7 @@ def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) 
         raise not_authorized("User is disabled.")
     # UserNotConfirmed only after a correct password. No AWS page found states the order; this is
     # the order the API's answers are designed for (no unconfirmed account revealed without the
-    # password) and the README lists it as a first-deploy check.
+    # password) and docs/first-deploy-checklist.md lists it.
     if user.status == UserStatus.UNCONFIRMED:
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
     if user.status == UserStatus.RESET_REQUIRED:

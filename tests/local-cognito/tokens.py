@@ -337,6 +337,6 @@ class TokenOperations(CognitoIdpResponse):
         if record is None or record.pool_id != pool.id or record.client_id != client.id:
             raise CognitoError("UnauthorizedException", "Invalid token")
         # A refresh token GlobalSignOut already invalidated is still a refresh token of this client:
-        # accepted (what real Cognito answers here is undocumented: see the README's first-deploy checklist).
+        # accepted (what real Cognito answers here is undocumented: see docs/first-deploy-checklist.md).
         revoke_tokens(pool.id, family=record.family)
         return EmptyResult()

@@ -589,7 +589,7 @@ export interface components {
         };
         Error: {
             /**
-             * @description Stable machine-readable code (see the README's error table)
+             * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
             error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_rejected" | "passkey_not_found";
@@ -625,7 +625,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -727,7 +727,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -908,12 +908,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 auth_refresh?: string;
             };
         };
@@ -926,7 +926,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -1952,12 +1952,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 auth_refresh?: string;
             };
         };
@@ -1970,7 +1970,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2254,7 +2254,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };

@@ -81,7 +81,7 @@ pub const MAX_ATTEMPTS: u32 = 2;
 /// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout>),
 /// 350 s for NAT gateways and TCP flows through load balancers
 /// (<https://aws.amazon.com/premiumsupport/knowledge-center/lambda-vpc-timeout/>). Cognito's own
-/// endpoint idle timeout is not documented (README, first deploy checklist). hyper's default is 90 s.
+/// endpoint idle timeout is not documented (docs/first-deploy-checklist.md). hyper's default is 90 s.
 pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 /// `REQUEST_DEADLINE_MS` when unset (the local server): the stack's default (10 s function
 /// timeout less its 1 s margin, lib/cognito-auth-api.ts).

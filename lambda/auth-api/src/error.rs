@@ -1,5 +1,5 @@
 //! The one error contract of every route: an HTTP status, a stable machine code, a human message.
-//! Each variant maps to exactly one row of the README's error table.
+//! Each variant maps to exactly one row of the error table of docs/api.md.
 use http::StatusCode;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -147,7 +147,7 @@ impl ApiError {
         }
     }
 
-    /// One of each variant: the error table of the README and the OpenAPI document.
+    /// One of each variant: the error table of docs/api.md and the OpenAPI document.
     pub fn catalogue() -> Vec<ApiError> {
         use ApiError::*;
         vec![

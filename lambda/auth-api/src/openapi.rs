@@ -93,7 +93,7 @@ pub fn document() -> Value {
             "type": "object",
             "required": ["error", "message", "requestId"],
             "properties": {
-                "error": {"type": "string", "enum": all_codes, "description": "Stable machine-readable code (see the README's error table)"},
+                "error": {"type": "string", "enum": all_codes, "description": "Stable machine-readable code (see the error table of docs/api.md)"},
                 "message": {"type": "string", "description": "Human-readable explanation; never contains secrets"},
                 "requestId": {"type": "string", "description": "Quote it when reporting a problem"},
                 "field": {"type": "string", "description": "The request field a validation error is about"}

@@ -60,7 +60,7 @@ impl SecretSource {
 }
 
 /// How long the origin-verify values are cached before Secrets Manager is asked again. After a rotation
-/// (README, "Rotating the origin-verify secret") every warm function accepts the new value within this time.
+/// (docs/deploying.md, "Rotating the origin-verify secret") every warm function accepts the new value within this time.
 pub const ORIGIN_VERIFY_TTL: Duration = Duration::from_secs(300);
 
 /// The values the front door's `x-origin-verify` header may carry: the secret's current version and, while a

@@ -134,7 +134,7 @@ pub const CLEARING_ROUTES: &[&str] = &["logout", "deleteUser"];
 /// answer of the routes that set or clear it.
 pub fn document_operation(route: &str, op: &mut serde_json::Value, success_status: u16) {
     use serde_json::json;
-    const MODE: &str = "Browser session mode only (SESSION_COOKIE=on; README \"Browser session mode\").";
+    const MODE: &str = "Browser session mode only (SESSION_COOKIE=on; docs/api.md \"Browser session mode\").";
     if READING_ROUTES.contains(&route) {
         op["parameters"] = json!([
             {"in": "cookie", "name": COOKIE_NAME, "required": false, "schema": {"type": "string"},

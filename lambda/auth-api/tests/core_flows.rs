@@ -244,7 +244,7 @@ async fn bad_input_over_http_gets_clear_json_4xx() {
     }
 }
 
-/// The headers every answer carries (README: `Cache-Control: no-store`, `X-Request-Id`,
+/// The headers every answer carries (docs/api.md: `Cache-Control: no-store`, `X-Request-Id`,
 /// `X-Content-Type-Options: nosniff`), checked on real answers of many routes, successes and
 /// errors alike, and the `Allow` header of a 405.
 #[tokio::test]

@@ -242,7 +242,7 @@ async fn every_error_mapping_in_the_table() {
             assert!(headers.get("retry-after").is_some(), "{route} / {ex}: no Retry-After");
         }
         assert_eq!(headers["content-type"], "application/json");
-        // The README's documented bound, held as a literal (not config::MAX_ATTEMPTS, the value under test).
+        // The bound docs/api.md documents, held as a literal (not config::MAX_ATTEMPTS, the value under test).
         let max = if *status == 429 || *status == 503 { 2 } else { 1 };
         assert!((1..=max).contains(&rule.num_calls()), "{route} / {ex}: called {} times", rule.num_calls());
     }

@@ -10,14 +10,14 @@ use support::*;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-/// The README's promise: a dead or slow Cognito is a 503 within about 5 seconds (the SDK's
+/// The promise of docs/api.md ("Bounded failure"): a dead or slow Cognito is a 503 within about 5 seconds (the SDK's
 /// operation timeout), plus slack for this shared machine. A literal, not the constant, so that
 /// loosening the timeouts in config.rs makes these drills fail.
 fn bound() -> Duration {
     Duration::from_millis(6500)
 }
 
-/// The README's promise: at most 2 attempts per Cognito call.
+/// The promise of docs/api.md ("Bounded failure"): at most 2 attempts per Cognito call.
 const DOCUMENTED_MAX_ATTEMPTS: usize = 2;
 
 fn assert_unavailable(r: &Resp, started: Instant) {

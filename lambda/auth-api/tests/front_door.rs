@@ -129,7 +129,7 @@ async fn origin_header_missing_or_wrong_is_403_and_never_reaches_cognito() {
     assert_eq!(cognito_calls.num_calls(), 1);
 }
 
-/// README, "Rotating the origin-verify secret", step by step against a stubbed Secrets Manager.
+/// docs/deploying.md, "Rotating the origin-verify secret", step by step against a stubbed Secrets Manager.
 #[tokio::test]
 async fn rotation_steps_accept_current_and_previous_values() {
     let stub = Arc::new(Mutex::new(SecretStub::default()));
@@ -156,7 +156,7 @@ async fn rotation_steps_accept_current_and_previous_values() {
 
 #[tokio::test]
 async fn values_are_cached_for_the_ttl_then_read_again() {
-    assert_eq!(ORIGIN_VERIFY_TTL, Duration::from_secs(300), "README step 2 says to wait 5 minutes");
+    assert_eq!(ORIGIN_VERIFY_TTL, Duration::from_secs(300), "docs/deploying.md's step 2 says to wait 5 minutes");
     let stub = Arc::new(Mutex::new(SecretStub::default()));
     put_secret_value(&stub, "value-1");
     let (st, _) = state(Some(OriginVerify::from_client(ARN.into(), secrets_manager(stub.clone()))));

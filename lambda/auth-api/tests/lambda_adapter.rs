@@ -38,7 +38,7 @@ fn the_router_answer_becomes_the_function_response() {
 }
 
 /// The Lambda path's own 413 (the local server's limit never runs here): an API Gateway event
-/// whose body is over 16 KiB (the README's limit, held as a literal) is refused by the router with
+/// whose body is over 16 KiB (the limit docs/api.md states, held as a literal) is refused by the router with
 /// the JSON error and the standard headers, before any Cognito call.
 #[tokio::test]
 async fn an_oversized_body_through_the_lambda_door_is_a_json_413_without_calling_cognito() {

@@ -160,7 +160,7 @@ async fn the_old_token_is_refused_once_the_grace_period_has_passed() {
 
 /// Logout revokes the refresh token it is given and, through GlobalSignOut, every other refresh
 /// token of the user: the whole rotation family ends, including a predecessor still inside its
-/// grace period (README, "Logout").
+/// grace period (docs/api.md, "Logout" under "Bodies and answers").
 #[tokio::test]
 async fn logout_ends_the_whole_family() {
     let env = Env::start().await;

@@ -6,7 +6,7 @@
 //! change and a password reset. Added with a stolen access token alone, it would keep the thief
 //! signed in for good; so, as for TOTP setup and account deletion, the API asks for the current
 //! password first. (Cognito's own StartWebAuthnRegistration takes the access token alone at its
-//! public endpoint; see the README's security notes.)
+//! public endpoint; see docs/security.md.)
 use super::reauth;
 use crate::error::ApiError;
 use crate::context::{Ctx, Reply};
