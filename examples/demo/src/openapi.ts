@@ -592,7 +592,7 @@ export interface components {
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -1515,6 +1515,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `passkey_limit_reached` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `payload_too_large` */
             413: {
                 headers: {
@@ -1608,6 +1617,15 @@ export interface operations {
             };
             /** @description Error: `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `passkey_limit_reached` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

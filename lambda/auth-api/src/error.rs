@@ -48,6 +48,8 @@ pub enum ApiError {
     PasskeyRejected,
     #[error("No such passkey for this user")]
     PasskeyNotFound,
+    #[error("This account has as many passkeys as it may have: delete one before adding another")]
+    PasskeyLimitReached,
     #[error("Cognito rejected a parameter")]
     InvalidParameter,
     #[error("Too many attempts: wait before trying again")]
@@ -83,7 +85,7 @@ impl ApiError {
             },
             NotFound | PasskeyNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            MfaAlreadyEnabled => StatusCode::CONFLICT,
+            MfaAlreadyEnabled | PasskeyLimitReached => StatusCode::CONFLICT,
             PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             LimitExceeded | TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -118,6 +120,7 @@ impl ApiError {
             MfaAlreadyEnabled => "mfa_already_enabled",
             PasskeyRejected => "passkey_rejected",
             PasskeyNotFound => "passkey_not_found",
+            PasskeyLimitReached => "passkey_limit_reached",
             InvalidParameter => "invalid_parameter",
             LimitExceeded => "limit_exceeded",
             TooManyRequests => "too_many_requests",
@@ -173,6 +176,7 @@ impl ApiError {
             MfaAlreadyEnabled,
             PasskeyRejected,
             PasskeyNotFound,
+            PasskeyLimitReached,
             InvalidParameter,
             LimitExceeded,
             TooManyRequests,
@@ -225,7 +229,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 30, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 31, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

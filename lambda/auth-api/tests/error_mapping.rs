@@ -183,7 +183,9 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("passkeyRegisterStart", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
     ("passkeyRegisterStart", "StartWebAuthnRegistration", "NotAuthorizedException", 401, "invalid_token"),
     ("passkeyRegisterStart", "StartWebAuthnRegistration", "WebAuthnNotEnabledException", 500, "internal_error"),
-    ("passkeyRegisterStart", "StartWebAuthnRegistration", "LimitExceededException", 429, "limit_exceeded"),
+    // The user's passkey count (not a rate): not retryable, no Retry-After.
+    ("passkeyRegisterStart", "StartWebAuthnRegistration", "LimitExceededException", 409, "passkey_limit_reached"),
+    ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "LimitExceededException", 409, "passkey_limit_reached"),
     ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnOriginNotAllowedException", 400, "passkey_rejected"),
     ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnRelyingPartyMismatchException", 400, "passkey_rejected"),
     ("passkeyRegisterComplete", "CompleteWebAuthnRegistration", "WebAuthnChallengeNotFoundException", 400, "passkey_rejected"),
@@ -240,6 +242,8 @@ async fn every_error_mapping_in_the_table() {
         }
         if *status == 429 || *status == 503 {
             assert!(headers.get("retry-after").is_some(), "{route} / {ex}: no Retry-After");
+        } else {
+            assert!(headers.get("retry-after").is_none(), "{route} / {ex}: Retry-After on an answer waiting does not change");
         }
         assert_eq!(headers["content-type"], "application/json");
         // The bound docs/api.md documents, held as a literal (not config::MAX_ATTEMPTS, the value under test).

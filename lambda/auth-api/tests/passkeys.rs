@@ -252,3 +252,24 @@ async fn unknown_addresses_get_the_same_answers_as_known_ones() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_passkey_count_limit_is_a_clear_answer_that_waiting_does_not_change() {
+    // Cognito's LimitExceededException on Start/CompleteWebAuthnRegistration is the user's passkey
+    // count (the emulator's passkeyLimit, 1 here): 409 passkey_limit_reached, no Retry-After, one call.
+    let env = Env::start().await;
+    let api = &env.api;
+    env.emu.faults(json!({"passkeyLimit": 1})).await;
+    let (_, token) = signed_in(api, "pklimit").await;
+    let first = add_passkey(api, &token).await;
+    env.emu.forget_calls().await;
+    let r = api.post_auth("/auth/passkeys/register/start", &token, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (409, "passkey_limit_reached"), "{}", r.json);
+    assert!(r.headers.get("retry-after").is_none());
+    assert_eq!(r.json["message"], "This account has as many passkeys as it may have: delete one before adding another");
+    assert_eq!(env.emu.calls().await.iter().filter(|c| *c == "StartWebAuthnRegistration").count(), 1, "not retried");
+    // Deleting one makes room again.
+    let r = api.delete_auth("/auth/passkey", &token, json!({"credentialId": first.id_b64()})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    add_passkey(api, &token).await;
+}

@@ -109,6 +109,23 @@ pub fn per_user_limit_hidden(e: &crate::cognito::CognitoError) {
     tracing::info!(cognito_error = %e.code, "per-user limit reached; answered as usual (no account enumeration)");
 }
 
+/// For `passkeys/register/start` and `register/complete`: Cognito's `LimitExceededException` there
+/// is the user's passkey count, not a rate ("a user exceeds the limit for a requested Amazon Web
+/// Services resource", the errors of
+/// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
+/// and <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>):
+/// waiting does not help, so it is a 409 `passkey_limit_reached` without `Retry-After`, not the
+/// retryable 429 `limit_exceeded`. The route needs a signed-in user, so it tells no one else anything.
+pub fn passkey_limit(e: crate::cognito::CognitoError) -> crate::error::ApiError {
+    match e.kind {
+        crate::cognito::CognitoErrorKind::LimitExceeded => {
+            tracing::info!(cognito_error = %e.code, "passkey limit reached");
+            crate::error::ApiError::PasskeyLimitReached
+        }
+        _ => e.into(),
+    }
+}
+
 /// The `username` claim of a Cognito access token. The token came straight from Cognito over TLS,
 /// so reading the claim needs no signature check here.
 pub fn username_claim(access_token: &str) -> Option<String> {

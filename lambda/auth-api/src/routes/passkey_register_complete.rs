@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["passkey_rejected"];
+pub const ERRORS: &[&str] = &["passkey_rejected", "passkey_limit_reached"];
 
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "PasskeyRegisterCompleteRequest")]
@@ -37,7 +37,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             tracing::info!(cognito_error = %e.code, "passkey registration refused");
             ApiError::PasskeyRejected
         }
-        _ => e.into(),
+        _ => super::output::passkey_limit(e),
     })?;
     Ok(Reply::ok(StatusCode::OK, &Response { registered: true }))
 }

@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["incorrect_password"];
+pub const ERRORS: &[&str] = &["incorrect_password", "passkey_limit_reached"];
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -38,6 +38,6 @@ pub struct Response {
 pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     let token = reauth::token_with_current_password(ctx, &b.current_password).await?;
-    let options = ctx.state.cognito.start_webauthn_registration(token).await?;
+    let options = ctx.state.cognito.start_webauthn_registration(token).await.map_err(super::output::passkey_limit)?;
     Ok(Reply::ok(StatusCode::OK, &Response { options }))
 }
