@@ -41,10 +41,19 @@ What Cognito documents, and what this module does with it:
   (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html).
 
 Which origins are accepted: Cognito has no list of origins; it checks the origin against the
-relying-party id (WebAuthnOriginNotAllowedException above). The emulator applies the WebAuthn
-rule for that (https://www.w3.org/TR/webauthn-3/#rp-id): the origin's host is the relying-party
-id or a subdomain of it, over https, or over http for localhost (a secure context in browsers,
-https://www.w3.org/TR/secure-contexts/#is-origin-trustworthy). Any port.
+relying-party id (WebAuthnOriginNotAllowedException above: the origin must "align with the user
+pool relying party id", which AWS does not define further). The emulator applies WebAuthn's rule
+for that. The relying party "MUST NOT accept unexpected values of origin", and one way the spec
+names is to "require that the URL scheme is https and that the authority equals or is any subdomain
+of the RP ID" (https://www.w3.org/TR/webauthn-3/#sctn-validating-origin, section 13.4.9); http is
+allowed for localhost only, as in the RP ID's scope (https://www.w3.org/TR/webauthn-3/#rp-id; a
+secure context in browsers, https://www.w3.org/TR/secure-contexts/#is-origin-trustworthy). Any
+port. So the host is the relying-party id or ends with "." + the id: a host that merely ends with
+its letters (evil-localhost, evilexample.com) or starts with them (example.com.evil.test) is
+refused, as is anything that is not a serialized origin (user info, a path). Allowing every
+sub-domain is the laxer of the spec's choices (section 13.4.8, #sctn-code-injection: "by default
+SHOULD NOT allow a subdomain origin" at sign-in); whether Cognito allows them is a first-deploy
+checklist item. Tests: test_passkey_origins.py.
 
 - All four: PasswordResetRequiredException for a user who must reset the password (the service
   model lists it for each, https://github.com/boto/botocore/blob/develop/botocore/data/cognito-idp/2016-04-18/service-2.json),
@@ -155,7 +164,8 @@ def origin_aligns(origin: str, rp_id: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
         return False
-    if parts.path or parts.query or parts.fragment or not host:
+    # A serialized origin is scheme://host[:port]: nothing else (no user info, path, query).
+    if "@" in parts.netloc or parts.path or parts.query or parts.fragment or not host:
         return False
     rp_id = rp_id.lower()
     if host != rp_id and not host.endswith("." + rp_id):

@@ -273,3 +273,78 @@ async fn the_passkey_count_limit_is_a_clear_answer_that_waiting_does_not_change(
     assert_eq!(r.status, 200, "{}", r.json);
     add_passkey(api, &token).await;
 }
+
+/// The API in front of an emulator whose pool's relying-party id is `rp_id` (the stack passes the
+/// same id to the functions as `PASSKEY_RP_ID`).
+async fn env_for_relying_party(rp_id: &str) -> Env {
+    let emu = Emulator::start_with(&["--relying-party-id", rp_id]);
+    let mut cfg = config_for(&emu);
+    cfg.passkeys.rp_id = Some(rp_id.into());
+    let api = Api::start(cfg, &emu.endpoint).await;
+    Env { emu, api }
+}
+
+/// Registers from `origin`: the API's answer to register/complete, and the credential.
+async fn register_from(api: &Api, token: &str, origin: &str) -> (Resp, Credential) {
+    let r = api.post_auth("/auth/passkeys/register/start", token, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!(r.status, 200, "register/start: {}", r.json);
+    let (cred, response) = Credential::create(&r.json["options"], origin);
+    (api.post_auth("/auth/passkeys/register/complete", token, json!({"credential": response})).await, cred)
+}
+
+/// Origins that only look like the relying party's, and the relying party's own origins (itself and
+/// sub-domains, which WebAuthn's scope and origin rules allow:
+/// <https://www.w3.org/TR/webauthn-3/#sctn-validating-origin>, section 13.4.9, "require that the URL
+/// scheme is https and that the authority equals or is any subdomain of the RP ID"). Each
+/// look-alike is refused at registration (400 `passkey_rejected`, nothing registered) and at sign-in
+/// (401 `invalid_passkey`), and the same user then succeeds from an accepted origin, so it was the
+/// origin that was refused.
+async fn look_alikes_are_refused_and_own_origins_accepted(env: &Env, rp_id: &str, accepted: &[&str], look_alikes: &[&str]) {
+    let api = &env.api;
+    let (address, token) = signed_in(api, "passkey-lookalike").await;
+    for origin in look_alikes {
+        let (r, _) = register_from(api, &token, origin).await;
+        assert_eq!((r.status, r.error()), (400, "passkey_rejected"), "registration from {origin} (relying party {rp_id}): {}", r.json);
+        assert_eq!(api.get_auth("/auth/passkeys", &token).await.json["passkeys"], json!([]), "registered from {origin}");
+    }
+    let (r, mut cred) = register_from(api, &token, accepted[0]).await;
+    assert_eq!((r.status, &r.json), (200, &json!({"registered": true})), "registration from {}", accepted[0]);
+    for origin in look_alikes {
+        let (session, options) = passkey_challenge(api, &address).await;
+        assert_eq!(options["rpId"], rp_id);
+        assert_refused(&answer(api, &address, &session, cred.assert(&options, origin)).await, &format!("sign-in from {origin} (relying party {rp_id})"));
+    }
+    for origin in accepted {
+        let (session, options) = passkey_challenge(api, &address).await;
+        let r = answer(api, &address, &session, cred.assert(&options, origin)).await;
+        assert_eq!(r.status, 200, "sign-in from {origin} (relying party {rp_id}): {}", r.json);
+        // And a registration from it.
+        let other = signed_in(api, "passkey-own-origin").await.1;
+        let (r, _) = register_from(api, &other, origin).await;
+        assert_eq!(r.status, 200, "registration from {origin} (relying party {rp_id}): {}", r.json);
+    }
+}
+
+#[tokio::test]
+async fn look_alikes_of_localhost_are_refused() {
+    let env = Env::start().await;
+    look_alikes_are_refused_and_own_origins_accepted(
+        &env,
+        "localhost",
+        &[ORIGIN, "https://localhost", "http://app.localhost:5173"],
+        &["https://evil-localhost", "https://evillocalhost:5173", "https://localhost.evil.test", "https://evil.test@localhost"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn look_alikes_of_a_configured_relying_party_are_refused_and_its_sub_domains_accepted() {
+    let env = env_for_relying_party("example.com").await;
+    look_alikes_are_refused_and_own_origins_accepted(
+        &env,
+        "example.com",
+        &["https://example.com", "https://login.example.com", "https://a.b.example.com:8443"],
+        &["https://evilexample.com", "https://example.com.evil.test", "https://evil-example.com", "http://example.com", "https://evil.test@example.com"],
+    )
+    .await;
+}

@@ -41,12 +41,18 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Started with more command-line options of local_cognito.py (`--relying-party-id ID`).
+    pub fn start_with(options: &[&str]) -> Self {
         let root = workspace_root();
         let python = std::env::var("LOCAL_COGNITO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| root.join(".venv/bin/python"));
         assert!(python.exists(), "{} not found: run `make venv` (or `make test`) first", python.display());
         let mut child = Command::new(&python)
             .arg(root.join("tests/local-cognito/local_cognito.py"))
             .args(["--port", "0", "--bootstrap", "--exit-with-parent"])
+            .args(options)
             .env("DEV_CONFIRMATION_CODE", DEV_CODE)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
