@@ -28,7 +28,7 @@ const SHOTS = join(repo, 'tests/e2e/screenshots');
 const live = stackAndBrowser(chromium);
 
 test('the demo page runs every flow cross-origin in headless Chromium', { timeout: 180_000 }, async (t) => {
-  const { apiUrl, pageOrigin } = live.stack;
+  const { apiUrl, pageOrigin, cognitoUrl } = live.stack;
   assert.notEqual(new URL(apiUrl).origin, pageOrigin, 'the page and the API must be on different origins');
   const context = await live.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -41,7 +41,21 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
     assert.match(r.text, new RegExp(code));
     assert.match(r.text, /requestId/);
   };
-  const totp = (secret, offsetSeconds = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+  // TOTP codes are made for the emulator's clock, which the test moves on instead of waiting (the
+  // clockOffsetSeconds control: tests/local-cognito/controls.py), so each code is the one of the
+  // emulator's current time step, whatever the wall clock does between two steps of the flow.
+  assert.match(cognitoUrl ?? '', /^http:\/\//, 'dev.sh names the local Cognito endpoint');
+  let clockOffset = 0;
+  const advanceEmulatorClock = async (seconds) => {
+    clockOffset += seconds;
+    const r = await fetch(`${cognitoUrl}/_local/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clockOffsetSeconds: clockOffset }),
+    });
+    assert.equal(r.status, 200, `the emulator's clock: ${await r.text()}`);
+  };
+  const totp = (secret) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + clockOffset });
 
   // ---- the flow -----------------------------------------------------------------------------
   const email = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -129,9 +143,10 @@ test('the demo page runs every flow cross-origin in headless Chromium', { timeou
     assert.equal(await page.isVisible('#challenge'), true);
     assert.equal(await page.textContent('#challenge-name'), 'SOFTWARE_TOKEN_MFA');
     assert.equal(await signedIn(), false);
-    // TOTP codes are single-use: the enrolment used this time step's code, so answer with the
-    // next step's (the API accepts one step either side).
-    await page.fill('#challenge-answer', await totp(secret, 30));
+    // TOTP codes are single-use: the enrolment used this time step's code. A user signing in later
+    // has the next step's: move the emulator's clock one step (30 s) on and answer with its code.
+    await advanceEmulatorClock(30);
+    await page.fill('#challenge-answer', await totp(secret));
     const a = await act('btn-challenge', 'out-login');
     expectOk(a, 200, 'challenge');
     assert.match(a.text, /accessToken/);

@@ -23,7 +23,7 @@ export async function freePort() {
 
 /**
  * Runs dev.sh with PORT, DEMO_PORT and REFERENCE_PORT set; resolves once it printed its banner.
- * Returns { apiUrl, pageOrigin, referenceUrl, output(), stop() }; stop() is safe to call twice.
+ * Returns { apiUrl, pageOrigin, referenceUrl, cognitoUrl, output(), stop() }; stop() is safe to call twice.
  * sessionCookie: the browser session mode (SESSION_COOKIE=on); the API is then called as
  * localhost, the page's site (cookies are sent only within one site), on another port (origin).
  * demo / reference: serve the demo page (default) / the API reference (referenceUrl: the link
@@ -98,7 +98,9 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false, de
     await stop();
     throw new Error(`dev.sh did not print the API reference's link on port ${referencePort}:\n${out}`);
   }
-  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, referenceUrl, output: () => out, stop };
+  // The emulator's own endpoint (its /_local controls: the clock the TOTP steps follow).
+  const cognitoUrl = out.match(/Local Cognito: +(http:\/\/\S+)/)?.[1];
+  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, referenceUrl, cognitoUrl, output: () => out, stop };
 }
 
 /**

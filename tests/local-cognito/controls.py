@@ -1,11 +1,13 @@
-"""The /_local/faults settings (fault injection, TTL overrides) and the /_local/calls log, read by
-the feature modules and served by wsgi_app.py (the entry module's docstring documents the keys).
+"""The /_local/faults settings (fault injection, TTL overrides, the clock offset) and the
+/_local/calls log, read by the feature modules and served by wsgi_app.py (the entry module's
+docstring documents the keys).
 """
 
 from __future__ import annotations
 
 import collections
 import threading
+import time
 from typing import Any
 
 import fidelity  # beside this file
@@ -27,6 +29,7 @@ DEFAULT_CONTROLS: dict[str, Any] = {
     "omitUserAuthUsername": False,
     "sessionLength": None,
     "passkeyLimit": fidelity.PASSKEY_LIMIT,
+    "clockOffsetSeconds": 0,
 }
 
 
@@ -95,6 +98,11 @@ class Controls:
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError("passkeyLimit must be an integer >= 0")
             new["passkeyLimit"] = v
+        if "clockOffsetSeconds" in body:
+            v = body["clockOffsetSeconds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 86400:
+                raise ValueError("clockOffsetSeconds must be a number from 0 to 86400")
+            new["clockOffsetSeconds"] = v
         with self._lock:
             self._values = new
             return dict(new)
@@ -104,6 +112,16 @@ class Controls:
 
 
 CONTROLS = Controls()
+
+
+def now() -> float:
+    """The emulator's clock: the real time plus the clockOffsetSeconds setting (0 unless a test
+    moves the clock ahead, so that what a time period allows can be tested without waiting for it,
+    on a loaded machine too). Read by rotation.py (the retry grace period) and mfa.py (which TOTP
+    time step is the current one); every other timer keeps the real clock (they have TTL settings)."""
+    return time.time() + CONTROLS.get("clockOffsetSeconds")
+
+
 CALLS: collections.deque[dict[str, Any]] = collections.deque(maxlen=10000)
 CALLS_LOCK = threading.Lock()
 

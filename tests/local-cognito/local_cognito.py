@@ -63,6 +63,9 @@ Control endpoint (same port):
              sessionLength (int|null)       every new challenge session exactly this long, 20-2048
                                             (null: 128 characters)
              passkeyLimit (int)             passkeys a user may register (default 20)
+             clockOffsetSeconds (number)    0-86400 (default 0): the clock of the refresh-token
+                                            grace period and of TOTP time steps runs this far
+                                            ahead (controls.now); other timers keep real time
     DELETE /_local/faults   reset
     GET    /_local/calls    Cognito operations received so far (names, statuses, error types)
     DELETE /_local/calls    forget them

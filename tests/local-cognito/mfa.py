@@ -13,6 +13,7 @@ import pyotp
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from controls import now as clock
 from core import BAD_SESSION, EXPIRED_SESSION, CognitoError, invalid_parameter, not_authorized, user_state
 from sessions import SESSIONS, rekey_session
 from tokens import live_access_token
@@ -31,7 +32,7 @@ def totp_counter(secret: str, code: str | None) -> int | None:
     if not code or not secret:
         return None
     totp = pyotp.TOTP(secret)
-    now = time.time()
+    now = clock()
     for offset in (0, -1, 1):
         if hmac.compare_digest(totp.at(now, offset).encode(), str(code).encode()):
             return int(now // totp.interval) + offset

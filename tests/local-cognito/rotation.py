@@ -42,10 +42,11 @@ from typing import Any
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
+from controls import now as clock
 from core import CognitoError, find_client, invalid_parameter, not_authorized
 from tokens import TOKENS, VALIDITY_PARAMS, TokenRecord, _mint_access_and_id, validate_token_validity
 
-# When each refresh token was first rotated out (time.time()); absent: never rotated.
+# When each refresh token was first rotated out (controls.now()); absent: never rotated.
 ROTATED_AT: dict[str, float] = {}
 _LOCK = threading.Lock()
 
@@ -86,14 +87,14 @@ def _check_client_secret(client: Any, provided: str | None) -> None:
 def get_tokens(backend: Any, pool: Any, client: Any, token: str | None) -> dict[str, Any]:
     if not token:
         raise invalid_parameter("Missing required parameter RefreshToken")
-    now = time.time()
+    now = clock()
     with _LOCK:
         record = TOKENS.get(token)
         if record is None or record.kind != "refresh" or record.pool_id != pool.id or record.client_id != client.id:
             raise not_authorized("Invalid Refresh Token")
         if record.revoked:
             raise not_authorized("Refresh Token has been revoked")
-        if now >= record.exp:
+        if time.time() >= record.exp:
             raise not_authorized("Refresh Token has expired")
         rotates, grace = rotation(client)
         rotated_at = ROTATED_AT.get(token)

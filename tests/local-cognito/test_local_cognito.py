@@ -840,7 +840,7 @@ def test_fault_injection(emu, idp, pool, faults):
     url = emu["endpoint"] + "/_local/faults"
     with urllib.request.urlopen(url) as resp:
         assert json.loads(resp.read()) == {"throttle": False, "delaySeconds": 0, "errors": {}, "codeTtlSeconds": None, "sessionTtlSeconds": None, "accessTokenTtlSeconds": None, "lockoutUnitSeconds": 1, "perUserLimits": {"ChangePassword": 5},
-                                            "failedAttemptLimits": {}, "omitUserAuthUsername": False, "sessionLength": None, "passkeyLimit": 20}
+                                            "failedAttemptLimits": {}, "omitUserAuthUsername": False, "sessionLength": None, "passkeyLimit": 20, "clockOffsetSeconds": 0}
 
     assert faults({"throttle": True})["throttle"] is True
     expect_error(idp.list_users, "TooManyRequestsException", "Rate exceeded", UserPoolId=pool.pool_id)

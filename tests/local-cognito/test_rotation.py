@@ -6,12 +6,11 @@ Run: .venv/bin/python -m pytest tests/local-cognito -q
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 
-from test_local_cognito import Pool, claims, expect_error, make_client, start_emulator, stop_emulator
+from test_local_cognito import Pool, claims, expect_error, faults, make_client, start_emulator, stop_emulator  # noqa: F401 - faults is a fixture
 
 REUSE = "RefreshTokenReuseException"
 
@@ -116,14 +115,20 @@ def test_with_no_grace_period_the_original_is_refused_at_once(pool):
     assert p.idp.get_user(AccessToken=new["AccessToken"])["Username"] == sub
 
 
-def test_the_grace_period_runs_from_the_first_rotation(pool):
-    p = grace(pool, 3)
+def test_the_grace_period_runs_from_the_first_rotation(pool, faults):
+    """On the emulator's clock (the clockOffsetSeconds control), not on sleeps: a retry half-way
+    through the period is valid and does not extend it, and at the period's end, counted from the
+    first rotation, the token is refused. Real time spent by a slow machine between the calls only
+    makes them later: the retry stays inside the 60 s period unless 30 s pass, and the refusal can
+    only come later still."""
+    period = 60
+    p = grace(pool, period)
     _, t = signed_in(p)
-    refresh(p, t["RefreshToken"])
-    time.sleep(1)
-    refresh(p, t["RefreshToken"])  # a retry inside the period: valid, and it does not extend it
-    time.sleep(2.2)
-    refused(p, t["RefreshToken"], REUSE)
+    refresh(p, t["RefreshToken"])  # the first rotation, at T
+    faults({"clockOffsetSeconds": period / 2})
+    refresh(p, t["RefreshToken"])  # T + 30: a retry inside the period, valid
+    faults({"clockOffsetSeconds": period})
+    refused(p, t["RefreshToken"], REUSE)  # T + 60: over, though the retry was 30 s ago
 
 
 def test_bootstrap_client_uses_the_files_grace_period(pool, emu):
