@@ -16,25 +16,8 @@ import urllib.request
 
 import pytest
 
-from test_local_cognito import Pool, enroll_totp, expect_error, faults, make_client, start_emulator, stop_emulator  # noqa: F401 - faults is a fixture
-
-
-@pytest.fixture(scope="module")
-def emu():
-    proc, ready = start_emulator("--bootstrap")
-    yield ready
-    rc, _, _ = stop_emulator(proc)
-    assert rc == 0
-
-
-@pytest.fixture(scope="module")
-def idp(emu):
-    return make_client(emu["endpoint"])
-
-
-@pytest.fixture(scope="module")
-def pool(emu, idp) -> Pool:
-    return Pool(idp, emu["userPoolId"], emu["clientId"], emu["clientSecret"])
+from test_local_cognito import enroll_totp, expect_error, faults  # noqa: F401 - faults is a fixture
+from test_rotation import emu, idp, pool  # noqa: F401 - fixtures: the bootstrap pool of an emulator of this module's own
 
 
 def test_the_clock_offset_is_a_bounded_number_and_resets_with_the_other_settings(emu, faults):
