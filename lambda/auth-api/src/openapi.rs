@@ -58,7 +58,9 @@ pub fn document() -> Value {
         for (status, codes) in by_status {
             let mut resp = json!({
                 "description": format!("Error: {}", codes.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                // The same codes as data: the frontend client's per-route error unions are generated from it.
+                "x-error-codes": codes
             });
             if ApiError::by_code(codes[0]).and_then(|e| e.retry_after()).is_some() {
                 resp["headers"] = json!({"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}});

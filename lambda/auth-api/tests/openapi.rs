@@ -26,6 +26,18 @@ fn the_document_covers_every_route_with_bodies_security_and_errors() {
         if r.bearer_token {
             assert!(responses["401"]["description"].as_str().unwrap().contains("missing_token"), "{}", r.name);
         }
+        // Every error response lists its codes as data (`x-error-codes`, which the client is generated
+        // from), each one a code of the Error schema that answers with this status.
+        let all_codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"].as_array().unwrap();
+        for (status, resp) in responses.iter().filter(|(s, _)| !s.starts_with('2')) {
+            let codes = resp["x-error-codes"].as_array().unwrap_or_else(|| panic!("{} {status}: no x-error-codes", r.name));
+            assert!(!codes.is_empty(), "{} {status}", r.name);
+            for c in codes {
+                assert!(all_codes.contains(c), "{} {status}: {c} is not in the Error schema", r.name);
+                let code = auth_api::error::ApiError::by_code(c.as_str().unwrap()).unwrap();
+                assert_eq!(code.status().as_u16().to_string(), *status, "{} {c}", r.name);
+            }
+        }
     }
     let login = &doc["paths"]["/auth/login"]["post"];
     let schema_ref = login["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap();
