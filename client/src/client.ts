@@ -110,8 +110,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       try {
         return await session.refresh();
       } catch (e) {
-        // No cookie, or one the API no longer accepts: not signed in. Anything else is worth reporting.
-        if (e instanceof AuthApiError && e.kind === 'api' && e.status === 401) return null;
+        // No cookie (400 validation_error: no refresh token anywhere), or one the API no longer
+        // accepts (401): not signed in. Anything else (e.g. 403 origin_not_allowed) is worth reporting.
+        if (e instanceof AuthApiError && (e.code === 'invalid_refresh_token' || e.code === 'validation_error')) return null;
         throw e;
       }
     },
