@@ -5,16 +5,17 @@ SHELL := bash
 PY      := .venv/bin/python
 VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
+CLIENT  := client
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .PHONY: dev test test-rust test-emulator test-cdk synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
-dev: $(VENV_OK) api-reference
+dev: $(VENV_OK) api-reference client-build
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: docs-check test-emulator test-rust test-cdk e2e e2e-reference contract synth-check package-check bench-smoke
+test: docs-check test-emulator test-rust test-cdk client e2e e2e-reference contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -30,10 +31,10 @@ test-cdk: node_modules/.installed $(VENV_OK)
 docs-check: $(VENV_OK)
 	$(PY) -m pytest tests/docs -q
 
-# Regenerates cdk/openapi.json (and the demo page's types) from the route definition and the Rust types.
-openapi:
+# Regenerates cdk/openapi.json from the route definition and the Rust types, then the client's generated files.
+openapi: $(CLIENT)/node_modules/.installed
 	UPDATE_OPENAPI=1 cargo nextest run -p auth-api --test openapi
-	cd examples/demo && npm run --silent gen && npm run --silent build
+	cd $(CLIENT) && npm run --silent gen && npm run --silent build
 
 # A real `cdk synth` with cargo-lambda bundling (release build of the bootstrap binary), then cfn-lint.
 synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
@@ -66,21 +67,37 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf target cdk.out node_modules .venv .dev dist
+	rm -rf target cdk.out node_modules .venv .dev dist $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build
 
-# Frontend (examples/demo, tests/e2e, tests/contract): the demo page typed from cdk/openapi.json,
-# its real-browser test in Debian's Chromium, and schemathesis against the local API.
-.PHONY: demo e2e contract chromium api-reference e2e-reference
+# Frontend (client/, examples/demo, tests/e2e, tests/contract): the client package generated from
+# cdk/openapi.json, the demo page built on it, its real-browser test in Debian's Chromium, and
+# schemathesis against the local API.
+.PHONY: client client-build demo e2e contract chromium api-reference e2e-reference
 DEMO := examples/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CLIENT)/node_modules/.installed: $(CLIENT)/package.json $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+	touch $@
+
+# The drift check (fails when client/src/generated is stale against cdk/openapi.json; fix: make openapi), then dist/.
+client-build: $(CLIENT)/node_modules/.installed
+	cd $(CLIENT) && npm run --silent gen:check
+	cd $(CLIENT) && npm run --silent build
+
+# The client package: unit tests (fake clock, fake API), the bundle size bound, and `npm pack` installed
+# into a fresh app that type-checks the documented examples (client/README.md, docs/).
+client: client-build
+	cd $(CLIENT) && npm test
+	cd $(CLIENT) && npm run --silent size
+	cd $(CLIENT) && npm run --silent pack:check
 
 $(DEMO)/node_modules/.installed: $(DEMO)/package.json $(DEMO)/package-lock.json
 	cd $(DEMO) && npm ci --no-audit --no-fund
 	touch $@
 
-# Fails when src/openapi.ts is stale against cdk/openapi.json (fix: cd examples/demo && npm run gen).
-demo: $(DEMO)/node_modules/.installed
-	cd $(DEMO) && npm run --silent gen:check
+# The demo page, built on the client package (a file: dependency on client/, so the client is built first).
+demo: client-build $(DEMO)/node_modules/.installed
 	cd $(DEMO) && npm run --silent build
 
 # Debian's Chromium for the browser tests (installed once).

@@ -322,9 +322,20 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
 // in. Cross-origin as above: the page is on http://localhost:<port> (the relying-party id is
 // localhost, cdk/user-pool.json), the API on http://127.0.0.1:<port>.
 // https://chromedevtools.github.io/devtools-protocol/tot/WebAuthn/
-test('passkeys and emailed codes through the demo page with a virtual authenticator', { timeout: 180_000 }, async (t) => {
+// It runs twice: with Chromium's own WebAuthn JSON helpers (PublicKeyCredential.parseCreationOptionsFromJSON,
+// parseRequestOptionsFromJSON, credential.toJSON()), and with them removed before the page loads, as in a
+// browser that lacks them, so the client package's fallback encoding does the ceremonies and the emulator
+// (py_webauthn) verifies what it sent.
+for (const helpers of ['native', 'fallback']) test(`passkeys and emailed codes through the demo page with a virtual authenticator (${helpers} WebAuthn JSON)`, { timeout: 180_000 }, async (t) => {
   const { apiUrl, pageOrigin } = live.stack;
   const context = await live.browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  if (helpers === 'fallback') {
+    await context.addInitScript(() => {
+      delete PublicKeyCredential.parseCreationOptionsFromJSON;
+      delete PublicKeyCredential.parseRequestOptionsFromJSON;
+      delete PublicKeyCredential.prototype.toJSON;
+    });
+  }
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
@@ -348,6 +359,12 @@ test('passkeys and emailed codes through the demo page with a virtual authentica
 
   await step('register, verify and log in with the password', async () => {
     await page.goto(`${pageOrigin}/?api=${encodeURIComponent(apiUrl)}`);
+    const present = await page.evaluate(() => [
+      typeof PublicKeyCredential.parseCreationOptionsFromJSON,
+      typeof PublicKeyCredential.parseRequestOptionsFromJSON,
+      typeof PublicKeyCredential.prototype.toJSON,
+    ]);
+    assert.deepEqual(present, Array(3).fill(helpers === 'native' ? 'function' : 'undefined'), `the browser's WebAuthn JSON helpers (${helpers})`);
     await page.fill('#email', email);
     await page.fill('#password', password);
     expectOk(await act('btn-register', 'out-register'), 202, 'register');
@@ -417,7 +434,7 @@ test('passkeys and emailed codes through the demo page with a virtual authentica
   });
 
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, failed() ? 'passwordless-failed.png' : 'passwordless-final.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `passwordless-${helpers}-${failed() ? 'failed' : 'final'}.png`), fullPage: true });
 
   await checkNoProblems();
   await context.close();

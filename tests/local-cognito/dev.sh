@@ -70,7 +70,7 @@ wait_for_port "$PORT" "$api" "the API failed to start (is port $PORT free? set P
 page_line="(not served: DEMO_PORT=0)"
 if [ "$DEMO_PORT" != 0 ]; then
   demo=examples/demo
-  if [ ! -f "$demo/dist/index.html" ] || [ -n "$(find "$demo/src" "$demo/static" -newer "$demo/dist/index.html" -type f 2>/dev/null | head -1)" ]; then
+  if [ ! -f "$demo/dist/index.html" ] || [ -n "$(find "$demo/src" "$demo/static" client/dist -newer "$demo/dist/index.html" -type f 2>/dev/null | head -1)" ]; then
     echo "building the demo page ($demo)..."
     if ! { { [ -f "$demo/node_modules/.installed" ] || { (cd "$demo" && npm ci --no-audit --no-fund --loglevel=error) && touch "$demo/node_modules/.installed"; }; } \
           && (cd "$demo" && npm run --silent build); }; then

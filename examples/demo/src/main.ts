@@ -1,30 +1,42 @@
 // The demo page: register, verify, log in (answering a TOTP challenge when asked), userinfo,
-// refresh, TOTP setup, logout, delete the account (the last two after re-entering the password). Plain DOM, no framework; every call goes through the typed client.
-import { AuthApi, isChallenge, type AnyOutcome, type Challenge, type SessionMode, type Tokens } from './client.js';
+// refresh, TOTP setup, logout, delete the account (the last two after re-entering the password).
+// Plain DOM, no framework; every call goes through the client package (client/,
+// `cognito-auth-api-client`), which holds the session: the page never handles a refresh token.
+import { AuthApiError, createAuthClient, type AuthClient, type Challenge, type SessionInfo, type SessionMode, type SignInStep } from 'cognito-auth-api-client';
 import { renderPasswordless, wirePasswordless } from './passwordless.js';
-
-/** The challenges `/auth/login/challenge` accepts (the request schema's enum). */
-const ANSWERABLE = ['SOFTWARE_TOKEN_MFA', 'NEW_PASSWORD_REQUIRED'] as const;
-function isAnswerable(c: string): c is (typeof ANSWERABLE)[number] {
-  return (ANSWERABLE as readonly string[]).includes(c);
-}
 
 const DEFAULT_API = 'http://127.0.0.1:3000';
 
-interface Session {
-  accessToken: string;
-  idToken?: string;
-  refreshToken?: string;
-  /** The Cognito username (the user's sub), shown on the page. */
-  username?: string;
-  expiresAt: number;
-}
+/** What a step's result box shows: the value a call answered, or its AuthApiError. */
+export type Outcome =
+  | { kind: 'ok'; status: number | null; body: unknown; requestId: string | null }
+  | { kind: 'error'; error: AuthApiError };
 
-// Tokens live in memory only: reloading the page signs the demo out (in browser session mode the
-// API's cookie keeps the session, and Refresh tokens restores it).
-let session: Session | null = null;
-let pendingChallenge: (Challenge & { email: string }) | null = null;
-let api = new AuthApi(initialApiUrl(), initialSessionMode());
+let auth: AuthClient = makeClient(initialApiUrl(), initialSessionMode());
+/** The status and request id of the last answer, from the client's onResponse. */
+let lastAnswer: { status: number | null; requestId: string | null } = { status: null, requestId: null };
+/** A password sign-in waiting for its challenge's answer. */
+let pendingChallenge: Challenge | null = null;
+
+function makeClient(baseUrl: string, sessionMode: SessionMode): AuthClient {
+  const c = createAuthClient({
+    baseUrl,
+    sessionMode,
+    onResponse: (r) => {
+      lastAnswer = { status: r.status, requestId: r.requestId };
+      log(`${r.method} ${r.path}`, r.status === null ? 'no answer' : String(r.status), r.status !== null && r.status < 400, r.requestId);
+    },
+  });
+  // The session's events: the page redraws, and the log shows what the client did on its own.
+  for (const name of ['signedIn', 'refreshed', 'signedOut', 'sessionExpired'] as const) {
+    c.on(name, () => {
+      if (name === 'signedOut' || name === 'sessionExpired') clearTotpSecret();
+      log(`session: ${name}`, '', name !== 'sessionExpired', null);
+      renderSession();
+    });
+  }
+  return c;
+}
 
 function $(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -56,9 +68,7 @@ function redact(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) =>
-        /token$|^session$/i.test(k) && typeof v === 'string' && v.length > 24
-          ? [k, `${v.slice(0, 12)}… (${v.length} chars)`]
-          : [k, redact(v)],
+        /token$|^session$/i.test(k) && typeof v === 'string' && v.length > 24 ? [k, `${v.slice(0, 12)}… (${v.length} chars)`] : [k, redact(v)],
       ),
     );
   }
@@ -72,101 +82,117 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
-/** Shows an outcome in a step's result box, and adds it to the request log. */
-function show(outId: string, what: string, outcome: AnyOutcome): void {
+/** How a session or a sign-in step is shown (functions dropped, the session's tokens shortened). */
+export function view(value: unknown): unknown {
+  if (value && typeof value === 'object' && 'kind' in value) {
+    const step = value as SignInStep;
+    if (step.kind === 'signedIn') return { signedIn: true, ...sessionView(step.session) };
+    return Object.fromEntries(Object.entries(step).filter(([k, v]) => k !== 'kind' && typeof v !== 'function'));
+  }
+  return value;
+}
+function sessionView(s: SessionInfo): Record<string, unknown> {
+  return { ...s, expiresAt: new Date(s.expiresAt).toISOString() };
+}
+
+/** Shows an outcome in a step's result box (the request log has every answer already). */
+export function show(outId: string, what: string, outcome: Outcome): void {
   const out = $(outId);
   out.replaceChildren();
   out.dataset['seq'] = String(Number(out.dataset['seq'] ?? '0') + 1);
-  out.dataset['kind'] = outcome.kind;
   delete out.dataset['status'];
   delete out.dataset['error'];
   out.hidden = false;
 
   const head = el('div', 'result-head');
   const body = el('pre', 'result-body');
-  switch (outcome.kind) {
-    case 'ok':
-      out.dataset['status'] = String(outcome.status);
-      head.append(el('span', 'badge ok', String(outcome.status)), ` ${what}: done`);
-      body.textContent = JSON.stringify(redact(outcome.body), null, 2);
-      break;
-    case 'error': {
-      const e = outcome.body;
-      out.dataset['status'] = String(outcome.status);
-      out.dataset['error'] = e.error;
-      head.append(el('span', 'badge err', String(outcome.status)), ' ', el('code', 'err-code', e.error), ` ${e.message}`);
-      if (e.field) head.append(' ', el('span', 'field', `field: ${e.field}`));
-      body.textContent = JSON.stringify(e, null, 2);
-      break;
+  if (outcome.kind === 'ok') {
+    out.dataset['kind'] = 'ok';
+    if (outcome.status !== null) out.dataset['status'] = String(outcome.status);
+    head.append(el('span', 'badge ok', String(outcome.status ?? '')), ` ${what}: done`);
+    body.textContent = JSON.stringify(redact(view(outcome.body)), null, 2);
+  } else {
+    const e = outcome.error;
+    // 'error' is an API refusal; the other kinds say why there was no usable answer.
+    out.dataset['kind'] = e.kind === 'api' ? 'error' : e.kind;
+    if (e.status !== null) out.dataset['status'] = String(e.status);
+    out.dataset['error'] = e.code;
+    switch (e.kind) {
+      case 'api':
+        head.append(el('span', 'badge err', String(e.status)), ' ', el('code', 'err-code', e.code), ` ${e.message}`);
+        if (e.field) head.append(' ', el('span', 'field', `field: ${e.field}`));
+        body.textContent = JSON.stringify({ error: e.code, message: e.message, requestId: e.requestId, field: e.field ?? undefined, retryAfter: e.retryAfter ?? undefined }, null, 2);
+        break;
+      case 'network':
+      case 'timeout':
+        head.append(el('span', 'badge err', 'no answer'), ` ${what}: could not reach ${auth.baseUrl}`);
+        body.textContent = `${e.message}\n\nIs the API running (make dev)? Is the URL right? Does the API's CORS_ORIGIN list this page's origin, ${location.origin}?`;
+        break;
+      default:
+        head.append(el('span', 'badge err', e.status === null ? e.kind : String(e.status)), ` ${what}: ${e.message}`);
+        body.textContent = e.kind === 'unexpected' ? "The API answered something that is not its documented JSON." : '';
     }
-    case 'unexpected':
-      out.dataset['status'] = String(outcome.status);
-      head.append(el('span', 'badge err', String(outcome.status)), ` ${what}: the API answered something that is not its documented JSON`);
-      body.textContent = outcome.text.slice(0, 2000);
-      break;
-    case 'network':
-      head.append(el('span', 'badge err', 'no answer'), ` ${what}: could not reach ${api.baseUrl}`);
-      body.textContent =
-        `${outcome.message}\n\nIs the API running (make dev)? Is the URL right? ` +
-        `Does the API's CORS_ORIGIN list this page's origin, ${location.origin}?`;
-      break;
   }
   out.append(head, body);
-  log(what, outcome);
 }
 
-function log(what: string, outcome: AnyOutcome): void {
+/**
+ * Runs one call for a step and shows what it answered (or its error) in the step's box; the
+ * status shown is the last answer's. Returns the value, or null after an error.
+ */
+export async function run<T>(outId: string, what: string, call: () => Promise<T>): Promise<T | null> {
+  lastAnswer = { status: null, requestId: null };
+  try {
+    const value = await call();
+    show(outId, what, { kind: 'ok', status: lastAnswer.status, body: value, requestId: lastAnswer.requestId });
+    return value;
+  } catch (e) {
+    if (!(e instanceof AuthApiError)) throw e;
+    show(outId, what, { kind: 'error', error: e });
+    return null;
+  }
+}
+
+function log(what: string, status: string, ok: boolean, requestId: string | null): void {
   const list = $('log');
-  const li = el('li', outcome.kind === 'ok' ? 'ok' : 'err');
-  const time = new Date().toLocaleTimeString();
-  const status = outcome.kind === 'network' ? 'no answer' : String(outcome.status);
-  const code = outcome.kind === 'error' ? ` ${outcome.body.error}` : '';
-  const rid = outcome.kind !== 'network' && outcome.requestId ? ` (request ${outcome.requestId})` : '';
-  li.textContent = `${time}  ${what} → ${status}${code}${rid}`;
+  const li = el('li', ok ? 'ok' : 'err');
+  li.textContent = `${new Date().toLocaleTimeString()}  ${what}${status ? ` → ${status}` : ''}${requestId ? ` (request ${requestId})` : ''}`;
   list.prepend(li);
   while (list.children.length > 50) list.lastElementChild?.remove();
 }
 
 function renderSession(): void {
   const state = $('session-state');
-  const signedIn = session !== null;
-  state.dataset['signedIn'] = String(signedIn);
+  const session = auth.session;
+  state.dataset['signedIn'] = String(session !== null);
   if (session) {
     const mins = Math.max(0, Math.round((session.expiresAt - Date.now()) / 60000));
     state.textContent =
-      `Signed in${session.username ? ` as ${session.username}` : ''}. ` +
-      `Access token expires in about ${mins} min; refresh token ${refreshTokenWhere()}.`;
+      `Signed in${session.username ? ` as ${session.username}` : ''}. Access token expires in about ${mins} min (the client refreshes it before then); ` +
+      `refresh token ${cookieMode() ? "in the API's HttpOnly cookie (not readable by this page)" : 'in the client\'s memory (not handed to the page)'}.`;
   } else {
-    state.textContent = cookieMode()
-      ? 'Signed out here. Browser session mode: Refresh tokens restores a session the API cookie still holds.'
-      : 'Signed out.';
+    state.textContent = cookieMode() ? 'Signed out here. Browser session mode: Refresh tokens restores a session the API cookie still holds.' : 'Signed out.';
   }
-  for (const id of ['btn-userinfo', 'btn-refresh', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) {
-    button(id).disabled = !signedIn;
-  }
-  button('btn-refresh').disabled = !cookieMode() && !session?.refreshToken;
-  renderPasswordless(signedIn);
+  for (const id of ['btn-userinfo', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) button(id).disabled = session === null;
+  button('btn-refresh').disabled = !cookieMode() && session === null;
+  renderPasswordless(session !== null);
   $('challenge').hidden = pendingChallenge === null;
   if (pendingChallenge) {
-    $('challenge-name').textContent = pendingChallenge.challenge;
+    $('challenge-name').textContent = pendingChallenge.challenge === 'UNSUPPORTED' ? pendingChallenge.name : pendingChallenge.challenge;
     const totp = pendingChallenge.challenge === 'SOFTWARE_TOKEN_MFA';
     input('challenge-answer').type = totp ? 'text' : 'password';
     input('challenge-answer').autocomplete = totp ? 'one-time-code' : 'new-password';
     $('challenge-help').textContent = totp
       ? 'Enter the 6-digit code from your authenticator app.'
-      : 'Cognito asks for a new password before this account can sign in.';
+      : pendingChallenge.challenge === 'NEW_PASSWORD_REQUIRED'
+        ? 'Cognito asks for a new password before this account can sign in.'
+        : `This page cannot answer the ${$('challenge-name').textContent} challenge.`;
   }
 }
 
-function startSession(t: Tokens): void {
-  session = {
-    accessToken: t.accessToken,
-    idToken: t.idToken ?? undefined,
-    refreshToken: t.refreshToken ?? session?.refreshToken,
-    username: t.username ?? session?.username,
-    expiresAt: Date.now() + t.expiresIn * 1000,
-  };
-  pendingChallenge = null;
+/** A sign-in step: signed in, or a challenge to answer next. */
+function took(step: SignInStep | null): void {
+  if (step) pendingChallenge = step.kind === 'challenge' ? step : null;
 }
 
 // ---- actions ---------------------------------------------------------------------------------
@@ -192,10 +218,20 @@ function on(id: string, action: () => Promise<void>): void {
   });
 }
 
+/** Takes another client (API URL or session mode changed); the old one's session is signed out. */
+function replaceClient(baseUrl: string, mode: SessionMode): void {
+  const old = auth;
+  if (old.session) void old.signOut();
+  pendingChallenge = null;
+  auth = makeClient(baseUrl, mode);
+  renderSession();
+}
+
 function wire(): void {
   const apiInput = input('api-url');
-  apiInput.value = api.baseUrl;
-  const applyApi = () => {
+  apiInput.value = auth.baseUrl;
+  $('api-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
     const v = apiInput.value.trim();
     if (!isHttpUrl(v)) {
       apiInput.setCustomValidity('An http:// or https:// URL');
@@ -203,124 +239,59 @@ function wire(): void {
       return;
     }
     apiInput.setCustomValidity('');
-    api = new AuthApi(v, api.sessionMode);
+    replaceClient(v, auth.sessionMode);
     const q = new URLSearchParams(location.search);
     q.set('api', v);
     history.replaceState(null, '', `?${q}`);
     renderApi();
-  };
-  $('api-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    applyApi();
   });
   renderApi();
   wireSessionMode();
 
-  on('btn-register', async () => {
-    show('out-register', 'register', await api.register({ email: email(), password: password() }));
-  });
-  on('btn-verify', async () => {
-    show('out-verify', 'verify', await api.verify({ email: email(), code: input('verify-code').value.trim() }));
-  });
-  on('btn-resend', async () => {
-    show('out-verify', 'resend code', await api.resend({ email: email() }));
-  });
-  on('btn-login', async () => {
-    const r = await api.login({ email: email(), password: password() });
-    if (r.kind === 'ok') {
-      if (isChallenge(r.body)) {
-        pendingChallenge = { ...r.body, email: email() };
-      } else {
-        startSession(r.body);
-      }
-    }
-    show('out-login', 'log in', r);
-  });
+  on('btn-register', async () => void (await run('out-register', 'register', () => auth.api.register({ email: email(), password: password() }))));
+  on('btn-verify', async () => void (await run('out-verify', 'verify', () => auth.api.verify({ email: email(), code: input('verify-code').value.trim() }))));
+  on('btn-resend', async () => void (await run('out-verify', 'resend code', () => auth.api.resend({ email: email() }))));
+  on('btn-login', async () => took(await run('out-login', 'log in', () => auth.signIn({ email: email(), password: password() }))));
   on('btn-challenge', async () => {
-    if (!pendingChallenge) return;
-    const challenge = pendingChallenge.challenge;
-    if (!isAnswerable(challenge)) {
-      $('challenge-help').textContent = `This page cannot answer the ${challenge} challenge.`;
-      return;
-    }
-    const r = await api.loginChallenge({
-      email: pendingChallenge.email,
-      challenge,
-      session: pendingChallenge.session,
-      answer: input('challenge-answer').value.trim(),
-    });
-    if (r.kind === 'ok') {
-      if (isChallenge(r.body)) pendingChallenge = { ...r.body, email: pendingChallenge.email };
-      else startSession(r.body);
-      input('challenge-answer').value = '';
-    } else if (r.kind === 'error' && r.status === 401) {
-      pendingChallenge = null; // the session is spent: log in again
-    }
-    show('out-login', 'answer challenge', r);
+    const c = pendingChallenge;
+    if (!c || (c.challenge !== 'SOFTWARE_TOKEN_MFA' && c.challenge !== 'NEW_PASSWORD_REQUIRED')) return;
+    const step = await run('out-login', 'answer challenge', () => c.answer(input('challenge-answer').value.trim()));
+    if (step) input('challenge-answer').value = '';
+    else if (lastAnswer.status === 401) pendingChallenge = null; // the challenge session is spent: log in again
+    took(step);
   });
-  on('btn-userinfo', async () => {
-    if (!session) return;
-    show('out-session', 'userinfo', await api.userinfo(session.accessToken));
-  });
-  on('btn-refresh', async () => {
-    if (cookieMode()) return refreshFromCookie();
-    if (!session?.refreshToken) return;
-    // The answer carries a new refresh token (rotation): startSession keeps it in place of this one.
-    const r = await api.refresh({ refreshToken: session.refreshToken });
-    if (r.kind === 'ok') startSession(r.body);
-    show('out-session', 'refresh', r);
-  });
+  on('btn-userinfo', async () => void (await run('out-session', 'userinfo', () => auth.api.userinfo())));
+  // Memory mode: new tokens now (the client also does this on its own before they expire).
+  // Browser session mode: also what restores the session from the cookie after a reload.
+  on('btn-refresh', async () => void (await run('out-session', cookieMode() ? 'refresh (cookie)' : 'refresh', () => (cookieMode() ? auth.restore() : auth.refresh()))));
   on('btn-logout', async () => {
-    if (!session) return;
-    const r = await api.logout(
-      session.accessToken,
-      session.refreshToken ? { refreshToken: session.refreshToken } : undefined,
-    );
-    if (r.kind === 'ok' || (r.kind === 'error' && r.status === 401)) {
-      session = null;
-      clearTotpSecret();
-    }
-    show('out-session', 'log out', r);
+    await run('out-session', 'log out', async () => {
+      const r = await auth.signOut();
+      if (r.error) throw r.error;
+      return r;
+    });
   });
   on('btn-totp-setup', async () => {
-    if (!session) return;
     // Replacing the authenticator needs the current password, not just the token.
-    const r = await api.totpSetup(session.accessToken, { currentPassword: input('totp-current-password').value });
+    const r = await run('out-totp', 'TOTP setup', () => auth.api.totpSetup({ currentPassword: input('totp-current-password').value }));
     input('totp-current-password').value = '';
-    const box = $('totp-secret-box');
-    if (r.kind === 'ok') {
-      $('totp-secret').textContent = r.body.secret;
-      $('totp-uri').textContent = r.body.otpauthUri;
-      $('totp-local-hint').textContent =
-        `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('${r.body.secret}').now())"`;
-      box.hidden = false;
+    if (r) {
+      $('totp-secret').textContent = r.secret;
+      $('totp-uri').textContent = r.otpauthUri;
+      $('totp-local-hint').textContent = `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('${r.secret}').now())"`;
+      $('totp-secret-box').hidden = false;
     }
-    show('out-totp', 'TOTP setup', r);
   });
   on('btn-totp-verify', async () => {
-    if (!session) return;
-    const r = await api.totpVerify(session.accessToken, { code: input('totp-code').value.trim(), deviceName: 'demo page' });
-    if (r.kind === 'ok') input('totp-code').value = '';
-    show('out-totp', 'TOTP verify', r);
+    const r = await run('out-totp', 'TOTP verify', () => auth.api.totpVerify({ code: input('totp-code').value.trim(), deviceName: 'demo page' }));
+    if (r) input('totp-code').value = '';
   });
   on('btn-delete', async () => {
-    if (!session) return;
-    const r = await api.deleteUser(session.accessToken, { currentPassword: input('delete-current-password').value });
+    // The client ends the session when the account is gone (the signedOut event).
+    await run('out-delete', 'delete account', () => auth.api.deleteUser({ currentPassword: input('delete-current-password').value }));
     input('delete-current-password').value = '';
-    if (r.kind === 'ok') {
-      session = null;
-      clearTotpSecret();
-    }
-    show('out-delete', 'delete account', r);
   });
-  wirePasswordless({
-    api: () => api,
-    accessToken: () => session?.accessToken ?? null,
-    signIn: startSession,
-    show,
-    on,
-    email,
-  });
+  wirePasswordless({ client: () => auth, run, on, email });
   renderSession();
 }
 
@@ -332,48 +303,34 @@ function clearTotpSecret(): void {
 
 // ---- browser session mode ------------------------------------------------------------------
 // The API's opt-in cookie mode: it answers the refresh token as an HttpOnly cookie (never in the
-// JSON body, never readable here), reads it on refresh and logout, and clears it on logout. The
-// page sends every call with credentials and the X-Requested-With header (client.ts).
+// JSON body, never readable here). The client sends every call with credentials and the
+// X-Requested-With header, and restore() gets new tokens from the cookie.
 
 function initialSessionMode(): SessionMode {
-  return new URLSearchParams(location.search).get('session') === 'cookie' ? 'cookie' : 'bearer';
+  return new URLSearchParams(location.search).get('session') === 'cookie' ? 'cookie' : 'memory';
 }
 
 function cookieMode(): boolean {
-  return api.sessionMode === 'cookie';
-}
-
-function refreshTokenWhere(): string {
-  if (cookieMode()) return 'in the API\'s HttpOnly cookie (not readable by this page)';
-  return session?.refreshToken ? 'held' : 'not held';
+  return auth.sessionMode === 'cookie';
 }
 
 function wireSessionMode(): void {
   const box = input('session-cookie');
   box.checked = cookieMode();
   box.addEventListener('change', () => {
-    api = new AuthApi(api.baseUrl, box.checked ? 'cookie' : 'bearer');
+    replaceClient(auth.baseUrl, box.checked ? 'cookie' : 'memory');
     const q = new URLSearchParams(location.search);
     if (box.checked) q.set('session', 'cookie');
     else q.delete('session');
     history.replaceState(null, '', `?${q}`);
-    session = null; // the other mode's tokens are not this mode's session
-    renderSession();
   });
-}
-
-/** New tokens from the cookie: also what restores the session after a reload. */
-async function refreshFromCookie(): Promise<void> {
-  const r = await api.refreshFromCookie();
-  if (r.kind === 'ok') startSession(r.body);
-  show('out-session', 'refresh (cookie)', r);
 }
 
 function renderApi(): void {
   $('page-origin').textContent = location.origin;
   const doc = $('openapi-link') as HTMLAnchorElement;
-  doc.href = api.url('/auth/openapi.json');
-  doc.textContent = api.url('/auth/openapi.json');
+  doc.href = auth.baseUrl.replace(/\/+$/, '') + '/auth/openapi.json';
+  doc.textContent = doc.href;
 }
 
 wire();
