@@ -587,10 +587,10 @@ export interface components {
         };
         Error: {
             /**
-             * @description Stable machine-readable code (see the README's error table)
+             * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -623,7 +623,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -725,7 +725,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -906,12 +906,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 auth_refresh?: string;
             };
         };
@@ -924,7 +924,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -1513,6 +1513,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `passkey_limit_reached` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `payload_too_large` */
             413: {
                 headers: {
@@ -1606,6 +1615,15 @@ export interface operations {
             };
             /** @description Error: `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `passkey_limit_reached` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1950,12 +1968,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 auth_refresh?: string;
             };
         };
@@ -1968,7 +1986,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2252,7 +2270,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; README "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };

@@ -90,6 +90,7 @@ export type ApiErrorCode =
   | 'incorrect_password'
   | 'mfa_already_enabled'
   | 'mfa_not_set_up'
+  | 'passkey_limit_reached'
   | 'passkey_rejected'
   | 'passkey_not_found';
 
@@ -102,8 +103,8 @@ export interface OperationErrorCodes {
   logout: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'missing_token' | 'invalid_token' | 'origin_not_allowed' | 'csrf_header_missing' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   openapi: 'forbidden' | 'payload_too_large' | 'internal_error';
   passkeyDelete: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'missing_token' | 'invalid_token' | 'forbidden' | 'passkey_not_found' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
-  passkeyRegisterComplete: 'passkey_rejected' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'missing_token' | 'invalid_token' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
-  passkeyRegisterStart: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  passkeyRegisterComplete: 'passkey_rejected' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'missing_token' | 'invalid_token' | 'forbidden' | 'passkey_limit_reached' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  passkeyRegisterStart: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'passkey_limit_reached' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passkeysList: 'invalid_parameter' | 'missing_token' | 'invalid_token' | 'forbidden' | 'payload_too_large' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passwordChange: 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passwordForgot: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
