@@ -122,32 +122,28 @@ function credentials(): CredentialsContainer {
 const toJSON = (cred: PublicKeyCredential): JsonObject =>
   typeof (cred as { toJSON?: unknown }).toJSON === 'function' ? (cred.toJSON() as JsonObject) : credentialToJSON(cred);
 
-/** navigator.credentials.create with creation options JSON; the registration response JSON. */
-export async function createCredential(options: JsonObject): Promise<JsonObject> {
+/** One ceremony: the options JSON parsed (by the browser when it can), navigator.credentials.create/get, the response JSON. */
+async function ceremony(kind: 'create' | 'get', options: JsonObject): Promise<JsonObject> {
   const container = credentials();
   const pkc = browserPKC()!;
+  const what = `navigator.credentials.${kind}`;
   let cred: PublicKeyCredential | null;
   try {
-    const publicKey = pkc.parseCreationOptionsFromJSON ? pkc.parseCreationOptionsFromJSON(options) : creationOptionsFromJSON(options);
-    cred = (await container.create({ publicKey })) as PublicKeyCredential | null;
+    if (kind === 'create') {
+      const publicKey = pkc.parseCreationOptionsFromJSON ? pkc.parseCreationOptionsFromJSON(options) : creationOptionsFromJSON(options);
+      cred = (await container.create({ publicKey })) as PublicKeyCredential | null;
+    } else {
+      const publicKey = pkc.parseRequestOptionsFromJSON ? pkc.parseRequestOptionsFromJSON(options) : requestOptionsFromJSON(options);
+      cred = (await container.get({ publicKey })) as PublicKeyCredential | null;
+    }
   } catch (e) {
-    throw webauthnError('navigator.credentials.create', e);
+    throw webauthnError(what, e);
   }
-  if (!cred) throw webauthnError('navigator.credentials.create', new Error('no credential'));
+  if (!cred) throw webauthnError(what, new Error('no credential'));
   return toJSON(cred);
 }
 
-/** navigator.credentials.get with request options JSON; the authentication response JSON. */
-export async function getCredential(options: JsonObject): Promise<JsonObject> {
-  const container = credentials();
-  const pkc = browserPKC()!;
-  let cred: PublicKeyCredential | null;
-  try {
-    const publicKey = pkc.parseRequestOptionsFromJSON ? pkc.parseRequestOptionsFromJSON(options) : requestOptionsFromJSON(options);
-    cred = (await container.get({ publicKey })) as PublicKeyCredential | null;
-  } catch (e) {
-    throw webauthnError('navigator.credentials.get', e);
-  }
-  if (!cred) throw webauthnError('navigator.credentials.get', new Error('no credential'));
-  return toJSON(cred);
-}
+/** Registration: creation options JSON in, RegistrationResponseJSON out. */
+export const createCredential = (options: JsonObject): Promise<JsonObject> => ceremony('create', options);
+/** Sign-in: request options JSON in, AuthenticationResponseJSON out. */
+export const getCredential = (options: JsonObject): Promise<JsonObject> => ceremony('get', options);
