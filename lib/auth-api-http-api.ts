@@ -20,6 +20,9 @@ import { ApiDefinition, RouteDefinition, RouteThrottle, routeKey } from './route
  */
 export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
+/** Response headers a page on another origin may read: the same list as the router's (tests/cdk/stack.test.ts holds them equal). */
+export const CORS_EXPOSE_HEADERS = ['retry-after', 'x-request-id'];
+
 /**
  * The HTTP API (no default stage: addStage makes it) with CORS for exactly `corsOrigins`, and the JWT authorizer
  * for the routes that take a bearer token.
@@ -42,6 +45,11 @@ export function addHttpApi(
       allowMethods: [...new Set(definition.routes.map((r) => r.method as apigwv2.CorsHttpMethod)), apigwv2.CorsHttpMethod.OPTIONS],
       allowHeaders: ['authorization', 'content-type', ...extraAllowHeaders],
       allowCredentials,
+      // With CORS configured, API Gateway ignores the functions' CORS headers
+      // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html), so the headers a
+      // browser page may read (a 429's Retry-After, X-Request-Id) are exposed here, as the router does locally
+      // (CORS_EXPOSE_HEADERS in lambda/auth-api/src/http.rs).
+      exposeHeaders: CORS_EXPOSE_HEADERS,
       maxAge: Duration.hours(1),
     },
   });

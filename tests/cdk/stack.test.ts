@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { MANAGED_RULE_GROUPS } from '../../lib/web-acl';
@@ -109,6 +111,15 @@ describe('HTTP API', () => {
         AllowMethods: Match.arrayWith(['POST', 'GET', 'DELETE', 'OPTIONS']),
       },
     });
+  });
+
+  test('CORS exposes the headers the router exposes locally (Retry-After, X-Request-Id): API Gateway ignores the functions\' CORS headers', () => {
+    const rust = fs.readFileSync(path.join(__dirname, '..', '..', 'lambda', 'auth-api', 'src', 'http.rs'), 'utf-8');
+    const local = /pub const CORS_EXPOSE_HEADERS: &str = "([^"]+)"/.exec(rust)?.[1];
+    expect(local).toBeDefined();
+    const expected = local!.split(',').map((h) => h.trim().toLowerCase());
+    expect(expected).toEqual(expect.arrayContaining(['retry-after', 'x-request-id']));
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { ExposeHeaders: expected } });
   });
 
   test('$default stage with the front door: auto-deploy, only the safety limit (the quota budgets are WAF rules), routes created first', () => {
