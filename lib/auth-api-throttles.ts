@@ -1,6 +1,6 @@
 // The throttles feature of CognitoAuthApi: route and stage throttles checked against Cognito's request-rate quotas
 // (lib/cognito-quotas.ts), as API Gateway route throttles without the front door or as WAF rules with it.
-import { DEFAULT_COGNITO_QUOTAS, QuotaRateRule, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
+import { QuotaRateRule, checkCognitoQuotaOverrides, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle } from './route-definition';
 
 /** What the throttles feature takes from the construct's props (each documented on CognitoAuthApiProps). */
@@ -32,13 +32,7 @@ export function checkThrottles(definition: ApiDefinition, props: AuthApiThrottle
     }
   }
   const throttleOf = (r: RouteDefinition): RouteThrottle => props.routeThrottles?.[r.name] ?? r.throttle;
-  for (const [category, rps] of Object.entries(props.cognitoQuotas ?? {})) {
-    if (!(category in DEFAULT_COGNITO_QUOTAS)) {
-      throw new Error(`CognitoAuthApi: cognitoQuotas has unknown category "${category}". Categories: ${Object.keys(DEFAULT_COGNITO_QUOTAS).join(', ')}.`);
-    }
-    if (!(rps > 0)) throw new Error(`CognitoAuthApi: cognitoQuotas.${category} must be a positive number of requests per second (got ${rps}).`);
-  }
-  const quotas = { ...DEFAULT_COGNITO_QUOTAS, ...(props.cognitoQuotas ?? {}) };
+  const quotas = checkCognitoQuotaOverrides(props.cognitoQuotas);
   for (const r of definition.routes) {
     for (const a of r.cognitoActions) {
       if (!quotaCategoryOf(a) && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {

@@ -200,7 +200,9 @@ export interface CognitoAuthApiProps {
   /**
    * Cognito request-rate quotas (requests per second) by category, over the AWS defaults (UserCreation 50,
    * UserAccountRecovery 30, UserUpdate 25, UserAuthentication 120, UserRead 120, UserToken 120,
-   * UserResourceRead 50, UserResourceUpdate 25). Raise one here after raising it in Service Quotas.
+   * UserResourceRead 50, UserResourceUpdate 25). Raise one here after raising it in Service Quotas; lower one when
+   * other applications share the account's quota. UserAccountRecovery, UserUpdate, UserResourceUpdate and UserToken
+   * are not adjustable (NON_ADJUSTABLE_COGNITO_QUOTAS): synth fails if an override raises them.
    * @default DEFAULT_COGNITO_QUOTAS
    */
   readonly cognitoQuotas?: { readonly [category: string]: number };

@@ -27,9 +27,9 @@ export const COGNITO_QUOTA_CATEGORY_ACTIONS: { readonly [category: string]: read
 };
 
 /**
- * Default requests per second of each category (the AWS default quotas). UserAccountRecovery and
- * UserUpdate cannot be raised; the others can be raised through Service Quotas, and then overridden
- * with the `cognitoQuotas` prop.
+ * Default requests per second of each category (the AWS default quotas). The categories in
+ * NON_ADJUSTABLE_COGNITO_QUOTAS cannot be raised; the others can be raised through Service Quotas, and then
+ * overridden with the `cognitoQuotas` prop.
  */
 export const DEFAULT_COGNITO_QUOTAS: { readonly [category: string]: number } = {
   UserCreation: 50,
@@ -41,6 +41,35 @@ export const DEFAULT_COGNITO_QUOTAS: { readonly [category: string]: number } = {
   UserResourceRead: 50,
   UserResourceUpdate: 25,
 };
+
+/**
+ * The categories whose quota AWS marks as not adjustable ("Adjustable: No" in the table of
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations; "Only adjustable
+ * quotas can be increased"): an override may lower them (another application shares the account's quota) but
+ * never raise them above the default.
+ */
+export const NON_ADJUSTABLE_COGNITO_QUOTAS: readonly string[] = ['UserAccountRecovery', 'UserUpdate', 'UserResourceUpdate', 'UserToken'];
+
+/**
+ * Checks `cognitoQuotas` overrides: known categories, positive numbers, and no raise of a quota AWS does not
+ * adjust. Returns the quotas in force (the defaults with the overrides applied).
+ */
+export function checkCognitoQuotaOverrides(overrides: { readonly [category: string]: number } = {}): { readonly [category: string]: number } {
+  for (const [category, rps] of Object.entries(overrides)) {
+    if (!(category in DEFAULT_COGNITO_QUOTAS)) {
+      throw new Error(`CognitoAuthApi: cognitoQuotas has unknown category "${category}". Categories: ${Object.keys(DEFAULT_COGNITO_QUOTAS).join(', ')}.`);
+    }
+    if (!(rps > 0)) throw new Error(`CognitoAuthApi: cognitoQuotas.${category} must be a positive number of requests per second (got ${rps}).`);
+    if (NON_ADJUSTABLE_COGNITO_QUOTAS.includes(category) && rps > DEFAULT_COGNITO_QUOTAS[category]) {
+      throw new Error(
+        `CognitoAuthApi: cognitoQuotas.${category} is ${rps}, but AWS does not adjust the ${category} quota: it stays ${DEFAULT_COGNITO_QUOTAS[category]} ` +
+          'requests per second per account and Region (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations). ' +
+          `Fix: remove cognitoQuotas.${category} (or set it at most ${DEFAULT_COGNITO_QUOTAS[category]}), and lower the throttles of its routes instead.`,
+      );
+    }
+  }
+  return { ...DEFAULT_COGNITO_QUOTAS, ...overrides };
+}
 
 /** How much of one quota category the routes' throttles can use. */
 export interface QuotaUsage {

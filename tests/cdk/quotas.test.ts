@@ -1,4 +1,4 @@
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, quotaCategoryOf, quotaUsage } from '../../lib/cognito-quotas';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, NON_ADJUSTABLE_COGNITO_QUOTAS, quotaCategoryOf, quotaUsage } from '../../lib/cognito-quotas';
 import { definition, stackWith } from './helpers';
 
 describe('Cognito quota alignment of the default throttles', () => {
@@ -48,5 +48,26 @@ describe('Cognito quota alignment of the default throttles', () => {
   test('a route calling two actions of one category counts twice', () => {
     const u = quotaUsage([{ ...definition.routes[0], name: 'x', cognitoActions: ['VerifySoftwareToken', 'SetUserMFAPreference'], throttle: { rateLimit: 7, burstLimit: 14 } }]);
     expect(u.find((c) => c.category === 'UserResourceUpdate')!.used).toBe(14);
+  });
+});
+
+describe('quotas AWS does not adjust', () => {
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations: "Adjustable: No" for
+  // UserAccountRecovery, UserUpdate, UserResourceUpdate and UserToken.
+  test('the list is the documented one', () => {
+    expect([...NON_ADJUSTABLE_COGNITO_QUOTAS].sort()).toEqual(['UserAccountRecovery', 'UserResourceUpdate', 'UserToken', 'UserUpdate']);
+  });
+
+  test.each(['UserAccountRecovery', 'UserUpdate', 'UserResourceUpdate', 'UserToken'])('raising %s fails at synth with the fix', (category) => {
+    const raised = DEFAULT_COGNITO_QUOTAS[category] + 1;
+    expect(() => stackWith({ cognitoQuotas: { [category]: raised } }))
+      .toThrow(new RegExp(`cognitoQuotas\\.${category} is ${raised}, but AWS does not adjust the ${category} quota.*Fix: remove cognitoQuotas\\.${category}`));
+  });
+
+  test('lowering one is allowed (another application shares the quota), and an adjustable one may be raised', () => {
+    const stack = stackWith({ cognitoQuotas: { UserToken: 60, UserRead: 300 } });
+    expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserToken')!.quota).toBe(60);
+    expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserRead')!.quota).toBe(300);
+    expect(() => stackWith({ cognitoQuotas: { UserToken: 120 } })).not.toThrow(); // the default itself
   });
 });
