@@ -11,6 +11,8 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 .PHONY: dev test test-rust test-emulator test-cdk synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
+# `make dev EMAIL_OTP=on`: the local pool offers sign-in with an emailed code (a deployed pool does only when it sends
+# through Amazon SES: the email prop).
 dev: $(VENV_OK) api-reference client-build
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh

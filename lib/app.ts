@@ -25,6 +25,8 @@ export const CONTEXT_KEYS = {
   domainName: 'Custom domain of the front door (needs certificateArn)',
   certificateArn: 'ACM certificate (us-east-1) for domainName',
   refreshTokenRotationGracePeriodSeconds: 'Seconds a rotated-out refresh token keeps working, 0-60 (default: cdk/user-pool.json, 10)',
+  accessTokenValidityMinutes: 'Access token lifetime in whole minutes, 5-1440 (default: cdk/user-pool.json, 60); shorter narrows what a stolen access token can do',
+  passkeyUserVerification: 'required|preferred: whether passkey sign-in needs user verification, not only presence (default required)',
   sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
 };
 
@@ -72,6 +74,15 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     throw new Error(`context refreshTokenRotationGracePeriodSeconds must be a whole number of seconds from 0 to 60 (got "${grace}")`);
   }
 
+  const accessMinutes = ctx(app, 'accessTokenValidityMinutes');
+  if (accessMinutes !== undefined && !/^[0-9]{1,4}$/.test(accessMinutes)) {
+    throw new Error(`context accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440 (got "${accessMinutes}")`);
+  }
+  const uv = ctx(app, 'passkeyUserVerification');
+  if (uv !== undefined && uv !== 'required' && uv !== 'preferred') {
+    throw new Error(`context passkeyUserVerification must be required or preferred (got "${uv}")`);
+  }
+
   const sesFromEmail = ctx(app, 'sesFromEmail');
   if (!sesFromEmail && (ctx(app, 'sesRegion') || ctx(app, 'sesConfigurationSet'))) {
     throw new Error('context sesRegion and sesConfigurationSet need sesFromEmail (the SES verified sender address)');
@@ -107,6 +118,8 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     domainName: ctx(app, 'domainName'),
     certificateArn: ctx(app, 'certificateArn'),
     refreshTokenRotationGracePeriod: grace === undefined ? undefined : Duration.seconds(Number(grace)),
+    accessTokenValidity: accessMinutes === undefined ? undefined : Duration.minutes(Number(accessMinutes)),
+    passkeyUserVerification: uv as cognito.PasskeyUserVerification | undefined,
     sessionCookie: bool(ctx(app, 'sessionCookie'), 'sessionCookie', false),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),

@@ -13,7 +13,7 @@ import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -39,6 +39,8 @@ export interface ProvidedEnvironment {
   /** The pool's passkey relying-party id and user verification (`PASSKEY_RP_ID`, `PASSKEY_USER_VERIFICATION`). */
   readonly passkeyRelyingPartyId: string;
   readonly passkeyUserVerification: string;
+  /** The first factors the pool offers (`FIRST_AUTH_FACTORS`, comma-separated). */
+  readonly firstAuthFactors: readonly string[];
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
 }
@@ -56,6 +58,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     ...p.sessionCookie,
     PASSKEY_RP_ID: p.passkeyRelyingPartyId,
     PASSKEY_USER_VERIFICATION: p.passkeyUserVerification,
+    FIRST_AUTH_FACTORS: p.firstAuthFactors.join(','),
     ...(p.environment ?? {}),
   };
   for (const r of definition.routes) {

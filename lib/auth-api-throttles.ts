@@ -1,6 +1,6 @@
 // The throttles feature of CognitoAuthApi: route and stage throttles checked against Cognito's request-rate quotas
 // (lib/cognito-quotas.ts), as API Gateway route throttles without the front door or as WAF rules with it.
-import { QuotaRateRule, checkCognitoQuotaOverrides, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaUsage } from './cognito-quotas';
+import { QuotaRateRule, checkCognitoQuotaOverrides, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle } from './route-definition';
 
 /** What the throttles feature takes from the construct's props (each documented on CognitoAuthApiProps). */
@@ -56,14 +56,14 @@ export function checkThrottles(definition: ApiDefinition, props: AuthApiThrottle
   }
 
   // With the front door on, the budgets are WAF rules only front-door traffic reaches; a rule counts requests,
-  // so a category's worst case is its requests times the most calls one of its routes makes.
+  // so a category's worst case is its requests times the most calls one of its routes makes (quotaRuleUsage).
   const rateRules = quotaRateRules(definition.routes, quotas, throttleOf);
-  const overWaf = rateRules.filter((q) => q.cognitoRps > q.quota);
+  const overWaf = quotaRuleUsage(rateRules, definition.routes, quotas).filter((u) => u.cognitoRps > u.quota);
   if (frontDoor && overWaf.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
     throw new Error(
-      'CognitoAuthApi: the front door\'s quota rules (one WAF rule per Cognito quota category, counting requests) would let through more ' +
+      'CognitoAuthApi: the front door\'s quota rules (WAF rules counting requests per Cognito quota category) would let through more ' +
         'Cognito calls than the account quota:\n' +
-        overWaf.map((q) => `  ${q.category}: ${q.requestsPerSecond} rps x ${q.callsPerRequest} call(s) = ${q.cognitoRps} rps > quota ${q.quota} rps (${q.contributors.join('; ')})`).join('\n') +
+        overWaf.map((u) => `  ${u.category}: ${u.bounds.join(' + ')} = ${u.cognitoRps} rps > quota ${u.quota} rps`).join('\n') +
         '\nFix: lower those routes\' rateLimit (routeThrottles or cdk/routes.json), or raise the quota in Service Quotas and set cognitoQuotas, ' +
         'or set allowThrottlesAboveCognitoQuotas: true.',
     );

@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ack } from './nag';
-import { PoolPasswordPolicy, UserPoolDefinition } from './user-pool-definition';
+import { PoolPasswordPolicy, UserPoolDefinition, offeredFirstAuthFactors } from './user-pool-definition';
 import { AuthApiWebAcl } from './web-acl';
 
 /** Cognito threat protection (advanced security) setting of a created user pool. */
@@ -34,13 +34,43 @@ export interface AuthApiUserPoolProps {
   readonly refreshTokenValidity?: Duration;
   readonly refreshTokenRotationGracePeriod?: Duration;
   readonly userPoolWebAcl?: boolean;
+  readonly passkeyUserVerification?: cognito.PasskeyUserVerification;
+  readonly emailOtpSignIn?: boolean;
 }
 
-/** The pool, client and client secret the functions use (created or given). */
+/** The pool, client and client secret the functions use (created or given), and the pool's sign-in settings. */
 export interface AuthApiUserPool {
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
   readonly clientSecret: secretsmanager.ISecret;
+  /** The first factors the pool offers (`FIRST_AUTH_FACTORS` of the sign-in functions). */
+  readonly firstAuthFactors: string[];
+  /** `preferred` or `required` (`PASSKEY_USER_VERIFICATION`). */
+  readonly passkeyUserVerification: string;
+}
+
+/**
+ * Cognito's default sender: "Maximum number of email messages sent daily per AWS account: 50", a quota that
+ * "applies only if you are using the default email feature"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas).
+ */
+export const DEFAULT_SENDER_EMAILS_PER_DAY = 50;
+
+/** Whether a pool's email setting sends through Amazon SES (EmailSendingAccount DEVELOPER), as aws-cdk-lib's own email-MFA check reads it. */
+function sendsWithSes(scope: Construct, email: cognito.UserPoolEmail | undefined): boolean {
+  return email !== undefined && email._bind(scope).emailSendingAccount === 'DEVELOPER';
+}
+
+/** Access token validity: whole minutes from 5 to 1440 (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas). */
+function checkAccessTokenValidity(validity: Duration): Duration {
+  const minutes = validity.toSeconds({ integral: false }) / 60;
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+    throw new Error(
+      `CognitoAuthApi: accessTokenValidity must be 5 to 1440 whole minutes (Cognito allows access tokens of 5 minutes to 1 day); got ${validity.toHumanString()}. ` +
+        'Fix: pass e.g. Duration.minutes(15) (context accessTokenValidityMinutes=15).',
+    );
+  }
+  return validity;
 }
 
 /**
@@ -52,7 +82,6 @@ export function addUserPool(
   props: AuthApiUserPoolProps,
   poolDef: UserPoolDefinition,
   passwordPolicy: PoolPasswordPolicy,
-  frontDoor: boolean,
   passkeyRelyingPartyId: string,
 ): AuthApiUserPool {
   if (props.userPoolClient && !props.userPool) {
@@ -88,6 +117,23 @@ export function addUserPool(
       }
     }
   }
+
+  const passkeyUserVerification = props.passkeyUserVerification ?? poolDef.passkeys.userVerification;
+  if (!(['preferred', 'required'] as string[]).includes(passkeyUserVerification)) {
+    throw new Error(`CognitoAuthApi: passkeyUserVerification must be PasskeyUserVerification.REQUIRED or PREFERRED; got "${passkeyUserVerification}".`);
+  }
+  // EMAIL_OTP (firstAuthFactorsNeedingSes) only with SES: on by default when the created pool sends through SES,
+  // refused without it. With an existing pool the operator states what that pool allows.
+  const ses = props.userPool ? (props.emailOtpSignIn ?? false) : sendsWithSes(scope, props.email);
+  const emailOtp = props.emailOtpSignIn ?? ses;
+  if (emailOtp && !ses) {
+    throw new Error(
+      'CognitoAuthApi: emailOtpSignIn needs the user pool to send email through Amazon SES: Cognito sends email one-time codes only with an SES ' +
+        'email configuration, not its default sender (https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/). ' +
+        "Fix: set email: cognito.UserPoolEmail.withSES({ fromEmail, sesRegion }) (context sesFromEmail), or remove emailOtpSignIn.",
+    );
+  }
+  const firstAuthFactors = offeredFirstAuthFactors(poolDef, emailOtp);
 
   let userPool: cognito.IUserPool;
   if (props.userPool) {
@@ -128,14 +174,13 @@ export function addUserPool(
       signInPolicy: {
         allowedFirstAuthFactors: {
           password: true,
-          emailOtp: poolDef.allowedFirstAuthFactors.includes('EMAIL_OTP'),
-          passkey: poolDef.allowedFirstAuthFactors.includes('WEB_AUTHN'),
+          emailOtp: firstAuthFactors.includes('EMAIL_OTP'),
+          passkey: firstAuthFactors.includes('WEB_AUTHN'),
         },
       },
       // The frontend's registrable domain (lib/passkeys.ts), not the API's host.
       passkeyRelyingPartyId,
-      passkeyUserVerification:
-        poolDef.passkeys.userVerification === 'required' ? cognito.PasskeyUserVerification.REQUIRED : cognito.PasskeyUserVerification.PREFERRED,
+      passkeyUserVerification: passkeyUserVerification as cognito.PasskeyUserVerification,
       standardThreatProtectionMode:
         threat === ThreatProtection.OFF ? undefined
           : threat === ThreatProtection.AUDIT ? cognito.StandardThreatProtectionMode.AUDIT_ONLY
@@ -144,11 +189,13 @@ export function addUserPool(
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN && poolDef.deletionProtection,
     });
     userPool = pool;
-    if (frontDoor && !props.email) {
+    if (!ses) {
+      // Whenever the default sender is used, front door or not: a development stack's users meet the same cap.
       // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
       Annotations.of(pool).addWarningV2('@cognito-auth-api/default-email-sender',
-        'The user pool sends email with Cognito\'s default sender, which allows only a limited number of emails per day (for testing): ' +
-          'once it is used up, confirmation and password-reset codes stop for everyone until the next day. Set the email prop ' +
+        `The user pool sends email with Cognito's default sender, which allows ${DEFAULT_SENDER_EMAILS_PER_DAY} emails a day per AWS account ` +
+          '(https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html) and is meant for testing: once they are used up, confirmation and ' +
+          'password-reset codes stop for everyone until the next day, and sign-in with emailed codes (EMAIL_OTP) is not offered. Set the email prop ' +
           '(context sesFromEmail, sesRegion) to send through Amazon SES.');
     }
     ack(pool, 'AwsSolutions-COG2', 'MFA is optional by product decision: users enrol TOTP through /auth/mfa/totp/* and Cognito then requires it at every sign-in; SMS MFA is off.');
@@ -164,6 +211,7 @@ export function addUserPool(
     userPoolClient = props.userPoolClient;
     noteImportedClient(scope, props.userPoolClient);
   } else {
+    const accessTokenValidity = checkAccessTokenValidity(props.accessTokenValidity ?? Duration.minutes(poolDef.tokenValidity.accessTokenMinutes));
     const grace = props.refreshTokenRotationGracePeriod ?? Duration.seconds(poolDef.refreshTokenRotation.retryGracePeriodSeconds);
     const graceSeconds = grace.toSeconds({ integral: false });
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 60) {
@@ -176,7 +224,7 @@ export function addUserPool(
       authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(poolDef.tokenValidity.accessTokenMinutes),
+      accessTokenValidity,
       idTokenValidity: props.idTokenValidity ?? Duration.minutes(poolDef.tokenValidity.idTokenMinutes),
       refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(poolDef.tokenValidity.refreshTokenDays),
       authSessionValidity: Duration.minutes(poolDef.authSessionValidityMinutes),
@@ -208,7 +256,7 @@ export function addUserPool(
     });
   }
 
-  return { userPool, userPoolClient, clientSecret: clientSecret! };
+  return { userPool, userPoolClient, clientSecret: clientSecret!, firstAuthFactors, passkeyUserVerification };
 }
 
 /**

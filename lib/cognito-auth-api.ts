@@ -108,7 +108,7 @@ export interface CognitoAuthApiProps {
    * Values for environment variable names that routes list in their `env` and that the construct does
    * not provide itself (it provides COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID, COGNITO_APP_CLIENT_SECRET_ARN,
    * CORS_ORIGIN, TOTP_ISSUER, REQUEST_DEADLINE_MS, PASSWORD_POLICY, SESSION_COOKIE, SESSION_COOKIE_MAX_AGE, PASSKEY_RP_ID,
-   * PASSKEY_USER_VERIFICATION). A function only gets the names its route lists.
+   * PASSKEY_USER_VERIFICATION, FIRST_AUTH_FACTORS). A function only gets the names its route lists.
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
@@ -122,6 +122,30 @@ export interface CognitoAuthApiProps {
    * a synth error when they name several hosts (set the registrable domain they share, e.g. `example.com`)
    */
   readonly passkeyRelyingPartyId?: string;
+
+  /**
+   * Whether passkey sign-in needs user verification (PIN, biometric) or only the user's presence. A passkey is a
+   * first factor here (no password before it), so the default requires verification: with `PREFERRED` an
+   * authenticator that only checks presence (a touch) signs the holder of the device in. Set on a created pool
+   * (`WebAuthnUserVerification`; "When required, users can only register and sign in users with passkeys that are
+   * capable of user verification",
+   * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html)
+   * and given to the sign-in functions (`PASSKEY_USER_VERIFICATION`); with an existing `userPool`, set it to that
+   * pool's setting.
+   * @default - `passkeys.userVerification` of `cdk/user-pool.json` (PasskeyUserVerification.REQUIRED)
+   */
+  readonly passkeyUserVerification?: cognito.PasskeyUserVerification;
+
+  /**
+   * Whether the pool offers sign-in with an emailed one-time code (`EMAIL_OTP` first factor, `/auth/login/start`).
+   * Cognito sends those codes only through Amazon SES, not its default sender ("Email-based one-time password
+   * requires your Amazon Cognito user pool to be configured to use Amazon Simple Email Service (SES)",
+   * https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/), so it is on exactly when `email`
+   * is `UserPoolEmail.withSES(...)`; `true` without SES fails synth. With an existing `userPool`, say whether that
+   * pool allows EMAIL_OTP (the functions then offer it: `FIRST_AUTH_FACTORS`).
+   * @default - true when `email` sends through Amazon SES, else false
+   */
+  readonly emailOtpSignIn?: boolean;
 
   /** Issuer label in the otpauth:// URIs of TOTP enrolment (`TOTP_ISSUER`). @default 'AuthApi' */
   readonly totpIssuer?: string;
@@ -163,7 +187,14 @@ export interface CognitoAuthApiProps {
    */
   readonly threatProtection?: ThreatProtection;
 
-  /** Access token validity (5 minutes to 1 day). @default - `tokenValidity` of `cdk/user-pool.json` (60 minutes) */
+  /**
+   * Access token validity: 5 to 1440 whole minutes (Cognito's token validity quota: access token "5 minutes – 1 day",
+   * https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas). A stolen access token works
+   * until it expires, including for the self-service operations Cognito's public API accepts it for (DeleteUser,
+   * passkey and TOTP enrolment); a shorter lifetime narrows that window at the cost of more refreshes (each one a
+   * UserAuthentication request). Context key `accessTokenValidityMinutes`.
+   * @default - `tokenValidity` of `cdk/user-pool.json` (60 minutes)
+   */
   readonly accessTokenValidity?: Duration;
   /** ID token validity (5 minutes to 1 day). @default - `tokenValidity` of `cdk/user-pool.json` (60 minutes) */
   readonly idTokenValidity?: Duration;
@@ -251,8 +282,8 @@ export interface CognitoAuthApiProps {
   /**
    * How a created user pool sends email (confirmation codes, password resets), e.g.
    * `cognito.UserPoolEmail.withSES({ fromEmail: 'no-reply@example.com', sesRegion: 'eu-west-1' })`. Cognito's default
-   * sender allows only a small number of emails per day, meant for testing; synth warns when the front door is on
-   * (a production stack) and this is not set.
+   * sender allows 50 emails a day per AWS account and is meant for testing; synth warns whenever it is used. Sending
+   * through SES also turns on sign-in with emailed codes (`emailOtpSignIn`).
    * @default - Cognito's default email sender
    */
   readonly email?: cognito.UserPoolEmail;
@@ -289,6 +320,8 @@ export class CognitoAuthApi extends Construct {
   public readonly clientSecret: secretsmanager.ISecret;
   /** The passkey relying-party id of the pool and the sign-in functions (see `passkeyRelyingPartyId`). */
   public readonly passkeyRelyingPartyId: string;
+  /** The first factors the pool offers and the sign-in functions list (`FIRST_AUTH_FACTORS`; see `emailOtpSignIn`). */
+  public readonly firstAuthFactors: string[];
   public readonly httpApi: apigwv2.HttpApi;
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogGroup: logs.LogGroup;
@@ -350,10 +383,11 @@ export class CognitoAuthApi extends Construct {
     this.passkeyRelyingPartyId = props.passkeyRelyingPartyId !== undefined
       ? validatePasskeyRelyingPartyId(props.passkeyRelyingPartyId)
       : defaultPasskeyRelyingPartyId(corsOrigins);
-    const pool = addUserPool(this, props, poolDef, passwordPolicy, frontDoor, this.passkeyRelyingPartyId);
+    const pool = addUserPool(this, props, poolDef, passwordPolicy, this.passkeyRelyingPartyId);
     this.userPool = pool.userPool;
     this.userPoolClient = pool.userPoolClient;
     this.clientSecret = pool.clientSecret;
+    this.firstAuthFactors = pool.firstAuthFactors;
 
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
     const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture);
@@ -368,7 +402,8 @@ export class CognitoAuthApi extends Construct {
       passwordPolicy,
       sessionCookie: session.env,
       passkeyRelyingPartyId: this.passkeyRelyingPartyId,
-      passkeyUserVerification: poolDef.passkeys.userVerification,
+      passkeyUserVerification: pool.passkeyUserVerification,
+      firstAuthFactors: pool.firstAuthFactors,
       environment: props.environment,
     });
 

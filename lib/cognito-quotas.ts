@@ -110,53 +110,160 @@ export function quotaUsage(
   });
 }
 
-/**
- * One front-door rate rule: all requests to the paths of the routes that call a quota category's actions,
- * counted together (WAF rate-based rule, CONSTANT aggregation, scoped down to those paths).
- */
-export interface QuotaRateRule {
+/** One Cognito quota category a front-door quota rule bounds. */
+export interface QuotaRuleCategory {
   readonly category: string;
   /** The category's Cognito quota, requests per second. */
   readonly quota: number;
-  /** Paths of the routes that call the category's actions. */
+  /** Most calls of the category one request to the rule's routes can make (2 for a route calling two of its actions). */
+  readonly callsPerRequest: number;
+}
+
+/**
+ * One front-door rate rule (WAF rate-based rule, CONSTANT aggregation, scoped down to its routes' paths): all
+ * requests to those paths counted together against one budget. By default there is one per quota category over the
+ * routes calling its actions, except that routes with a budget of their own (OWN_BUDGET_ROUTES: refresh) get a rule
+ * of their own, and rules are merged where that loses nothing, to stay within WAF's 10 rate-based rules.
+ */
+export interface QuotaRateRule {
+  /** The WAF rule's name less its `Quota` prefix: the category, the route (`Refresh`), or merged names joined by `-`. */
+  readonly name: string;
+  /** The categories the rule's routes call, with their quotas. */
+  readonly categories: QuotaRuleCategory[];
+  /** Names of the routes the rule counts. */
+  readonly routes: string[];
+  /** Paths of those routes (the scope-down statement). */
   readonly paths: string[];
   /** Requests per second the rule lets through to those paths together: the sum of the routes' rateLimit. */
   readonly requestsPerSecond: number;
-  /** Most calls of the category one request can make (2 for a route calling two of its actions). */
-  readonly callsPerRequest: number;
-  /** Worst-case Cognito calls per second through the rule: requestsPerSecond x callsPerRequest. */
-  readonly cognitoRps: number;
-  /** Which routes contribute, e.g. `totpVerify (VerifySoftwareToken, SetUserMFAPreference) 7 rps`. */
+  /** Which routes contribute, e.g. `totpVerify 4 rps`. */
   readonly contributors: string[];
+}
+
+/** Worst-case Cognito calls per second of one category through the front door's quota rules. */
+export interface QuotaRuleUsage {
+  readonly category: string;
+  readonly quota: number;
+  /** Calls per second the rules let through at most (see quotaRuleUsage). */
+  readonly cognitoRps: number;
+  /** The rules that bound it, e.g. `Refresh 40 rps x 1 call(s)`. */
+  readonly bounds: string[];
+}
+
+/**
+ * Routes whose requests get a budget of their own instead of sharing their category's: a flood of another route of
+ * the category (login/start, say) then cannot use up theirs. `refresh` keeps signed-in users signed in.
+ */
+export const OWN_BUDGET_ROUTES: readonly string[] = ['refresh'];
+
+/** How many quota rules fit beside the two per-IP rules in WAF's 10 rate-based rules per web ACL. */
+export const MAX_QUOTA_RULES = 8;
+
+const actionsIn = (r: RouteDefinition, category: string) => r.cognitoActions.filter((a) => COGNITO_QUOTA_CATEGORY_ACTIONS[category].includes(a));
+
+function makeRule(name: string, routes: readonly RouteDefinition[], quotas: { readonly [category: string]: number }, throttleOf: (r: RouteDefinition) => RouteThrottle): QuotaRateRule {
+  const categories: QuotaRuleCategory[] = [];
+  for (const category of Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+    const calls = Math.max(0, ...routes.map((r) => actionsIn(r, category).length));
+    if (calls > 0) categories.push({ category, quota: quotas[category], callsPerRequest: calls });
+  }
+  const paths: string[] = [];
+  for (const r of routes) if (!paths.includes(r.path)) paths.push(r.path);
+  return {
+    name,
+    categories,
+    routes: routes.map((r) => r.name),
+    paths,
+    requestsPerSecond: routes.reduce((n, r) => n + throttleOf(r).rateLimit, 0),
+    contributors: routes.map((r) => `${r.name} ${throttleOf(r).rateLimit} rps`),
+  };
+}
+
+/**
+ * For each category, the most Cognito calls per second the quota rules let through. A request passes only if every
+ * rule matching it has budget left, so any set of rules that together count every route calling the category bounds
+ * it: the sum over those rules of their requests per second times the most calls of the category one of their
+ * routes makes. The bound is the smallest such sum (the rules are few: every subset is tried).
+ */
+export function quotaRuleUsage(
+  rules: readonly QuotaRateRule[],
+  routes: readonly RouteDefinition[],
+  quotas: { readonly [category: string]: number } = DEFAULT_COGNITO_QUOTAS,
+): QuotaRuleUsage[] {
+  const usage: QuotaRuleUsage[] = [];
+  for (const category of Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+    const calling = routes.filter((r) => actionsIn(r, category).length > 0).map((r) => r.name);
+    if (calling.length === 0) continue;
+    const cost = (rule: QuotaRateRule) => {
+      const calls = Math.max(0, ...routes.filter((r) => rule.routes.includes(r.name)).map((r) => actionsIn(r, category).length));
+      return { rps: rule.requestsPerSecond * calls, text: `${rule.name} ${rule.requestsPerSecond} rps x ${calls} call(s)` };
+    };
+    let best: { rps: number; bounds: string[] } | undefined;
+    const relevant = rules.filter((q) => q.routes.some((n) => calling.includes(n)));
+    for (let mask = 1; mask < 1 << relevant.length; mask++) {
+      const chosen = relevant.filter((_, i) => mask & (1 << i));
+      if (!calling.every((n) => chosen.some((q) => q.routes.includes(n)))) continue;
+      const costs = chosen.map(cost);
+      const rps = costs.reduce((n, c) => n + c.rps, 0);
+      if (!best || rps < best.rps) best = { rps, bounds: costs.map((c) => c.text) };
+    }
+    usage.push({ category, quota: quotas[category], cognitoRps: best ? best.rps : Infinity, bounds: best ? best.bounds : ['no rule counts some of its routes'] });
+  }
+  return usage;
 }
 
 /**
  * The front door's quota rules, from the same route definition, throttles and quota table as the API Gateway
- * throttles. A rule counts requests, not Cognito calls, so a category's worst case is its request budget times
- * the most calls of that category one of its routes makes; it must stay within the quota.
+ * throttles: one per quota category over the routes calling its actions, routes of OWN_BUDGET_ROUTES in rules of
+ * their own (never merged), then other rules merged pairwise (the merge that raises no category's bound above its
+ * quota and adds least) until at most `maxRules` remain. Fails when they cannot be merged that far.
  */
 export function quotaRateRules(
   routes: readonly RouteDefinition[],
   quotas: { readonly [category: string]: number } = DEFAULT_COGNITO_QUOTAS,
   throttleOf: (r: RouteDefinition) => RouteThrottle = (r) => r.throttle,
+  options: { readonly ownBudget?: readonly string[]; readonly maxRules?: number } = {},
 ): QuotaRateRule[] {
-  const rules: QuotaRateRule[] = [];
-  for (const category of Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
-    let requestsPerSecond = 0;
-    let callsPerRequest = 0;
-    const paths: string[] = [];
-    const contributors: string[] = [];
-    for (const r of routes) {
-      const actions = r.cognitoActions.filter((a) => COGNITO_QUOTA_CATEGORY_ACTIONS[category].includes(a));
-      if (actions.length === 0) continue;
-      const rate = throttleOf(r).rateLimit;
-      requestsPerSecond += rate;
-      callsPerRequest = Math.max(callsPerRequest, actions.length);
-      if (!paths.includes(r.path)) paths.push(r.path);
-      contributors.push(`${r.name} (${actions.join(', ')}) ${rate} rps`);
+  const ownBudget = options.ownBudget ?? OWN_BUDGET_ROUTES;
+  const maxRules = options.maxRules ?? MAX_QUOTA_RULES;
+  let rules: QuotaRateRule[] = [];
+  for (const r of routes) {
+    if (ownBudget.includes(r.name) && r.cognitoActions.some((a) => quotaCategoryOf(a))) {
+      rules.push(makeRule(r.name.charAt(0).toUpperCase() + r.name.slice(1), [r], quotas, throttleOf));
     }
-    if (paths.length === 0) continue;
-    rules.push({ category, quota: quotas[category], paths, requestsPerSecond, callsPerRequest, cognitoRps: requestsPerSecond * callsPerRequest, contributors });
+  }
+  for (const category of Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+    const members = routes.filter((r) => actionsIn(r, category).length > 0 && !ownBudget.includes(r.name));
+    if (members.length > 0) rules.push(makeRule(category, members, quotas, throttleOf));
+  }
+  const load = (rs: QuotaRateRule[]) => quotaRuleUsage(rs, routes, quotas);
+  while (rules.length > maxRules) {
+    const before = load(rules);
+    let best: { rules: QuotaRateRule[]; cost: number } | undefined;
+    // A rule of its own stays its own: sharing it would hand the budget back to the flood.
+    const own = (q: QuotaRateRule) => q.routes.some((n) => ownBudget.includes(n));
+    for (let i = 0; i < rules.length; i++) {
+      for (let j = i + 1; j < rules.length; j++) {
+        if (own(rules[i]) || own(rules[j])) continue;
+        const members = routes.filter((r) => rules[i].routes.includes(r.name) || rules[j].routes.includes(r.name));
+        const merged = makeRule(`${rules[i].name}-${rules[j].name}`, members, quotas, throttleOf);
+        const next = [...rules.slice(0, i), merged, ...rules.slice(i + 1, j), ...rules.slice(j + 1)];
+        const after = load(next);
+        // A merge may not push a category over its quota (nor further over, when throttles above quotas are allowed).
+        if (after.some((u, k) => u.cognitoRps > Math.max(u.quota, before[k].cognitoRps))) continue;
+        const cost = after.reduce((n, u, k) => n + (u.cognitoRps - before[k].cognitoRps) / u.quota, 0);
+        if (!best || cost < best.cost) best = { rules: next, cost };
+      }
+    }
+    if (!best) {
+      throw new Error(
+        `CognitoAuthApi: the Cognito quota budgets need ${rules.length} WAF rate-based rules, but only ${maxRules} fit beside the per-IP rules ` +
+          '(WAF allows 10 rate-based rules per web ACL: https://docs.aws.amazon.com/waf/latest/developerguide/limits.html), and no two can share a ' +
+          'budget without letting a category exceed its quota. Fix: lower the throttles of routes in the fullest categories (routeThrottles), so that ' +
+          'two categories fit in one budget.',
+      );
+    }
+    rules = best.rules;
   }
   return rules;
 }

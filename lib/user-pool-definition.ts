@@ -16,6 +16,10 @@ export interface PoolPasswordPolicy {
   readonly tempPasswordValidityDays: number;
 }
 
+/** A first sign-in factor, by its Cognito API name. */
+export type FirstAuthFactor = 'PASSWORD' | 'EMAIL_OTP' | 'WEB_AUTHN';
+const FIRST_AUTH_FACTORS: readonly FirstAuthFactor[] = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'];
+
 /** The whole user pool definition file (`cdk/user-pool.json`). */
 export interface UserPoolDefinition {
   readonly signInCaseSensitive: boolean;
@@ -29,8 +33,13 @@ export interface UserPoolDefinition {
   readonly authSessionValidityMinutes: number;
   /** Refresh-token rotation of the app client: the retry grace period of a rotated-out token (0-60 s). */
   readonly refreshTokenRotation: { readonly retryGracePeriodSeconds: number };
-  /** Sign-in factors a user may start with (Cognito's `SignInPolicy.AllowedFirstAuthFactors`; PASSWORD is required). */
-  readonly allowedFirstAuthFactors: readonly ('PASSWORD' | 'EMAIL_OTP' | 'WEB_AUTHN')[];
+  /**
+   * Sign-in factors a user may start with (Cognito's `SignInPolicy.AllowedFirstAuthFactors`; PASSWORD is required),
+   * those of `firstAuthFactorsNeedingSes` only when the pool sends email through Amazon SES (offeredFirstAuthFactors).
+   */
+  readonly allowedFirstAuthFactors: readonly FirstAuthFactor[];
+  /** Factors of `allowedFirstAuthFactors` offered only when the pool sends email through Amazon SES (EMAIL_OTP). */
+  readonly firstAuthFactorsNeedingSes: readonly FirstAuthFactor[];
   /** Passkey settings: the local relying-party id (`make dev`; a deployed pool's comes from the construct) and user verification. */
   readonly passkeys: { readonly relyingPartyId: string; readonly userVerification: 'preferred' | 'required' };
   readonly codeValidity: { readonly signUpHours: number; readonly passwordResetHours: number };
@@ -65,9 +74,13 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
   const r = raw.refreshTokenRotation ?? fail('refreshTokenRotation is required');
   const pk = raw.passkeys ?? fail('passkeys is required');
   const factors = Array.isArray(raw.allowedFirstAuthFactors) ? raw.allowedFirstAuthFactors : fail('allowedFirstAuthFactors must be a list');
-  for (const x of factors) oneOf(x, 'allowedFirstAuthFactors[]', ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'] as const);
+  for (const x of factors) oneOf(x, 'allowedFirstAuthFactors[]', FIRST_AUTH_FACTORS);
   // "password: This must be true" (aws-cdk-lib AllowedFirstAuthFactors); the API's /auth/login needs it too.
   if (!factors.includes('PASSWORD')) fail('allowedFirstAuthFactors must include PASSWORD');
+  // The file's {description, factors}, or the list itself (a definition parsed before, passed in again).
+  const needingSesRaw = Array.isArray(raw.firstAuthFactorsNeedingSes) ? raw.firstAuthFactorsNeedingSes : raw.firstAuthFactorsNeedingSes?.factors;
+  const needingSes = Array.isArray(needingSesRaw) ? needingSesRaw : fail('firstAuthFactorsNeedingSes.factors must be a list');
+  for (const x of needingSes) oneOf(x, 'firstAuthFactorsNeedingSes.factors[]', ['EMAIL_OTP', 'WEB_AUTHN'] as const);
   return {
     signInCaseSensitive: bool(raw.signInCaseSensitive, 'signInCaseSensitive'),
     passwordPolicy: {
@@ -91,6 +104,7 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
     authSessionValidityMinutes: int(raw.authSessionValidityMinutes, 'authSessionValidityMinutes', 3, 15),
     refreshTokenRotation: { retryGracePeriodSeconds: int(r.retryGracePeriodSeconds, 'refreshTokenRotation.retryGracePeriodSeconds', 0, 60) },
     allowedFirstAuthFactors: factors,
+    firstAuthFactorsNeedingSes: needingSes,
     passkeys: {
       relyingPartyId: typeof pk.relyingPartyId === 'string' && pk.relyingPartyId.length > 0 ? pk.relyingPartyId : fail('passkeys.relyingPartyId must be a host name'),
       userVerification: oneOf(pk.userVerification, 'passkeys.userVerification', ['preferred', 'required'] as const),
@@ -100,6 +114,16 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
       passwordResetHours: int(c.passwordResetHours, 'codeValidity.passwordResetHours', 1, 8760),
     },
   };
+}
+
+/**
+ * The first factors a pool offers: `allowedFirstAuthFactors` without those of `firstAuthFactorsNeedingSes` unless the
+ * pool sends email through Amazon SES. The emulator's bootstrap pool applies the same rule
+ * (tests/local-cognito/fidelity.py offered_first_auth_factors), and the functions answer with the result
+ * (`FIRST_AUTH_FACTORS`).
+ */
+export function offeredFirstAuthFactors(def: UserPoolDefinition, sendsWithSes: boolean): FirstAuthFactor[] {
+  return def.allowedFirstAuthFactors.filter((f) => sendsWithSes || !def.firstAuthFactorsNeedingSes.includes(f));
 }
 
 /** Read and check a pool definition file (default: this repository's `cdk/user-pool.json`). */

@@ -232,14 +232,14 @@ describe('front door', () => {
     t.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true } });
   });
 
-  test('CLOUDFRONT web ACL: IP reputation, per-IP limits (stricter on the sensitive paths), managed groups, then one quota rule per category', () => {
+  test('CLOUDFRONT web ACL: IP reputation, per-IP limits (stricter on the sensitive paths), the body size limit, managed groups, then the quota rules', () => {
     const [[, acl]] = resourcesOf(t, 'AWS::WAFv2::WebACL');
     expect(acl.Properties.Scope).toBe('CLOUDFRONT');
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
     const rules = acl.Properties.Rules;
     expect(rules.map((r: any) => r.Name)).toEqual([
-      MANAGED_RULE_GROUPS[0], 'PerIpSensitivePaths', 'PerIpAllPaths', MANAGED_RULE_GROUPS[1], MANAGED_RULE_GROUPS[2],
-      ...stack.authApi.quotaRateRules.map((q) => `Quota${q.category}`),
+      MANAGED_RULE_GROUPS[0], 'PerIpSensitivePaths', 'PerIpAllPaths', 'BodySizeLimit', MANAGED_RULE_GROUPS[1], MANAGED_RULE_GROUPS[2],
+      ...stack.authApi.quotaRateRules.map((q) => `Quota${q.name}`),
     ]);
     const sensitive = rules[1].Statement.RateBasedStatement;
     expect(sensitive).toMatchObject({ AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300 });
@@ -248,7 +248,7 @@ describe('front door', () => {
     for (const r of regexes) expect(r).toMatchObject({ FieldToMatch: { UriPath: {} } });
     expect(rules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 });
     for (const r of [rules[1], rules[2]]) expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } } });
-    for (const i of [0, 3, 4]) expect(rules[i]).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } } });
+    for (const i of [0, 4, 5]) expect(rules[i]).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } } });
     expect(new Set(rules.map((r: any) => r.Priority)).size).toBe(rules.length);
     expect(JSON.parse(acl.Properties.CustomResponseBodies.TooManyRequests.Content)).toEqual({ error: 'too_many_requests', message: 'Too many requests; retry later.' });
   });

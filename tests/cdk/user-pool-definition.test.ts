@@ -1,6 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { loadUserPoolDefinition, parseUserPoolDefinition, passwordPolicyEnv } from '../../lib/user-pool-definition';
-import { definition, resourcesOf, stackWith, template } from './helpers';
+import { appFromContext, definition, resourcesOf, stackWith, template } from './helpers';
 
 // cdk/user-pool.json is the one definition of the pool: these tests hold the construct to it (the
 // emulator's pytest test_ready_line_and_bootstrap_configuration holds the local pool to the same file,
@@ -41,6 +42,18 @@ describe('the construct takes its pool settings from cdk/user-pool.json', () => 
       RefreshTokenValidity: pool.tokenValidity.refreshTokenDays * 24 * 60,
       AuthSessionValidity: pool.authSessionValidityMinutes,
     });
+  });
+
+  test('a shorter access token by prop or context: whole minutes within Cognito\'s 5 minutes to 1 day, else a synth error with the fix', () => {
+    template(stackWith({ accessTokenValidity: Duration.minutes(10) })).hasResourceProperties('AWS::Cognito::UserPoolClient', { AccessTokenValidity: 10 });
+    const { api } = appFromContext({ region: 'us-east-1', accessTokenValidityMinutes: '15' }, false).stacks;
+    template(api).hasResourceProperties('AWS::Cognito::UserPoolClient', { AccessTokenValidity: 15 });
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html: access token 5 minutes - 1 day.
+    for (const bad of [Duration.minutes(4), Duration.seconds(330), Duration.minutes(1441)]) {
+      expect(() => stackWith({ accessTokenValidity: bad })).toThrow(/accessTokenValidity must be 5 to 1440 whole minutes.*Fix: pass e\.g\. Duration\.minutes\(15\)/);
+    }
+    expect(() => stackWith({ accessTokenValidity: Duration.minutes(5) })).not.toThrow();
+    expect(() => appFromContext({ accessTokenValidityMinutes: '1.5' }, false)).toThrow(/accessTokenValidityMinutes must be a whole number of minutes/);
   });
 
   test('functions that take a new password get PASSWORD_POLICY from the file; the others do not', () => {

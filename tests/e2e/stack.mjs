@@ -28,8 +28,10 @@ export async function freePort() {
  * localhost, the page's site (cookies are sent only within one site), on another port (origin).
  * demo / reference: serve the demo page (default) / the API reference (referenceUrl: the link
  * dev.sh printed), each on a free port of its own.
+ * emailOtp: the local pool sends "through SES" and so offers EMAIL_OTP (EMAIL_OTP=on; the demo's
+ * step 7 signs in with an emailed code).
  */
-export async function startStack({ timeoutMs = 90_000, sessionCookie = false, demo = true, reference = false } = {}) {
+export async function startStack({ timeoutMs = 90_000, sessionCookie = false, demo = true, reference = false, emailOtp = true } = {}) {
   const port = await freePort();
   const taken = new Set([port]);
   const another = async () => {
@@ -47,7 +49,7 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false, de
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), REFERENCE_PORT: String(referencePort),
-      CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off',
+      CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off', EMAIL_OTP: emailOtp ? 'on' : 'off',
     },
   });
   let out = '';

@@ -6,7 +6,10 @@
 # sign-up confirmation and password reset), SESSION_COOKIE (default off; on: the browser session
 # mode, the refresh token in an HttpOnly cookie with Max-Age from cdk/user-pool.json, and the demo
 # page linked with the API on localhost, the page's site), REFERENCE_PORT (default 5174; 0: no API
-# reference page). The end-to-end and contract tests run this script too, on free ports.
+# reference page), EMAIL_OTP (default off; on: the local pool sends "through Amazon SES" (a made-up
+# configuration; nothing is sent), so it offers sign-in with an emailed code, as a deployed pool
+# does only with the email prop set to SES). The end-to-end and contract tests run this script
+# too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -16,7 +19,13 @@ mkdir -p .dev
 info=.dev/local-cognito.json
 [ "$PORT" = 3000 ] || info=".dev/local-cognito.$PORT.json"   # runs on other ports do not clash
 
-.venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap >"$info" &
+EMAIL_OTP="${EMAIL_OTP:-off}"
+case "$EMAIL_OTP" in
+  on) ses=(--ses) ;;
+  off) ses=() ;;
+  *) echo "EMAIL_OTP must be on or off (got $EMAIL_OTP)" >&2; exit 2 ;;
+esac
+.venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap "${ses[@]}" >"$info" &
 emu=$!
 api=""
 page=""
@@ -49,6 +58,7 @@ export AWS_ENDPOINT_URL="$(field endpoint)"
 export COGNITO_USER_POOL_ID="$(field userPoolId)" COGNITO_APP_CLIENT_ID="$(field clientId)"
 export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
 export PASSWORD_POLICY="$(field passwordPolicy)"   # from cdk/user-pool.json, as the stack passes it
+export FIRST_AUTH_FACTORS="$(field firstAuthFactors)"   # the local pool's first factors (EMAIL_OTP only with EMAIL_OTP=on)
 export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT
 # Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
@@ -117,6 +127,7 @@ cat <<MSG
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
   CORS origin:     $CORS_ORIGIN
   Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
+  First factors:   $FIRST_AUTH_FACTORS   (EMAIL_OTP=on: sign-in with an emailed code, as with SES)
   Ctrl-C stops everything.
 
 MSG

@@ -34,10 +34,28 @@ RECOVERY = {
 }
 
 
-def pool_settings(definition: dict[str, Any]) -> dict[str, Any]:
-    """CreateUserPool settings equal to what the construct synthesises from the same file."""
+# The SES identity of the bootstrap pool started with --ses (a made-up ARN: nothing is sent, as ever).
+LOCAL_SES_SOURCE_ARN = "arn:aws:ses:us-east-1:123456789012:identity/no-reply@localhost"
+
+
+def offered_first_auth_factors(definition: dict[str, Any], sends_with_ses: bool) -> list[str]:
+    """The first factors of cdk/user-pool.json a pool offers: those of firstAuthFactorsNeedingSes
+    (EMAIL_OTP) only when it sends email through Amazon SES, the rule the construct applies too
+    (lib/user-pool-definition.ts offeredFirstAuthFactors). "Email-based one-time password requires
+    your Amazon Cognito user pool to be configured to use Amazon Simple Email Service (SES)"
+    (https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/)."""
+    needing_ses = definition["firstAuthFactorsNeedingSes"]["factors"]
+    return [f for f in definition["allowedFirstAuthFactors"] if sends_with_ses or f not in needing_ses]
+
+
+def pool_settings(definition: dict[str, Any], sends_with_ses: bool = False) -> dict[str, Any]:
+    """CreateUserPool settings equal to what the construct synthesises from the same file: with
+    Cognito's default sender unless sends_with_ses (then an SES configuration, as the construct's
+    email prop UserPoolEmail.withSES gives)."""
     p = definition["passwordPolicy"]
+    email = {"EmailSendingAccount": "DEVELOPER", "SourceArn": LOCAL_SES_SOURCE_ARN, "From": "no-reply@localhost"} if sends_with_ses else {"EmailSendingAccount": "COGNITO_DEFAULT"}
     return {
+        "EmailConfiguration": email,
         "UsernameAttributes": ["email"],
         "AutoVerifiedAttributes": ["email"],
         "UsernameConfiguration": {"CaseSensitive": definition["signInCaseSensitive"]},
@@ -50,7 +68,7 @@ def pool_settings(definition: dict[str, Any]) -> dict[str, Any]:
                 "RequireSymbols": p["requireSymbols"],
                 "TemporaryPasswordValidityDays": p["tempPasswordValidityDays"],
             },
-            "SignInPolicy": {"AllowedFirstAuthFactors": list(definition["allowedFirstAuthFactors"])},
+            "SignInPolicy": {"AllowedFirstAuthFactors": offered_first_auth_factors(definition, sends_with_ses)},
         },
         "MfaConfiguration": {"OFF": "OFF", "OPTIONAL": "OPTIONAL", "REQUIRED": "ON"}[definition["mfa"]],
         "AccountRecoverySetting": {"RecoveryMechanisms": RECOVERY[definition["accountRecovery"]]},

@@ -33,7 +33,11 @@ USER_AUTH sign-in.
 --bootstrap creates the pool and app client from cdk/user-pool.json, the file the
 CDK construct reads too (see fidelity.py), and adds the functions' PASSWORD_POLICY
 value to the ready line as "passwordPolicy". Its passkey relying-party id is
-passkeys.relyingPartyId of that file (localhost), or --relying-party-id.
+passkeys.relyingPartyId of that file (localhost), or --relying-party-id. It sends
+with Cognito's default sender, so it does not offer EMAIL_OTP as a first factor
+(firstAuthFactorsNeedingSes of that file), unless --ses gives it an Amazon SES
+configuration (make dev EMAIL_OTP=on); the ready line's "firstAuthFactors" is
+the list the functions get (FIRST_AUTH_FACTORS).
 
 Control endpoint (same port):
     GET    /_local/faults   current settings
@@ -87,6 +91,7 @@ from typing import Any
 
 REGION = "us-east-1"
 RELYING_PARTY_ID: str | None = None  # --relying-party-id
+SENDS_WITH_SES = False  # --ses
 
 # Signals first: a SIGTERM that arrives while moto is still importing must
 # still end the process with status 0.
@@ -181,7 +186,7 @@ def install_patches() -> None:
 def bootstrap() -> dict[str, str]:
     """The pool and client of cdk/user-pool.json (the construct's defaults), as fidelity.py maps them."""
     backend = cm.cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION]
-    settings = fidelity.pool_settings(POOL_DEFINITION)
+    settings = fidelity.pool_settings(POOL_DEFINITION, SENDS_WITH_SES)
     pool = backend.create_user_pool("local-auth-pool", settings)
     backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": POOL_DEFINITION["mfaSecondFactor"]["otp"]}, settings["MfaConfiguration"])
     client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
@@ -191,6 +196,8 @@ def bootstrap() -> dict[str, str]:
         "clientId": client.id,
         "clientSecret": client.secret,
         "passwordPolicy": fidelity.password_policy_env(POOL_DEFINITION),
+        # FIRST_AUTH_FACTORS for the functions, as the stack passes the pool's factors.
+        "firstAuthFactors": ",".join(settings["Policies"]["SignInPolicy"]["AllowedFirstAuthFactors"]),
     }
 
 
@@ -211,9 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log one line per request (operation and status only)")
     parser.add_argument("--exit-with-parent", action="store_true", help="also stop when the parent process exits")
     parser.add_argument("--relying-party-id", help="the bootstrap pool's passkey relying-party id (default: passkeys.relyingPartyId of cdk/user-pool.json)")
+    parser.add_argument(
+        "--ses",
+        action="store_true",
+        help="the bootstrap pool sends email through Amazon SES (a made-up DEVELOPER configuration), so it offers EMAIL_OTP "
+        "(cdk/user-pool.json firstAuthFactorsNeedingSes); make dev EMAIL_OTP=on",
+    )
     args = parser.parse_args(argv)
-    global RELYING_PARTY_ID
+    global RELYING_PARTY_ID, SENDS_WITH_SES
     RELYING_PARTY_ID = args.relying_party_id
+    SENDS_WITH_SES = args.ses
     wsgi_app.VERBOSE = args.verbose
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING, format="local-cognito: %(message)s")

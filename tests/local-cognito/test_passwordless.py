@@ -120,7 +120,8 @@ class SoftAuthenticator:
 
 @pytest.fixture(scope="module")
 def emu():
-    proc, ready = start_emulator("--bootstrap")
+    # --ses: the pool sends through Amazon SES, so it offers EMAIL_OTP (cdk/user-pool.json firstAuthFactorsNeedingSes).
+    proc, ready = start_emulator("--bootstrap", "--ses")
     yield ready
     rc, out, err = stop_emulator(proc)
     print(err, file=sys.stderr)  # the emulator's log, shown with a failing test
@@ -218,16 +219,51 @@ def registered_user(pool: Pool) -> tuple[str, str, SoftAuthenticator]:
 
 
 def test_bootstrap_pool_has_the_definitions_sign_in_settings(idp, emu):
-    """Feature plan, first factors and passkey settings come from cdk/user-pool.json, as the construct's do."""
+    """Feature plan, first factors and passkey settings come from cdk/user-pool.json, as the construct's do
+    (with --ses: an SES email configuration, so EMAIL_OTP is offered too)."""
     definition = json.loads((Path(__file__).resolve().parents[2] / "cdk" / "user-pool.json").read_text())
     described = idp.describe_user_pool(UserPoolId=emu["userPoolId"])["UserPool"]
     assert described["UserPoolTier"] == definition["featurePlan"] == "ESSENTIALS"
+    assert described["EmailConfiguration"]["EmailSendingAccount"] == "DEVELOPER"
     assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": definition["allowedFirstAuthFactors"]}
+    assert emu["firstAuthFactors"] == ",".join(definition["allowedFirstAuthFactors"])
+    assert passkeys_user_verification_is_required(definition)
     mfa = idp.get_user_pool_mfa_config(UserPoolId=emu["userPoolId"])
     passkeys = definition["passkeys"]
     assert mfa["WebAuthnConfiguration"] == {"RelyingPartyId": passkeys["relyingPartyId"], "UserVerification": passkeys["userVerification"]}
     client = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"]
     assert "ALLOW_USER_AUTH" in client["ExplicitAuthFlows"]
+
+
+def passkeys_user_verification_is_required(definition: dict) -> bool:
+    # A passkey is a first factor here: presence alone must not sign anyone in (README security notes).
+    return definition["passkeys"]["userVerification"] == "required"
+
+
+def test_without_ses_the_bootstrap_pool_does_not_offer_email_codes():
+    """Cognito's default sender cannot send email one-time codes ("Email-based one-time password requires your
+    Amazon Cognito user pool to be configured to use Amazon Simple Email Service (SES)",
+    https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/): the pool make dev starts by
+    default leaves EMAIL_OTP out of its first factors, as the construct does without its email prop."""
+    definition = json.loads((Path(__file__).resolve().parents[2] / "cdk" / "user-pool.json").read_text())
+    assert "EMAIL_OTP" in definition["allowedFirstAuthFactors"] and definition["firstAuthFactorsNeedingSes"]["factors"] == ["EMAIL_OTP"]
+    proc, ready = start_emulator("--bootstrap")
+    try:
+        client = boto3.client("cognito-idp", endpoint_url=ready["endpoint"], region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
+        described = client.describe_user_pool(UserPoolId=ready["userPoolId"])["UserPool"]
+        assert described["EmailConfiguration"]["EmailSendingAccount"] == "COGNITO_DEFAULT"
+        factors = [f for f in definition["allowedFirstAuthFactors"] if f != "EMAIL_OTP"]
+        assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": factors}
+        assert ready["firstAuthFactors"] == ",".join(factors)
+        pool = Pool(client, ready["userPoolId"], ready["clientId"], ready["clientSecret"])
+        email = pool.new_user()
+        # A verified address, but the pool does not allow EMAIL_OTP: only the password is available.
+        r = pool.user_auth(email)
+        assert "EMAIL_OTP" not in r.get("AvailableChallenges", []), r
+        r = pool.user_auth(email, "EMAIL_OTP")
+        assert r.get("ChallengeName") != "EMAIL_OTP", r
+    finally:
+        assert stop_emulator(proc)[0] == 0
 
 
 def test_relying_party_id_option(tmp_path):

@@ -39,25 +39,47 @@ pub struct Config {
     /// The pool's password policy (`PASSWORD_POLICY`, JSON from `cdk/user-pool.json`), checked
     /// before Cognito is called. Routes that take a new password list it in `cdk/routes.json`.
     pub password_policy: Option<crate::password_policy::PasswordPolicy>,
-    /// The pool's passkey settings, for the sign-in options the API answers (`PASSKEY_RP_ID`,
-    /// `PASSKEY_USER_VERIFICATION`; the stack passes the values it gives the user pool).
+    /// The pool's choice-based sign-in settings, for the answers of `/auth/login/start`
+    /// (`FIRST_AUTH_FACTORS`, `PASSKEY_RP_ID`, `PASSKEY_USER_VERIFICATION`; the stack passes the
+    /// values it gives the user pool, `make dev` those of the emulator's pool).
     pub passkeys: PasskeySettings,
 }
 
-/// The user pool's WebAuthn relying party, as the API states it in passkey sign-in options.
+/// The user pool's choice-based sign-in settings: the first factors it offers and its WebAuthn
+/// relying party, as the API states them in `SELECT_CHALLENGE` and passkey sign-in options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeySettings {
     /// The relying-party id (the frontend's registrable domain); `None`: Cognito's value is used.
     pub rp_id: Option<String>,
     /// `preferred` or `required`.
     pub user_verification: String,
+    /// The pool's `SignInPolicy.AllowedFirstAuthFactors` (`FIRST_AUTH_FACTORS`, comma-separated):
+    /// `EMAIL_OTP` only when the pool sends email through Amazon SES (cdk/user-pool.json
+    /// `firstAuthFactorsNeedingSes`).
+    pub first_factors: Vec<String>,
 }
 
+/// What cdk/user-pool.json gives a pool that sends with Cognito's default sender: its user
+/// verification and its first factors less those needing Amazon SES. Used when the environment
+/// does not say (the stack and `make dev` always do).
 impl Default for PasskeySettings {
     fn default() -> Self {
-        PasskeySettings { rp_id: None, user_verification: "preferred".into() }
+        let pool: serde_json::Value =
+            serde_json::from_str(include_str!("../../../cdk/user-pool.json")).expect("cdk/user-pool.json is JSON");
+        let names = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        };
+        let needing_ses = names(&pool["firstAuthFactorsNeedingSes"]["factors"]);
+        PasskeySettings {
+            rp_id: None,
+            user_verification: pool["passkeys"]["userVerification"].as_str().unwrap_or("required").into(),
+            first_factors: names(&pool["allowedFirstAuthFactors"]).into_iter().filter(|f| !needing_ses.contains(f)).collect(),
+        }
     }
 }
+
+/// The first factors `FIRST_AUTH_FACTORS` may name (Cognito's `AuthFactorType` values this API uses).
+pub const FIRST_AUTH_FACTOR_NAMES: &[&str] = &["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -142,8 +164,22 @@ impl Config {
                 .map_err(|reason| ConfigError::Invalid { name: "PASSWORD_POLICY", reason })?,
             passkeys: PasskeySettings {
                 rp_id: get("PASSKEY_RP_ID"),
+                first_factors: match get("FIRST_AUTH_FACTORS") {
+                    None => PasskeySettings::default().first_factors,
+                    Some(v) => {
+                        let list: Vec<String> = v.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+                        if let Some(bad) = list.iter().find(|f| !FIRST_AUTH_FACTOR_NAMES.contains(&f.as_str())) {
+                            return Err(ConfigError::Invalid {
+                                name: "FIRST_AUTH_FACTORS",
+                                reason: format!("{bad:?} is not one of {}", FIRST_AUTH_FACTOR_NAMES.join(", ")),
+                            });
+                        }
+                        list
+                    }
+                },
                 user_verification: match get("PASSKEY_USER_VERIFICATION").as_deref() {
-                    None | Some("preferred") => "preferred".into(),
+                    None => PasskeySettings::default().user_verification,
+                    Some("preferred") => "preferred".into(),
                     Some("required") => "required".into(),
                     Some(other) => {
                         return Err(ConfigError::Invalid {
@@ -222,5 +258,21 @@ mod tests {
         let text = format!("{:?}", cfg(&v).unwrap());
         assert!(!text.contains("client-secret-value") && !text.contains("origin-verify-value"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    #[test]
+    fn first_factors_and_user_verification_come_from_the_pool() {
+        // Unset: cdk/user-pool.json's defaults for a pool on the default sender (no EMAIL_OTP, verification required).
+        let c = cfg(&BASE).unwrap();
+        assert_eq!(c.passkeys.first_factors, ["PASSWORD", "WEB_AUTHN"]);
+        assert_eq!(c.passkeys.user_verification, "required");
+        let mut v = BASE.to_vec();
+        v.extend([("FIRST_AUTH_FACTORS", "PASSWORD,EMAIL_OTP,WEB_AUTHN"), ("PASSKEY_USER_VERIFICATION", "preferred")]);
+        let c = cfg(&v).unwrap();
+        assert_eq!(c.passkeys.first_factors, ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]);
+        assert_eq!(c.passkeys.user_verification, "preferred");
+        let mut v = BASE.to_vec();
+        v.push(("FIRST_AUTH_FACTORS", "PASSWORD,SMS_OTP"));
+        assert!(matches!(cfg(&v), Err(ConfigError::Invalid { name: "FIRST_AUTH_FACTORS", .. })));
     }
 }

@@ -198,6 +198,27 @@ async fn the_choice_is_the_same_for_every_address_and_costs_no_cognito_call() {
     assert_eq!((r.status, r.json["field"].as_str()), (400, Some("preferredChallenge")), "{}", r.json);
 }
 
+#[tokio::test]
+async fn a_pool_without_ses_offers_no_email_codes_and_refuses_them_alike_for_every_address() {
+    // Cognito's default sender cannot send sign-in codes (cdk/user-pool.json firstAuthFactorsNeedingSes): the
+    // pool leaves EMAIL_OTP out, the API lists what the pool was given and refuses the rest before any call.
+    let env = Env::start_without_ses().await;
+    let api = &env.api;
+    assert_eq!(env.emu.first_auth_factors, "PASSWORD,WEB_AUTHN");
+    let (known, _) = signed_in(api, "no-ses-known").await;
+    env.emu.forget_calls().await;
+    let mut answers = vec![];
+    for address in [known.clone(), email("no-ses-unknown")] {
+        let r = api.post("/auth/login/start", json!({"email": address})).await;
+        assert_eq!((r.status, &r.json["availableChallenges"]), (200, &json!(["WEB_AUTHN", "PASSWORD"])), "{}", r.json);
+        let r = api.post("/auth/login/start", json!({"email": address, "preferredChallenge": "EMAIL_OTP"})).await;
+        assert_eq!((r.status, r.error(), r.json["field"].as_str()), (400, "validation_error", Some("preferredChallenge")), "{}", r.json);
+        answers.push(r.json["message"].clone());
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(env.emu.calls().await, Vec::<String>::new());
+}
+
 /// The shape of a login/start answer: its keys, and the keys of its passkey options.
 fn shape(v: &Value) -> Value {
     let keys = |o: &Value| {

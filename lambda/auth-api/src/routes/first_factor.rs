@@ -4,8 +4,10 @@
 //!
 //! No account enumeration, by construction:
 //! - `SELECT_CHALLENGE` is the API's own step and calls no Cognito operation: its
-//!   `availableChallenges` is the pool's list of first factors ([`OFFERED`]), the same for every
-//!   address. (Cognito's own list is per user: which factors the account has set up.)
+//!   `availableChallenges` is the pool's list of first factors (`FIRST_AUTH_FACTORS`, see
+//!   [`offered`]), the same for every address. (Cognito's own list is per user: which factors the
+//!   account has set up.) A factor the pool does not offer (`EMAIL_OTP` without Amazon SES) is
+//!   refused before any Cognito call, the same way for every address.
 //! - Asking for one factor always calls AdminInitiateAuth `USER_AUTH` with `PREFERRED_CHALLENGE`,
 //!   and always answers that factor's challenge shape. Where Cognito answered something else (it
 //!   answers an address with no account with a *random* challenge type of those the pool allows,
@@ -32,9 +34,15 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
 
-/// The first factors the stack's pool allows (`SignInPolicy.AllowedFirstAuthFactors`, see the
-/// construct): the `availableChallenges` of every `SELECT_CHALLENGE`.
-pub const OFFERED: &[&str] = &["WEB_AUTHN", "EMAIL_OTP", "PASSWORD"];
+/// The order in which `SELECT_CHALLENGE` lists the factors the pool offers (passwordless first).
+const LISTING_ORDER: &[&str] = &["WEB_AUTHN", "EMAIL_OTP", "PASSWORD"];
+
+/// The first factors the pool allows (`SignInPolicy.AllowedFirstAuthFactors`, given to the
+/// function as `FIRST_AUTH_FACTORS`), in [`LISTING_ORDER`]: the `availableChallenges` of every
+/// `SELECT_CHALLENGE`.
+pub fn offered(settings: &crate::config::PasskeySettings) -> Vec<String> {
+    LISTING_ORDER.iter().filter(|f| settings.first_factors.iter().any(|g| g == *f)).map(|f| f.to_string()).collect()
+}
 
 /// `timeout` of the passkey request options, in milliseconds: the pool's sign-in session
 /// lifetime (`authSessionValidityMinutes`, 3, in cdk/user-pool.json).
@@ -57,6 +65,21 @@ impl Factor {
         }
     }
 
+    /// [`Factor::parse`], and the pool must offer the factor: `EMAIL_OTP` needs the pool to send
+    /// email through Amazon SES, so a pool on Cognito's default sender does not offer it.
+    pub fn parse_offered(field: &'static str, v: &str, settings: &crate::config::PasskeySettings) -> Result<Factor, ApiError> {
+        let factor = Factor::parse(field, v)?;
+        if settings.first_factors.iter().any(|f| f == factor.as_str()) {
+            Ok(factor)
+        } else {
+            let others: Vec<String> = offered(settings).into_iter().filter(|f| f != "PASSWORD").collect();
+            Err(ApiError::validation(
+                field,
+                format!("this user pool does not offer {} as a first factor; choose one of: {}", factor.as_str(), if others.is_empty() { "none (use POST /auth/login)".into() } else { others.join(", ") }),
+            ))
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Factor::WebAuthn => "WEB_AUTHN",
@@ -66,10 +89,10 @@ impl Factor {
 }
 
 /// The API's `SELECT_CHALLENGE`: the offered factors and a session that holds only the address.
-pub fn select(seal_key: &str, email: &str) -> Reply {
+pub fn select(seal_key: &str, email: &str, settings: &crate::config::PasskeySettings) -> Reply {
     let session = challenge_session::seal_kind(seal_key, Kind::Select, email, &random_token(32));
     ChallengeResponse {
-        available_challenges: Some(OFFERED.iter().map(|s| s.to_string()).collect()),
+        available_challenges: Some(offered(settings)),
         ..ChallengeResponse::plain("SELECT_CHALLENGE".into(), session)
     }
     .reply()
@@ -186,14 +209,37 @@ mod tests {
         }
     }
 
+    fn settings(factors: &[&str]) -> crate::config::PasskeySettings {
+        crate::config::PasskeySettings { first_factors: factors.iter().map(|f| f.to_string()).collect(), ..Default::default() }
+    }
+
     #[test]
     fn the_offered_factors_are_the_pools() {
+        // What the pool was given (FIRST_AUTH_FACTORS), in the listing order, nothing more.
+        assert_eq!(offered(&settings(&["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"])), ["WEB_AUTHN", "EMAIL_OTP", "PASSWORD"]);
+        assert_eq!(offered(&settings(&["PASSWORD", "WEB_AUTHN"])), ["WEB_AUTHN", "PASSWORD"]);
+        // Without FIRST_AUTH_FACTORS: cdk/user-pool.json's factors less those needing Amazon SES.
         let pool: serde_json::Value = serde_json::from_str(include_str!("../../../../cdk/user-pool.json")).unwrap();
-        let mut file: Vec<&str> = pool["allowedFirstAuthFactors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        let mut offered = OFFERED.to_vec();
+        let needing_ses: Vec<&str> = pool["firstAuthFactorsNeedingSes"]["factors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(needing_ses, ["EMAIL_OTP"]);
+        let mut file: Vec<String> =
+            pool["allowedFirstAuthFactors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).filter(|f| !needing_ses.contains(&f.as_str())).collect();
+        let mut default = offered(&Default::default());
         file.sort();
-        offered.sort();
-        assert_eq!(offered, file, "OFFERED must be allowedFirstAuthFactors of cdk/user-pool.json");
+        default.sort();
+        assert_eq!(default, file);
+    }
+
+    #[test]
+    fn a_factor_the_pool_does_not_offer_is_refused() {
+        let without_ses = settings(&["PASSWORD", "WEB_AUTHN"]);
+        assert_eq!(Factor::parse_offered("f", "WEB_AUTHN", &without_ses).unwrap(), Factor::WebAuthn);
+        match Factor::parse_offered("f", "EMAIL_OTP", &without_ses) {
+            Err(ApiError::Validation { field: "f", message }) => assert!(message.contains("does not offer EMAIL_OTP") && message.contains("WEB_AUTHN"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        let with_ses = settings(&["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]);
+        assert_eq!(Factor::parse_offered("f", "EMAIL_OTP", &with_ses).unwrap(), Factor::EmailOtp);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! POST /auth/login/start {email, preferredChallenge?}: sign-in without a password. Without a
 //! preference: `SELECT_CHALLENGE` with the first factors the pool offers (no Cognito call, the same
 //! answer for every address). With `WEB_AUTHN` or `EMAIL_OTP`: that factor's challenge, started
-//! with Cognito's choice-based flow (see `first_factor`), answered at `/auth/login/challenge`.
+//! with Cognito's choice-based flow (see `first_factor`), answered at `/auth/login/challenge`; a
+//! factor the pool does not offer (`EMAIL_OTP` without Amazon SES) is a 400 before any Cognito call.
 use super::first_factor::{self, Factor};
 use super::input;
 use crate::error::ApiError;
@@ -29,7 +30,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     match b.preferred_challenge.as_deref() {
-        None => Ok(first_factor::select(&ctx.state.cognito.challenge_key().await?, &email)),
-        Some(p) => first_factor::start(ctx, &email, Factor::parse("preferredChallenge", p)?).await,
+        None => Ok(first_factor::select(&ctx.state.cognito.challenge_key().await?, &email, &ctx.state.passkeys)),
+        Some(p) => first_factor::start(ctx, &email, Factor::parse_offered("preferredChallenge", p, &ctx.state.passkeys)?).await,
     }
 }

@@ -37,15 +37,29 @@ pub struct Emulator {
     pub client_secret: String,
     /// The PASSWORD_POLICY value of the pool (from cdk/user-pool.json, as the stack passes it).
     pub password_policy: String,
+    /// The pool's first factors (FIRST_AUTH_FACTORS, as the stack passes them).
+    pub first_auth_factors: String,
 }
 
 impl Emulator {
+    /// The bootstrap pool with an Amazon SES email configuration, so every first factor of
+    /// cdk/user-pool.json is offered (EMAIL_OTP included), as `make dev EMAIL_OTP=on`.
     pub fn start() -> Self {
         Self::start_with(&[])
     }
 
-    /// Started with more command-line options of local_cognito.py (`--relying-party-id ID`).
+    /// Started with more command-line options of local_cognito.py (`--relying-party-id ID`), the
+    /// SES pool as [`Emulator::start`].
     pub fn start_with(options: &[&str]) -> Self {
+        Self::spawn(&[&["--ses"], options].concat())
+    }
+
+    /// The bootstrap pool on Cognito's default sender (no EMAIL_OTP), as plain `make dev`.
+    pub fn start_without_ses() -> Self {
+        Self::spawn(&[])
+    }
+
+    fn spawn(options: &[&str]) -> Self {
         let root = workspace_root();
         let python = std::env::var("LOCAL_COGNITO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| root.join(".venv/bin/python"));
         assert!(python.exists(), "{} not found: run `make venv` (or `make test`) first", python.display());
@@ -63,7 +77,7 @@ impl Emulator {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator said {line:?}: {e}"));
         let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("no {k} in {line}")).to_string();
-        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), password_policy: s("passwordPolicy"), child }
+        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), password_policy: s("passwordPolicy"), first_auth_factors: s("firstAuthFactors"), child }
     }
 
     /// Sets the emulator's fault injection (`{"throttle": true}`, `{"delaySeconds": 2}`, ...).
@@ -134,7 +148,10 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
         totp_issuer: "Auth API Test".into(),
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: Some(auth_api::password_policy::PasswordPolicy::from_json(&endpoint_cfg.password_policy).unwrap()),
-        passkeys: local_passkey_settings(),
+        passkeys: auth_api::config::PasskeySettings {
+            first_factors: endpoint_cfg.first_auth_factors.split(',').map(str::to_string).collect(),
+            ..local_passkey_settings()
+        },
     }
 }
 
@@ -162,12 +179,13 @@ pub fn mocked_state(client: cip::Client) -> AppState {
 }
 
 /// The passkey settings `make dev` uses: `passkeys` of cdk/user-pool.json, the definition the
-/// emulator creates its pool from.
+/// emulator creates its pool from, and all of its first factors (the pool of [`Emulator::start`]).
 pub fn local_passkey_settings() -> auth_api::config::PasskeySettings {
     let pool: Value = serde_json::from_str(&std::fs::read_to_string(workspace_root().join("cdk/user-pool.json")).unwrap()).unwrap();
     auth_api::config::PasskeySettings {
         rp_id: Some(pool["passkeys"]["relyingPartyId"].as_str().expect("cdk/user-pool.json passkeys.relyingPartyId").into()),
         user_verification: pool["passkeys"]["userVerification"].as_str().expect("cdk/user-pool.json passkeys.userVerification").into(),
+        first_factors: pool["allowedFirstAuthFactors"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect(),
     }
 }
 
@@ -304,7 +322,15 @@ pub struct Env {
 
 impl Env {
     pub async fn start() -> Self {
-        let emu = Emulator::start();
+        Self::with(Emulator::start()).await
+    }
+
+    /// The pool on Cognito's default sender, which offers no EMAIL_OTP ([`Emulator::start_without_ses`]).
+    pub async fn start_without_ses() -> Self {
+        Self::with(Emulator::start_without_ses()).await
+    }
+
+    async fn with(emu: Emulator) -> Self {
         let api = Api::start(config_for(&emu), &emu.endpoint).await;
         Env { emu, api }
     }
