@@ -378,6 +378,8 @@ export class AuthApiWebAcl extends Construct {
       ),
     });
     this.webAclArn = this.webAcl.attrArn;
+    // In the template too, where `make synth-check` reads and prints it.
+    this.webAcl.addMetadata('AuthApiCapacityWcu', this.capacity);
   }
 }
 

@@ -4,6 +4,7 @@
 //   - the binary was bundled exactly once per synth (one "Bundling asset" line) and every function of the
 //     definition uses that one asset;
 //   - the asset holds an x86-64 ELF `bootstrap`; its zip size is reported;
+//   - the web ACL's capacity (WCUs, as the construct counts them) is printed and within the 1,500 its price includes;
 //   - cfn-lint passes on every synthesized template (cdk-nag already ran inside the synth: an
 //     unacknowledged finding fails it).
 // Two synths: the API in eu-west-1 with its us-east-1 WAF stack (cold, the realistic multi-region case), then
@@ -97,6 +98,18 @@ function synth(label, outdir, context) {
         fs.rmSync(zip, { force: true });
         console.log(`     bootstrap ${(r.binaryBytes / 1048576).toFixed(2)} MiB, zipped ${(r.zipBytes / 1048576).toFixed(2)} MiB`);
       }
+    }
+  }
+
+  // The web ACLs' capacity as the construct counts it from AWS's published WCU costs (lib/web-acl.ts webAclCapacity).
+  for (const t of templates) {
+    const tpl = JSON.parse(fs.readFileSync(t, 'utf-8'));
+    for (const res of Object.values(tpl.Resources || {})) {
+      if (res.Type !== 'AWS::WAFv2::WebACL') continue;
+      const wcu = res.Metadata && res.Metadata.AuthApiCapacityWcu;
+      r.webAclWcu = wcu;
+      check(`${label}: ${res.Properties.Scope} web ACL within the 1,500 WCUs its price includes`, typeof wcu === 'number' && wcu <= 1500,
+        `${wcu} WCUs, ${res.Properties.Rules.length} rules (${res.Properties.Rules.filter((x) => x.Statement.RateBasedStatement).length} rate-based)`);
     }
   }
 

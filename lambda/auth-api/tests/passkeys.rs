@@ -64,7 +64,7 @@ async fn register_list_sign_in_delete_and_the_deleted_passkey_no_longer_signs_in
     let (session, options) = passkey_challenge(api, &address).await;
     assert_eq!(options["rpId"], "localhost");
     assert_eq!(options["allowCredentials"], json!([]));
-    assert_eq!(options["userVerification"], "preferred");
+    assert_eq!(options["userVerification"], "required"); // cdk/user-pool.json: a first factor verifies the user
     let r = answer(api, &address, &session, cred.assert(&options, ORIGIN)).await;
     assert_eq!(r.status, 200, "passkey sign-in: {}", r.json);
     let new_token = r.json["accessToken"].as_str().expect("tokens").to_string();
