@@ -27,7 +27,9 @@ from test_local_cognito import DEV_CODE, NEW_PASSWORD, Pool, enroll_totp, expect
 
 @pytest.fixture(scope="module")
 def emu():
-    proc, ready = start_emulator("--bootstrap")
+    # --ses: these tests sign in with emailed codes too, which the pool offers only with Amazon SES
+    # (cdk/user-pool.json firstAuthFactorsNeedingSes).
+    proc, ready = start_emulator("--bootstrap", "--ses")
     yield ready
     rc, out, _ = stop_emulator(proc)
     assert rc == 0 and out == ""
