@@ -123,10 +123,10 @@ export function addUserPool(
     throw new Error(`CognitoAuthApi: passkeyUserVerification must be PasskeyUserVerification.REQUIRED or PREFERRED; got "${passkeyUserVerification}".`);
   }
   // EMAIL_OTP (firstAuthFactorsNeedingSes) only with SES: on by default when the created pool sends through SES,
-  // refused without it. With an existing pool the operator states what that pool allows.
-  const ses = props.userPool ? (props.emailOtpSignIn ?? false) : sendsWithSes(scope, props.email);
+  // refused without it. An existing pool's email setting is not visible here: the operator states what it allows.
+  const ses = !props.userPool && sendsWithSes(scope, props.email);
   const emailOtp = props.emailOtpSignIn ?? ses;
-  if (emailOtp && !ses) {
+  if (!props.userPool && emailOtp && !ses) {
     throw new Error(
       'CognitoAuthApi: emailOtpSignIn needs the user pool to send email through Amazon SES: Cognito sends email one-time codes only with an SES ' +
         'email configuration, not its default sender (https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/). ' +

@@ -229,8 +229,9 @@ export class AuthApiWebAcl extends Construct {
     const pathTransforms = PATH_TRANSFORMATIONS.map((type, priority) => ({ priority, type }));
     const pathRegex = (paths: string[], exact: boolean): wafv2.CfnWebACL.StatementProperty => {
       // As few regex statements as the 200-character limit allows (3 WCUs + 10 per transformation each). The path is
-      // matched lower-cased (PATH_TRANSFORMATIONS), so the pattern is too.
-      const wrap = (alts: string[]) => `^(${alts.join('|')})${exact ? '/?$' : ''}`;
+      // matched lower-cased (PATH_TRANSFORMATIONS), so the pattern is too. A non-capturing group: WAF does not support
+      // "capturing subexpressions" (https://docs.aws.amazon.com/waf/latest/developerguide/waf-regex-pattern-support.html).
+      const wrap = (alts: string[]) => `^(?:${alts.join('|')})${exact ? '/?$' : ''}`;
       const chunks: string[][] = [];
       for (const p of paths.map((x) => escapeRegex(x.toLowerCase()))) {
         const last = chunks[chunks.length - 1];

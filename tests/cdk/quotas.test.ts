@@ -1,4 +1,4 @@
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, NON_ADJUSTABLE_COGNITO_QUOTAS, quotaCategoryOf, quotaUsage } from '../../lib/cognito-quotas';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, MAX_QUOTA_RULES, NON_ADJUSTABLE_COGNITO_QUOTAS, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../lib/cognito-quotas';
 import { definition, stackWith } from './helpers';
 
 describe('Cognito quota alignment of the default throttles', () => {
@@ -69,5 +69,30 @@ describe('quotas AWS does not adjust', () => {
     expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserToken')!.quota).toBe(60);
     expect(stack.authApi.quotaUsage.find((u) => u.category === 'UserRead')!.quota).toBe(300);
     expect(() => stackWith({ cognitoQuotas: { UserToken: 120 } })).not.toThrow(); // the default itself
+  });
+});
+
+describe('the front door\'s quota rules fit WAF\'s 10 rate-based rules', () => {
+  test('refresh has its own rule; the subsumed UserToken rule is merged into UserUpdate\'s; 8 rules in all', () => {
+    const rules = quotaRateRules(definition.routes);
+    expect(rules.map((q) => q.name)).toEqual([
+      'Refresh', 'UserCreation', 'UserAccountRecovery', 'UserUpdate-UserToken', 'UserAuthentication', 'UserRead', 'UserResourceRead', 'UserResourceUpdate',
+    ]);
+    expect(rules.find((q) => q.name === 'Refresh')!.routes).toEqual(['refresh']);
+    expect(rules.find((q) => q.name === 'UserAuthentication')!.routes).not.toContain('refresh');
+    expect(rules.length).toBeLessThanOrEqual(MAX_QUOTA_RULES);
+    const usage = quotaRuleUsage(rules, definition.routes);
+    expect(usage.find((u) => u.category === 'UserAuthentication')).toMatchObject({ cognitoRps: 116.5, quota: 120 });
+    expect(usage.find((u) => u.category === 'UserToken')).toMatchObject({ cognitoRps: 25 }); // through UserUpdate-UserToken's 25 rps
+  });
+
+  test('without a budget of its own, refresh shares UserAuthentication\'s (what let login/start floods starve it)', () => {
+    const rules = quotaRateRules(definition.routes, undefined, undefined, { ownBudget: [] });
+    expect(rules.find((q) => q.name.includes('UserAuthentication'))!.routes).toEqual(expect.arrayContaining(['refresh', 'loginStart']));
+  });
+
+  test('when no two rules can share a budget within the quotas, synth fails with the fix', () => {
+    expect(() => quotaRateRules(definition.routes, undefined, undefined, { maxRules: 3 }))
+      .toThrow(/need \d+ WAF rate-based rules, but only 3 fit.*Fix: lower the throttles/s);
   });
 });

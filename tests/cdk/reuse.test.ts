@@ -141,7 +141,7 @@ test('wafRateLimits shape the created web ACL (one sensitive path, 60 s window)'
   const rules = acl.Properties.Rules;
   expect(rules[1].Statement.RateBasedStatement).toMatchObject({
     Limit: 20, EvaluationWindowSec: 60,
-    ScopeDownStatement: { RegexMatchStatement: { RegexString: '^(/auth/login)/?$', FieldToMatch: { UriPath: {} } } },
+    ScopeDownStatement: { RegexMatchStatement: { RegexString: '^(?:/auth/login)/?$', FieldToMatch: { UriPath: {} } } },
   });
   expect(rules[2].Statement.RateBasedStatement).toMatchObject({ Limit: 300, EvaluationWindowSec: 60 });
 });
