@@ -186,8 +186,8 @@ function verify(label, stackName, s, expect) {
   check(`${label}: IAM per function = its route's cognitoActions (less the token-only ones) on the pool, no wildcards`, iamErrors.length === 0, iamErrors.slice(0, 5).join('; '));
 
   // Throttles: the definition's, with the consumer's overrides. Without the front door they are API Gateway route
-  // settings; with it they become the web ACL's CONSTANT rate rules, one per Cognito quota category (the sum of its
-  // routes' rateLimit over the rule's window), and API Gateway keeps only the stage's limit.
+  // settings; with it they become the web ACL's CONSTANT rate rules (the sum of each rule's routes' rateLimit over
+  // the rule's window), and API Gateway keeps only the stage's limit.
   const throttleOf = (r) => expect.routeThrottles[r.name] ?? r.throttle;
   const stage = Object.values(res).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage').Properties;
   const thErrors = [];
@@ -198,14 +198,21 @@ function verify(label, stackName, s, expect) {
       if (!got || got.ThrottlingRateLimit !== want.rateLimit || got.ThrottlingBurstLimit !== want.burstLimit) thErrors.push(`${r.name}: ${JSON.stringify(got)}`);
     }
   } else {
-    const { COGNITO_QUOTA_CATEGORY_ACTIONS } = require(path.join(installed, 'dist', 'cognito-quotas.js'));
+    // The shipped quotaRateRules() (a rule per category, refresh's own, merges within WAF's 10 rate-based rules): each
+    // rule's limit is the sum of its routes' throttles with the overrides, and every route calling a category is counted.
+    const { COGNITO_QUOTA_CATEGORY_ACTIONS, quotaRateRules } = require(path.join(installed, 'dist', 'cognito-quotas.js'));
     const acl = Object.values(res).find((r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Scope === 'CLOUDFRONT')?.Properties;
-    for (const [category, actions] of Object.entries(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
-      const rps = routes.filter((r) => r.cognitoActions.some((a) => actions.includes(a))).reduce((sum, r) => sum + throttleOf(r).rateLimit, 0);
-      if (rps === 0) continue;
-      const rule = acl?.Rules.find((x) => x.Name === `Quota${category}`)?.Statement.RateBasedStatement;
+    const quotaRules = quotaRateRules(routes, undefined, throttleOf);
+    for (const q of quotaRules) {
+      const rps = routes.filter((r) => q.routes.includes(r.name)).reduce((sum, r) => sum + throttleOf(r).rateLimit, 0);
+      const rule = acl?.Rules.find((x) => x.Name === `Quota${q.name}`)?.Statement.RateBasedStatement;
       const want = rule && Math.max(10, Math.floor(rps * rule.EvaluationWindowSec));
-      if (!rule || rule.AggregateKeyType !== 'CONSTANT' || rule.Limit !== want) thErrors.push(`${category}: ${rps} rps -> want ${want}, got ${JSON.stringify(rule && rule.Limit)}`);
+      if (!rule || rule.AggregateKeyType !== 'CONSTANT' || rule.Limit !== want) thErrors.push(`${q.name}: ${rps} rps -> want ${want}, got ${JSON.stringify(rule && rule.Limit)}`);
+    }
+    for (const [category, actions] of Object.entries(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
+      for (const r of routes.filter((x) => x.cognitoActions.some((a) => actions.includes(a)))) {
+        if (!quotaRules.some((q) => q.routes.includes(r.name))) thErrors.push(`${category}: ${r.name} counted by no quota rule`);
+      }
     }
     if (stage.RouteSettings && Object.keys(stage.RouteSettings).length > 0) thErrors.push('route settings with the front door on');
   }
