@@ -79,19 +79,38 @@ def test_a_sign_in_before_any_lockout_does_not_reset_the_count(pool, faults):
 
 
 def test_a_right_password_answered_with_an_mfa_challenge_is_not_a_successful_sign_in(idp, pool, faults):
-    """Wrong MFA codes count toward the lockout (MFA page); the password before them resets nothing."""
-    email, sub = pool.user()
-    totp = enroll_totp(idp, pool, email)
-    wrong = str((int(totp.now()) + 500000) % 1000000).zfill(6)
+    """Wrong MFA codes count toward the lockout (MFA page); the password before them resets nothing,
+    even once a lockout period has run out (only a sign-in that ends with tokens does)."""
+    def totp_user() -> tuple[str, str, str]:
+        """(email, sub, a wrong TOTP code) of a new user with TOTP on."""
+        email, sub = pool.user()
+        totp = enroll_totp(idp, pool, email)
+        return email, sub, str((int(totp.now()) + 500000) % 1000000).zfill(6)
+
+    def wrong_code(session: str, sub: str, wrong: str) -> None:
+        expect_error(
+            idp.admin_respond_to_auth_challenge, "CodeMismatchException", UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=session, ChallengeResponses={"USERNAME": sub, "SOFTWARE_TOKEN_MFA_CODE": wrong, **pool.ah(sub)},
+        )
+
+    email, sub, wrong = totp_user()
     faults({"lockoutUnitSeconds": 600})
     for _ in range(4):
         wrong_password(pool, email)
     challenge = pool.login(email)
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
-    expect_error(
-        idp.admin_respond_to_auth_challenge, "CodeMismatchException", UserPoolId=pool.pool_id, ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA",
-        Session=challenge["Session"], ChallengeResponses={"USERNAME": sub, "SOFTWARE_TOKEN_MFA_CODE": wrong, **pool.ah(sub)},
-    )
+    wrong_code(challenge["Session"], sub, wrong)  # the fifth failure
+    expect_error(pool.login, "NotAuthorizedException", "Password attempts exceeded", username=email)
+
+    # After a lockout that has run out, the right password is still not the reset.
+    email, sub, wrong = totp_user()
+    faults({"lockoutUnitSeconds": 0})
+    for _ in range(5):
+        wrong_password(pool, email)  # a lockout of zero seconds: over at once
+    faults({"lockoutUnitSeconds": 600})
+    challenge = pool.login(email)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    wrong_code(challenge["Session"], sub, wrong)  # the sixth failure: locked again
     expect_error(pool.login, "NotAuthorizedException", "Password attempts exceeded", username=email)
 
 
