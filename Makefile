@@ -42,9 +42,11 @@ openapi: $(CLIENT)/node_modules/.installed
 synth-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 	npm run synth:check
 
-# The npm package (tests/package/check.js): `npm pack` (its cargo build reuses synth-check's release build, so keep
-# this after synth-check), contents and size, then two consumer apps in a temp folder install the tarball and
-# synthesize with no Rust toolchain on PATH. About 1-2 minutes after synth-check.
+# The packages (tests/package/check.js): `npm run package` (jsii, the artifact: its cargo build reuses synth-check's
+# release build, so keep this after synth-check; API.md; jsii-pacmak: npm tarball, Python wheel, Java sources),
+# contents and sizes, then in a temp folder with no Rust toolchain on PATH: two npm consumer apps install the tarball
+# and synthesize, and a fresh virtualenv gets the wheel with aws-cdk-lib from PyPI and synthesizes examples/python.
+# About 5-6 minutes after synth-check (2 cores, busy), of which the Python part is about 2.
 package-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 	npm run package:check
 

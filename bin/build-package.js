@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// `npm run package` (and `npm pack`, through the prepack script): builds what the npm package ships.
-//   dist/*.js + *.d.ts        the construct library, compiled from lib/ (tsconfig.build.json; lib/app.ts, the
-//                             repository's own app, is left out), plus lib/'s non-TypeScript files (the CloudFront Function)
+// `npm run package`: builds every package of the construct library, into dist-packages/.
+//   dist/*.js + *.d.ts, .jsii   the library compiled from lib/ by the jsii compiler (tsconfig.jsii.json; lib/app.ts, the
+//                               repository's own app, is left out), warnings as errors, so the public API stays
+//                               usable from Python and Java; plus lib/'s non-TypeScript files (the CloudFront Function)
 //   dist/artifact/bootstrap-<arch>.zip   the Lambda code: `bootstrap` at the zip root, release build
 //   dist/artifact/manifest.json          sha256 of each zip, the package version, sha256 of each cdk/*.json it was
 //                                        built with (the construct checks all three at synth)
+//   API.md, API.python.md      the API reference generated from the doc comments (jsii-docgen), TypeScript and Python
+//   dist-packages/js/*.tgz      the npm package (jsii-pacmak runs `npm pack`; prepack only checks that this built it)
+//   dist-packages/python/       the Python wheel and sdist (jsii-pacmak; they carry the npm tarball, hence the artifact)
+//   dist-packages/java/         Java sources only (jsii-pacmak --code-only): building the jar needs Maven Central,
+//                               which this project's machines do not reach; set PACKAGE_JAVA=jar where it is reachable.
 // The binary is built with exactly the cargo-lambda command cargo-lambda-cdk runs for the app (lib/function-code.ts,
 // AuthApiCode.fromSource), into the same target directory: after `npm run synth:check` this is a cache hit, not a
 // second release build. x86_64 always; arm64 only when the aarch64-unknown-linux-gnu Rust target is installed.
+// `node bin/build-package.js --verify` (the prepack script) only checks that the build outputs are there.
 'use strict';
 const { spawnSync } = require('child_process');
 const crypto = require('crypto');
@@ -16,9 +23,12 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const venvBin = path.join(root, '.venv', 'bin');
-const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}` };
+// jsii's tools print a banner on Node 20 (past its end of life for them, still the project's Node: DESIGN.md).
+const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 const dist = path.join(root, 'dist');
 const artifactDir = path.join(dist, 'artifact');
+const packagesDir = path.join(root, 'dist-packages');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
 
 function run(cmd, args, opts = {}) {
@@ -36,9 +46,26 @@ function out(cmd, args, opts = {}) {
 }
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+if (process.argv.includes('--verify')) {
+  // prepack: `npm pack` is run by jsii-pacmak at the end of this script; a bare `npm pack` would ship what is in dist/.
+  const need = ['.jsii', 'API.md', 'dist/index.js', 'dist/index.d.ts', 'dist/artifact/manifest.json'];
+  const missing = need.filter((f) => !fs.existsSync(path.join(root, f)));
+  const manifest = missing.length === 0 ? JSON.parse(fs.readFileSync(path.join(artifactDir, 'manifest.json'), 'utf-8')) : undefined;
+  if (missing.length > 0 || manifest.packageVersion !== pkg.version) {
+    console.error(`build-package: ${missing.length ? `missing ${missing.join(', ')}` : `dist/artifact was built for ${manifest.packageVersion}, not ${pkg.version}`}. ` +
+      'Build the packages with `npm run package` (it ends with npm pack, into dist-packages/js).');
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
 fs.rmSync(dist, { recursive: true, force: true });
-const tscSeconds = run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']);
-console.log(`build-package: compiled lib/ to dist/ in ${tscSeconds.toFixed(1)} s`);
+fs.rmSync(packagesDir, { recursive: true, force: true });
+// `npm run jsii` (also in `npm test`): warnings are errors. The one silenced: the peer ranges' lower ends are what PyPI
+// serves (aws-cdk-lib 2.275.0) and what aws-cdk-lib needs (constructs 10.5), and jsii would have the devDependencies
+// there too; they are newer. So the npm consumer test runs on the devDependencies, the Python one on 2.275.0 from PyPI.
+const jsiiSeconds = run('npm', ['run', '--silent', 'jsii']);
+console.log(`build-package: compiled lib/ to dist/ and .jsii with jsii in ${jsiiSeconds.toFixed(1)} s`);
 // Files the compiled code reads beside itself (e.g. lib/functions/viewer-ip.js, the CloudFront Function): copied as they are.
 for (const f of fs.readdirSync(path.join(root, 'lib'), { recursive: true })) {
   const src = path.join(root, 'lib', f);
@@ -106,3 +133,19 @@ const manifest = {
 };
 fs.writeFileSync(path.join(artifactDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`build-package: dist/artifact/manifest.json (${pkg.name}@${pkg.version}, ${Object.keys(artifacts).join(', ')})`);
+
+// The API reference, from the doc comments: TypeScript (API.md, as Construct Hub shows it) and Python.
+const docSeconds = run(bin('jsii-docgen'), ['--output', 'API.md']) + run(bin('jsii-docgen'), ['--language', 'python', '--output', 'API.python.md']);
+console.log(`build-package: API.md and API.python.md in ${docSeconds.toFixed(1)} s`);
+
+// The packages. jsii-pacmak runs `npm pack` (the prepack script checks the outputs above) and builds the Python wheel
+// in a virtualenv of its own (setuptools, build, twine from PyPI).
+const pacmakSeconds = run(bin('jsii-pacmak'), ['--targets', 'js', 'python', '--outdir', 'dist-packages', '--no-npmignore']);
+const javaJar = process.env.PACKAGE_JAVA === 'jar';
+const javaSeconds = run(bin('jsii-pacmak'), ['--targets', 'java', '--outdir', 'dist-packages', '--no-npmignore', ...(javaJar ? [] : ['--code-only'])]);
+for (const dir of ['js', 'python', ...(javaJar ? ['java'] : [])]) {
+  for (const f of fs.readdirSync(path.join(packagesDir, dir), { recursive: true }).filter((f) => /\.(tgz|whl|tar\.gz|jar)$/.test(f))) {
+    console.log(`build-package: dist-packages/${dir}/${f} ${(fs.statSync(path.join(packagesDir, dir, f)).size / 1048576).toFixed(2)} MiB`);
+  }
+}
+console.log(`build-package: jsii-pacmak js + python in ${pacmakSeconds.toFixed(1)} s, java ${javaJar ? 'jar' : 'sources (code only)'} in ${javaSeconds.toFixed(1)} s`);

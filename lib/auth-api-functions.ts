@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { BoundAuthApiCode } from './function-code';
+import { IBoundAuthApiCode } from './function-code';
 import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-definition';
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
@@ -76,7 +76,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
 
 /** What every route function shares. */
 export interface RouteFunctionOptions {
-  readonly code: BoundAuthApiCode;
+  readonly code: IBoundAuthApiCode;
   /** From routeEnvironmentValues; each function gets the names its route lists. */
   readonly envValues: { [name: string]: string };
   readonly userPool: cognito.IUserPool;

@@ -17,16 +17,16 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
-import { addRouteFunction, routeEnvironmentValues } from './auth-api-functions';
-import { addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
+import { addRouteFunction, requestDeadlineMs, routeEnvironmentValues } from './auth-api-functions';
+import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
 import { ThreatProtection, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
 import { QuotaRateRule, QuotaUsage } from './cognito-quotas';
-import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition } from './route-definition';
+import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, parseApiDefinition } from './route-definition';
 import { AuthApiFrontDoor } from './front-door';
-import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition } from './user-pool-definition';
+import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, parseUserPoolDefinition } from './user-pool-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 import { defaultPasskeyRelyingPartyId, validatePasskeyRelyingPartyId } from './passkeys';
 
@@ -314,6 +314,14 @@ export interface AuthApiRoute {
  * aligned with Cognito's quotas and JSON access logs, optionally a CloudFront + WAF front door, and alarms.
  */
 export class CognitoAuthApi extends Construct {
+  /** The scope Cognito puts in every access token its API sign-in issues; token routes require it. */
+  public static readonly ACCESS_TOKEN_SCOPE: string = ACCESS_TOKEN_SCOPE;
+
+  /** The deadline every request of a function gets (`REQUEST_DEADLINE_MS`) for a function timeout. */
+  public static requestDeadlineMs(timeout: Duration): number {
+    return requestDeadlineMs(timeout);
+  }
+
   public readonly userPool: cognito.IUserPool;
   public readonly userPoolClient: cognito.IUserPoolClient;
   /** Secret holding the app client's secret (read by the functions that list COGNITO_APP_CLIENT_SECRET_ARN). */
@@ -350,8 +358,10 @@ export class CognitoAuthApi extends Construct {
   constructor(scope: Construct, id: string, props: CognitoAuthApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const definition = props.apiDefinition ?? loadApiDefinition();
-    const poolDef = props.userPoolDefinition ?? loadUserPoolDefinition();
+    // A definition given as a prop is checked as strictly as the files: from Python or Java its string-literal
+    // fields arrive as plain strings, unchecked by any compiler.
+    const definition = props.apiDefinition ? parseApiDefinition(props.apiDefinition, 'CognitoAuthApi: apiDefinition') : loadApiDefinition();
+    const poolDef = props.userPoolDefinition ? parseUserPoolDefinition(props.userPoolDefinition, 'CognitoAuthApi: userPoolDefinition') : loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
     const session = sessionCookieSettings(this, props, poolDef);

@@ -267,3 +267,46 @@ export function quotaRateRules(
   }
   return rules;
 }
+
+/**
+ * The quota table and its arithmetic for every language the package is built for (TypeScript also has
+ * COGNITO_QUOTA_CATEGORY_ACTIONS, quotaUsage(), ...). Route throttle overrides are given by route name, as in
+ * `CognitoAuthApiProps.routeThrottles`, instead of a function.
+ */
+export class CognitoQuotas {
+  /** Cognito request-rate quota categories and the API operations that count against each. */
+  public static readonly CATEGORY_ACTIONS: { [category: string]: string[] } = Object.fromEntries(
+    Object.entries(COGNITO_QUOTA_CATEGORY_ACTIONS).map(([c, actions]) => [c, [...actions]]),
+  );
+  /** The AWS default requests per second of each category. */
+  public static readonly DEFAULTS: { [category: string]: number } = { ...DEFAULT_COGNITO_QUOTAS };
+
+  /** The quota category of a Cognito action, or undefined when it is in none of the known categories. */
+  public static categoryOf(action: string): string | undefined {
+    return quotaCategoryOf(action);
+  }
+
+  /**
+   * Worst-case Cognito request rate per category that the routes' throttles allow.
+   * @param quotas requests per second by category. @default CognitoQuotas.DEFAULTS
+   * @param routeThrottles overrides by route name. @default - each route's own throttle
+   */
+  public static usage(routes: RouteDefinition[], quotas?: { [category: string]: number }, routeThrottles?: { [routeName: string]: RouteThrottle }): QuotaUsage[] {
+    return quotaUsage(routes, quotas, throttleByName(routeThrottles));
+  }
+
+  /**
+   * The front door's quota rules (one CONSTANT rate-based WAF rule per category) for these routes and throttles.
+   * @param quotas requests per second by category. @default CognitoQuotas.DEFAULTS
+   * @param routeThrottles overrides by route name. @default - each route's own throttle
+   */
+  public static rateRules(routes: RouteDefinition[], quotas?: { [category: string]: number }, routeThrottles?: { [routeName: string]: RouteThrottle }): QuotaRateRule[] {
+    return quotaRateRules(routes, quotas, throttleByName(routeThrottles));
+  }
+
+  private constructor() {}
+}
+
+function throttleByName(overrides: { readonly [routeName: string]: RouteThrottle } = {}): (r: RouteDefinition) => RouteThrottle {
+  return (r) => overrides[r.name] ?? r.throttle;
+}

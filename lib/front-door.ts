@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { QuotaRateRule } from './cognito-quotas';
+import { RouteThrottle } from './route-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 
 /** Header CloudFront adds to every origin request; the functions refuse requests without it. */
@@ -27,7 +28,7 @@ export const VIEWER_IP_FUNCTION_FILE = path.join(__dirname, 'functions', 'viewer
  * API Gateway's only throttle with the front door on (the stage's default route settings): a safety limit above
  * what the WAF's quota rules let through, bounding what direct calls to the execute-api endpoint can cost.
  */
-export const FRONT_DOOR_SAFETY_THROTTLE = { rateLimit: 200, burstLimit: 400 };
+export const FRONT_DOOR_SAFETY_THROTTLE: RouteThrottle = { rateLimit: 200, burstLimit: 400 };
 
 /** What the front door needs to know and may be told. */
 export interface AuthApiFrontDoorProps {
@@ -92,6 +93,15 @@ export interface FrontDoorChoice {
  * did not come through it.
  */
 export class AuthApiFrontDoor extends Construct {
+  /** Header CloudFront adds to every origin request (`x-origin-verify`); the functions refuse requests without it. */
+  public static readonly ORIGIN_VERIFY_HEADER: string = ORIGIN_VERIFY_HEADER;
+  /** Header the viewer-request CloudFront Function overwrites with the viewer's IP address (`x-viewer-ip`). */
+  public static readonly VIEWER_IP_HEADER: string = VIEWER_IP_HEADER;
+  /** The CloudFront Function's code (runtime cloudfront-js-2.0), a file in the package. */
+  public static readonly VIEWER_IP_FUNCTION_FILE: string = VIEWER_IP_FUNCTION_FILE;
+  /** API Gateway's only throttle with the front door on: a safety limit above what the WAF's quota rules let through. */
+  public static readonly SAFETY_THROTTLE: RouteThrottle = FRONT_DOOR_SAFETY_THROTTLE;
+
   /**
    * Fail early, with the fix, on front-door settings that cannot work together (called by CognitoAuthApi
    * before it creates anything).

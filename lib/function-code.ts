@@ -22,17 +22,27 @@ const PACKAGE_ROOT = path.join(__dirname, '..');
  */
 export const DEFAULT_MANIFEST_PATH = path.join(PACKAGE_ROOT, 'Cargo.toml');
 
-/** Directory of the packaged artifact, relative to the package root; written by `npm pack` (bin/build-package.js). */
+/** Directory of the packaged artifact, relative to the package root; written by `npm run package` (bin/build-package.js). */
 export const ARTIFACT_DIR = path.join('dist', 'artifact');
 
-/** `manifest.json` of the packaged artifact: what `npm pack` built, so the construct can check what it deploys. */
+/** One packaged zip in `manifest.json`. */
+export interface ArtifactEntry {
+  /** File name in the artifact directory (`bootstrap-x86_64.zip`). */
+  readonly file: string;
+  /** sha256 of the zip, hex. */
+  readonly sha256: string;
+  /** Size of the zip in bytes. */
+  readonly bytes: number;
+}
+
+/** `manifest.json` of the packaged artifact: what `npm run package` built, so the construct can check what it deploys. */
 export interface ArtifactManifest {
   /** The npm package this artifact was built for (`name`). */
   readonly packageName: string;
   /** The package version the artifact was built for; it must equal the installed package's version. */
   readonly packageVersion: string;
   /** One zip per Lambda architecture (`x86_64`, `arm64`), each holding `bootstrap` at its root. */
-  readonly artifacts: { readonly [architecture: string]: { readonly file: string; readonly sha256: string; readonly bytes: number } };
+  readonly artifacts: { readonly [architecture: string]: ArtifactEntry };
   /** sha256 of each definition file the binary was built with (`cdk/routes.json`, ...), by package-relative path. */
   readonly definitionFiles: { readonly [file: string]: string };
   /** Git commit and toolchain the artifact was built from (informational). */
@@ -49,7 +59,7 @@ export interface AuthApiSourceOptions {
 }
 
 /** What a code source gives the construct: the version it deploys and how to make one function. */
-export interface BoundAuthApiCode {
+export interface IBoundAuthApiCode {
   /** The version deployed: the package version, with `+source` when built from source. */
   readonly version: string;
   /** sha256 of the deployed zip, when known before synth (packaged artifact). */
@@ -58,8 +68,19 @@ export interface BoundAuthApiCode {
   createFunction(scope: Construct, id: string, options: lambda.FunctionOptions): lambda.Function;
 }
 
+/**
+ * The name of `IBoundAuthApiCode` before 0.2 (jsii names interfaces with methods `I...`); TypeScript only.
+ * @jsii ignore
+ */
+export type BoundAuthApiCode = IBoundAuthApiCode;
+
 /** Where the functions' code comes from. */
 export abstract class AuthApiCode {
+  /** Directory of the packaged artifact, relative to the package root (`dist/artifact`). */
+  public static readonly ARTIFACT_DIR: string = ARTIFACT_DIR;
+  /** The Cargo workspace `fromSource()` builds by default (in a checkout of the repository). */
+  public static readonly DEFAULT_MANIFEST_PATH: string = DEFAULT_MANIFEST_PATH;
+
   /**
    * The prebuilt `bootstrap` zip shipped in this npm package (x86_64; arm64 when the package was built with that
    * Rust target). Synth refuses a zip whose sha256 differs from the package's manifest, a manifest of another package
@@ -78,7 +99,7 @@ export abstract class AuthApiCode {
   }
 
   /** Resolve the code for one construct instance (called once per CognitoAuthApi). */
-  public abstract bind(definition: ApiDefinition, architecture: lambda.Architecture): BoundAuthApiCode;
+  public abstract bind(definition: ApiDefinition, architecture: lambda.Architecture): IBoundAuthApiCode;
 }
 
 function sha256(file: string): string {
@@ -103,7 +124,7 @@ export class PackagedCode extends AuthApiCode {
     super();
   }
 
-  public bind(definition: ApiDefinition, architecture: lambda.Architecture): BoundAuthApiCode {
+  public bind(definition: ApiDefinition, architecture: lambda.Architecture): IBoundAuthApiCode {
     const dir = path.join(this.root, ARTIFACT_DIR);
     const manifestFile = path.join(dir, 'manifest.json');
     const fail = (msg: string): never => {
@@ -111,7 +132,7 @@ export class PackagedCode extends AuthApiCode {
     };
     if (!fs.existsSync(manifestFile)) {
       fail(
-        `${manifestFile} does not exist. The npm package ships it (built by \`npm pack\`); in a checkout of the repository, ` +
+        `${manifestFile} does not exist. The package ships it (built by \`npm run package\`); in a checkout of the repository, ` +
           'run `npm run package` to build it, or build from the Rust source with `code: AuthApiCode.fromSource()`.',
       );
     }
@@ -170,7 +191,7 @@ class SourceCode extends AuthApiCode {
     super();
   }
 
-  public bind(_definition: ApiDefinition, architecture: lambda.Architecture): BoundAuthApiCode {
+  public bind(_definition: ApiDefinition, architecture: lambda.Architecture): IBoundAuthApiCode {
     if (!fs.existsSync(this.manifestPath)) {
       throw new Error(
         `CognitoAuthApi: building from source needs the Rust crate, but ${this.manifestPath} does not exist. ` +

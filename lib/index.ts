@@ -10,3 +10,4 @@ export * from './route-definition';
 export * from './cognito-quotas';
 export * from './front-door';
 export * from './user-pool-definition';
+export * from './definitions';

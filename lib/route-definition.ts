@@ -22,7 +22,7 @@ export const TOKEN_ONLY_COGNITO_ACTIONS: readonly string[] = [
 ];
 
 /** The IAM actions a route's function needs: its declared Cognito actions less the token-only ones. */
-export function iamActionsOf(r: RouteDefinition): string[] {
+export function iamActionsOf(r: Pick<RouteDefinition, 'cognitoActions'>): string[] {
   return r.cognitoActions.filter((a) => !TOKEN_ONLY_COGNITO_ACTIONS.includes(a)).map((a) => `cognito-idp:${a}`);
 }
 

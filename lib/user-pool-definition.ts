@@ -20,29 +20,72 @@ export interface PoolPasswordPolicy {
 export type FirstAuthFactor = 'PASSWORD' | 'EMAIL_OTP' | 'WEB_AUTHN';
 const FIRST_AUTH_FACTORS: readonly FirstAuthFactor[] = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'];
 
-/** The whole user pool definition file (`cdk/user-pool.json`). */
+/** Second factors of a created pool's MFA (`mfaSecondFactor` of `cdk/user-pool.json`). */
+export interface PoolMfaSecondFactor {
+  /** TOTP authenticator apps. */
+  readonly otp: boolean;
+  /** SMS text messages. */
+  readonly sms: boolean;
+}
+
+/** Token lifetimes of a created app client (`tokenValidity` of `cdk/user-pool.json`). */
+export interface PoolTokenValidity {
+  /** Access token validity in minutes (5 to 1440). */
+  readonly accessTokenMinutes: number;
+  /** ID token validity in minutes (5 to 1440). */
+  readonly idTokenMinutes: number;
+  /** Refresh token validity in days (1 to 3650). */
+  readonly refreshTokenDays: number;
+}
+
+/** Refresh-token rotation of a created app client (`refreshTokenRotation` of `cdk/user-pool.json`). */
+export interface PoolRefreshTokenRotation {
+  /** How long a rotated-out refresh token keeps working, for retries (0 to 60 seconds). */
+  readonly retryGracePeriodSeconds: number;
+}
+
+/** Passkey settings (`passkeys` of `cdk/user-pool.json`). */
+export interface PoolPasskeys {
+  /** The relying-party id of the local emulator (`make dev`); a deployed pool's comes from the construct. */
+  readonly relyingPartyId: string;
+  /** WebAuthn user verification. */
+  readonly userVerification: 'preferred' | 'required';
+}
+
+/** Code lifetimes (`codeValidity` of `cdk/user-pool.json`). */
+export interface PoolCodeValidity {
+  /** Hours a sign-up confirmation code stays valid. */
+  readonly signUpHours: number;
+  /** Hours a password-reset code stays valid. */
+  readonly passwordResetHours: number;
+}
+
+/**
+ * The whole user pool definition file (`cdk/user-pool.json`). Its string-literal unions reach jsii languages as
+ * strings; the construct checks a definition given as a prop as strictly as the file (parseUserPoolDefinition).
+ */
 export interface UserPoolDefinition {
   readonly signInCaseSensitive: boolean;
   readonly passwordPolicy: PoolPasswordPolicy;
   readonly mfa: 'OFF' | 'OPTIONAL' | 'REQUIRED';
-  readonly mfaSecondFactor: { readonly otp: boolean; readonly sms: boolean };
+  readonly mfaSecondFactor: PoolMfaSecondFactor;
   readonly accountRecovery: 'EMAIL_ONLY' | 'EMAIL_AND_PHONE_WITHOUT_MFA' | 'NONE';
   readonly removalPolicy: 'RETAIN' | 'DESTROY';
   readonly deletionProtection: boolean;
-  readonly tokenValidity: { readonly accessTokenMinutes: number; readonly idTokenMinutes: number; readonly refreshTokenDays: number };
+  readonly tokenValidity: PoolTokenValidity;
   readonly authSessionValidityMinutes: number;
   /** Refresh-token rotation of the app client: the retry grace period of a rotated-out token (0-60 s). */
-  readonly refreshTokenRotation: { readonly retryGracePeriodSeconds: number };
+  readonly refreshTokenRotation: PoolRefreshTokenRotation;
   /**
    * Sign-in factors a user may start with (Cognito's `SignInPolicy.AllowedFirstAuthFactors`; PASSWORD is required),
    * those of `firstAuthFactorsNeedingSes` only when the pool sends email through Amazon SES (offeredFirstAuthFactors).
    */
-  readonly allowedFirstAuthFactors: readonly FirstAuthFactor[];
+  readonly allowedFirstAuthFactors: FirstAuthFactor[];
   /** Factors of `allowedFirstAuthFactors` offered only when the pool sends email through Amazon SES (EMAIL_OTP). */
-  readonly firstAuthFactorsNeedingSes: readonly FirstAuthFactor[];
+  readonly firstAuthFactorsNeedingSes: FirstAuthFactor[];
   /** Passkey settings: the local relying-party id (`make dev`; a deployed pool's comes from the construct) and user verification. */
-  readonly passkeys: { readonly relyingPartyId: string; readonly userVerification: 'preferred' | 'required' };
-  readonly codeValidity: { readonly signUpHours: number; readonly passwordResetHours: number };
+  readonly passkeys: PoolPasskeys;
+  readonly codeValidity: PoolCodeValidity;
 }
 
 /** Where the pool definition lives in this repository (beside `cdk/routes.json`). */
@@ -103,8 +146,8 @@ export function parseUserPoolDefinition(raw: any, source = 'user pool definition
     },
     authSessionValidityMinutes: int(raw.authSessionValidityMinutes, 'authSessionValidityMinutes', 3, 15),
     refreshTokenRotation: { retryGracePeriodSeconds: int(r.retryGracePeriodSeconds, 'refreshTokenRotation.retryGracePeriodSeconds', 0, 60) },
-    allowedFirstAuthFactors: factors,
-    firstAuthFactorsNeedingSes: needingSes,
+    allowedFirstAuthFactors: [...factors],
+    firstAuthFactorsNeedingSes: [...needingSes],
     passkeys: {
       relyingPartyId: typeof pk.relyingPartyId === 'string' && pk.relyingPartyId.length > 0 ? pk.relyingPartyId : fail('passkeys.relyingPartyId must be a host name'),
       userVerification: oneOf(pk.userVerification, 'passkeys.userVerification', ['preferred', 'required'] as const),

@@ -2,7 +2,7 @@ import { Annotations, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_QUOTA_RULES, QuotaRateRule, quotaRateRules } from './cognito-quotas';
-import { ApiDefinition, loadApiDefinition } from './route-definition';
+import { ApiDefinition, RouteDefinition, loadApiDefinition, parseApiDefinition } from './route-definition';
 
 /**
  * Cognito actions that send an email (SignUp, ResendConfirmationCode, ForgotPassword) or check a secret (a
@@ -194,6 +194,20 @@ export interface AuthApiWebAclProps {
 
 /** A WAFv2 web ACL with the auth API's rules. */
 export class AuthApiWebAcl extends Construct {
+  /** The AWS managed rule groups every auth API web ACL carries, in evaluation order. */
+  public static readonly MANAGED_RULE_GROUPS: string[] = [...MANAGED_RULE_GROUPS];
+  /** Cognito actions that send an email or check a secret: a route calling one gets the stricter per-IP rule. */
+  public static readonly EMAIL_OR_SECRET_ACTIONS: string[] = [...EMAIL_OR_SECRET_ACTIONS];
+  /** Window in seconds of the Cognito quota rules (the shortest WAF allows). */
+  public static readonly QUOTA_RULE_WINDOW_SECONDS: number = QUOTA_RULE_WINDOW_SECONDS;
+  /** The paths that get the stricter per-IP rate rule by default: those of the package's route definition. */
+  public static readonly DEFAULT_SENSITIVE_PATHS: string[] = [...DEFAULT_SENSITIVE_PATHS];
+
+  /** The paths of the routes that send an email or check a secret (see EMAIL_OR_SECRET_ACTIONS). */
+  public static sensitivePathsOf(routes: RouteDefinition[]): string[] {
+    return sensitivePathsOf({ routes });
+  }
+
   public readonly webAcl: wafv2.CfnWebACL;
   /** ARN of the web ACL (for `CognitoAuthApiProps.webAclArn` or a CloudFront distribution). */
   public readonly webAclArn: string;
@@ -202,6 +216,10 @@ export class AuthApiWebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthApiWebAclProps) {
     super(scope, id);
+    if ((props.scope as string) !== 'CLOUDFRONT' && (props.scope as string) !== 'REGIONAL') {
+      // TypeScript checks the literal; Python and Java pass a plain string.
+      throw new Error(`AuthApiWebAcl: scope must be 'CLOUDFRONT' or 'REGIONAL' (got ${JSON.stringify(props.scope)}).`);
+    }
     const metricPrefix = props.metricPrefix ?? 'AuthApi';
     const region = Stack.of(this).region;
     if (props.scope === 'CLOUDFRONT' && !Token.isUnresolved(region) && region !== 'us-east-1') {
@@ -225,7 +243,7 @@ export class AuthApiWebAcl extends Construct {
       sampledRequestsEnabled: false,
     });
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
-    const definition = props.apiDefinition ?? loadApiDefinition();
+    const definition = props.apiDefinition ? parseApiDefinition(props.apiDefinition, 'AuthApiWebAcl: apiDefinition') : loadApiDefinition();
     const pathTransforms = PATH_TRANSFORMATIONS.map((type, priority) => ({ priority, type }));
     const pathRegex = (paths: string[], exact: boolean): wafv2.CfnWebACL.StatementProperty => {
       // As few regex statements as the 200-character limit allows (3 WCUs + 10 per transformation each). The path is

@@ -16,7 +16,7 @@ export const definition = loadApiDefinition();
 /**
  * The code source of stacks built directly in tests: from source, as the repository's app does (bundling is
  * skipped above, so nothing is compiled). The packaged default is covered by function-code.test.ts and by the
- * package check (tests/package/check.js), which needs `npm pack` to have built the artifact.
+ * package check (tests/package/check.js), which needs `npm run package` to have built the artifact.
  */
 export const FROM_SOURCE = AuthApiCode.fromSource();
 

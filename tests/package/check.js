@@ -1,23 +1,29 @@
 #!/usr/bin/env node
-// `npm run package:check` (in `make test`): the npm package as a platform team gets it.
-//   1. `npm pack` (prepack = bin/build-package.js: compiles lib/, zips the release `bootstrap`; after
-//      `make synth-check` the cargo build is a cache hit);
-//   2. the tarball holds what it must (JS, .d.ts, routes.json, openapi.json, README and docs/, the zip + its manifest) and
-//      nothing it must not (tests, target/, .venv, Rust sources, secrets), and stays under MAX_TARBALL_BYTES;
+// `npm run package:check` (in `make test`): the packages as platform teams get them.
+//   1. `npm run package` (bin/build-package.js: jsii, the release `bootstrap` zip (after `make synth-check` the cargo
+//      build is a cache hit), API.md, then jsii-pacmak: the npm tarball, the Python wheel and sdist, Java sources);
+//   2. the tarball holds what it must (JS, .d.ts, the .jsii assembly, API.md, routes.json, openapi.json, README and
+//      docs/, the zip + its manifest) and nothing it must not (tests, target/, .venv, Rust sources, secrets), and stays under
+//      MAX_TARBALL_BYTES;
 //   3. a fresh CDK app in a temporary folder outside the repository installs the tarball, with no cargo,
 //      cargo-lambda, zig or rustc on PATH, and synthesizes two consumers with non-default props: the
 //      TypeScript stack of docs/construct.md ("A minimal stack", compiled with tsc) and tests/package/consumer.js (plain JS);
 //      every route's function must run the packaged zip (sha256 checked in the cloud assembly), with IAM and
-//      throttles as the definition (plus the props' overrides) says; synth times are reported;
-//   4. a tampered zip is refused at synth with the hash error; fromSource() without cargo-lambda-cdk says what to install.
+//      throttles as the definition (plus the props' overrides) says (tests/package/verify-template.js); synth times
+//      are reported; tests/package/old-usage.ts, the TypeScript API as 0.1.0 offered it, still compiles;
+//   4. a tampered zip is refused at synth with the hash error; fromSource() without cargo-lambda-cdk says what to install;
+//   5. the Python wheel: sizes, the artifact inside, a fresh virtualenv with aws-cdk-lib from PyPI, and
+//      examples/python/app.py synthesized and checked like the npm consumers (tests/package/python-consumer.js);
+//   6. the Java sources jsii-pacmak generated (the jar needs Maven Central, which this machine does not reach).
 // The peer dependencies (aws-cdk-lib, constructs) are linked from this repository's node_modules (`file:` deps,
 // installed offline) instead of downloaded again; the cdk CLI and tsc are this repository's.
 'use strict';
 const { spawnSync } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { verifyTemplate, count, sha256 } = require('./verify-template');
+const { checkPython } = require('./python-consumer');
 
 /** Stated limit of the packed tarball (the zip is ~2.9 MiB; the design's zip target is 3 MiB). */
 const MAX_TARBALL_BYTES = 4 * 1024 * 1024;
@@ -35,7 +41,6 @@ function run(cmd, args, opts = {}) {
   const p = spawnSync(cmd, args, { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024, ...opts });
   return { ...p, seconds: (Date.now() - s) / 1000, output: `${p.stdout || ''}${p.stderr || ''}` };
 }
-const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 function finish() {
   fs.rmSync(work, { recursive: true, force: true }); // the temporary app, on success and failure alike
   console.log(`\npackage:check took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -46,22 +51,28 @@ function finish() {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-api-package-'));
 if (!check('the temporary folder is outside the repository', !path.relative(root, work).match(/^[^.]/) && path.relative(root, work).startsWith('..'), work)) finish();
 
-// ---- 1. pack ------------------------------------------------------------------------------------------
-const pack = run('npm', ['pack', '--pack-destination', work, '--json'], { cwd: root, env: { ...process.env, PATH: `${path.join(root, '.venv', 'bin')}${path.delimiter}${process.env.PATH}` } });
-if (!check('npm pack (prepack builds dist/ and the artifact)', pack.status === 0, `${pack.seconds.toFixed(1)} s`)) {
+// ---- 1. build the packages ------------------------------------------------------------------------------------
+const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+const pack = run('npm', ['run', '--silent', 'package'], { cwd: root });
+const builtTarball = path.join(root, 'dist-packages', 'js', `${pkgJson.name}@${pkgJson.version}.jsii.tgz`);
+if (!check('npm run package (jsii, the artifact, API.md, jsii-pacmak: npm tarball, Python wheel, Java sources)', pack.status === 0 && fs.existsSync(builtTarball),
+  `${pack.seconds.toFixed(1)} s`)) {
   console.error(pack.output.slice(-6000));
   finish();
 }
-const packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
-const tarball = path.join(work, packed.filename);
-const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+console.log(pack.output.split('\n').filter((l) => l.startsWith('build-package:')).map((l) => `     ${l}`).join('\n'));
+const tarball = path.join(work, `${pkgJson.name}-${pkgJson.version}.tgz`);
+fs.copyFileSync(builtTarball, tarball);
+// `tar tvzf` lines: mode owner size date time path (npm packs everything under package/).
+const listing = run('tar', ['tvzf', tarball]).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+const packed = { files: listing.map((f) => ({ path: f[f.length - 1].replace(/^package\//, '') })), unpackedSize: listing.reduce((n, f) => n + Number(f[2]), 0) };
 
 // ---- 2. contents --------------------------------------------------------------------------------------
 const entries = packed.files.map((f) => f.path);
-const required = ['package.json', 'README.md', 'docs/construct.md', 'docs/api.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
+const required = ['package.json', 'README.md', 'docs/construct.md', 'docs/api.md', '.jsii', 'API.md', 'API.python.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
   'dist/function-code.js', 'dist/functions/viewer-ip.js', 'cdk/routes.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
 const missing = required.filter((f) => !entries.includes(f));
-check('the tarball has the compiled library, its types, the definition, the OpenAPI document, the README and docs, and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
+check('the tarball has the compiled library, its types, the jsii assembly, API.md, the definition, the OpenAPI document, the README and docs, and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
 const forbidden = [
   [/^(tests|target|lambda|node_modules|\.venv|\.dev|cdk\.out|bench|examples|bin|\.ci)\//, 'tests, build output, sources or tooling'],
   [/(^|\/)lib\/.*\.ts$/, 'TypeScript sources (only .d.ts ships)'],
@@ -134,103 +145,23 @@ function synth(label, entry, outdir) {
   return { ...p, dir: path.join(app, outdir), label };
 }
 
-function verify(label, stackName, s, expect) {
-  if (!check(`${label}: cdk synth with no Rust toolchain`, s.status === 0, `${s.seconds.toFixed(1)} s`)) {
-    console.error(s.output.slice(-4000));
-    return;
-  }
-  const tpl = JSON.parse(fs.readFileSync(path.join(s.dir, `${stackName}.template.json`), 'utf-8'));
-  const assets = JSON.parse(fs.readFileSync(path.join(s.dir, `${stackName}.assets.json`), 'utf-8'));
-  const res = tpl.Resources;
-  const fns = Object.entries(res).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'bootstrap');
-  check(`${label}: one function per route of the shipped definition`, fns.length === routes.length, `${fns.length} functions, ${routes.length} routes`);
+// What the package says about itself, which every consumer's template is held to.
+const npmFacts = {
+  version: pkgJson.version, manifest, routes,
+  tokenOnlyActions: require(path.join(installed, 'dist', 'route-definition.js')).TOKEN_ONLY_COGNITO_ACTIONS,
+  quotaCategoryActions: require(path.join(installed, 'dist', 'cognito-quotas.js')).COGNITO_QUOTA_CATEGORY_ACTIONS,
+  quotaRateRules: require(path.join(installed, 'dist', 'cognito-quotas.js')).quotaRateRules,
+};
+const verify = (label, stackName, s, expect) => verifyTemplate(check, label, stackName, s, npmFacts, expect);
 
-  // Every function's code is the packaged zip: same S3 object, and the staged file is byte-identical to the manifest's.
-  const keys = new Set(fns.map(([, f]) => f.Properties.Code.S3Key));
-  const hash = [...keys][0]?.replace(/\.zip$/, '');
-  const src = assets.files?.[hash]?.source;
-  const staged = src ? path.join(s.dir, src.path) : '';
-  check(`${label}: every function runs the packaged artifact (one asset, sha256 = manifest)`,
-    keys.size === 1 && src?.packaging === 'file' && fs.existsSync(staged) && sha256(staged) === manifest.artifacts.x86_64.sha256,
-    `${keys.size} asset(s), ${src ? src.path : 'no asset entry'}`);
-  const fnOk = fns.every(([, f]) => f.Properties.Runtime === 'provided.al2023' && JSON.stringify(f.Properties.Architectures) === '["x86_64"]' &&
-    f.Properties.MemorySize === expect.memorySize && f.Properties.Timeout === expect.timeout &&
-    (f.Properties.Tags || []).some((t) => t.Key === 'cognito-auth-api:version' && t.Value === pkgJson.version) &&
-    (f.Properties.Tags || []).some((t) => t.Key === 'cognito-auth-api:artifact-sha256' && t.Value === manifest.artifacts.x86_64.sha256));
-  check(`${label}: provided.al2023, x86_64, memory ${expect.memorySize} MB, timeout ${expect.timeout} s, version and sha256 tags`, fnOk);
-  check(`${label}: the version output says ${pkgJson.version}`, tpl.Outputs?.AuthVersion?.Value === pkgJson.version, JSON.stringify(tpl.Outputs?.AuthVersion?.Value));
-
-  // IAM: each function's role allows exactly its route's cognito-idp actions, on the user pool only.
-  const routeByKey = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
-  const iamErrors = [];
-  const integrationOf = (fnId) => Object.entries(res).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Integration' &&
-    JSON.stringify(r.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }))?.[0];
-  const routeKeyOf = (integrationId) => Object.values(res).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' &&
-    JSON.stringify(r.Properties.Target).includes(`"${integrationId}"`))?.Properties.RouteKey;
-  for (const [id, f] of fns) {
-    const key = routeKeyOf(integrationOf(id));
-    const route = routeByKey.get(key);
-    if (!route) { iamErrors.push(`${id}: no route`); continue; }
-    const role = res[f.Properties.Role['Fn::GetAtt'][0]];
-    const stmts = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
-    const cognito = stmts.filter((st) => [].concat(st.Action).some((a) => a.startsWith('cognito-idp:')));
-    const actions = cognito.flatMap((st) => [].concat(st.Action)).sort();
-    // Less the operations IAM cannot grant (the WebAuthn ones, authorized by the access token alone), as the
-    // shipped route-definition module lists them.
-    const { TOKEN_ONLY_COGNITO_ACTIONS } = require(path.join(installed, 'dist', 'route-definition.js'));
-    const want = route.cognitoActions.filter((a) => !TOKEN_ONLY_COGNITO_ACTIONS.includes(a)).map((a) => `cognito-idp:${a}`).sort();
-    if (JSON.stringify(actions) !== JSON.stringify(want)) iamErrors.push(`${route.name}: ${actions} != ${want}`);
-    if (cognito.some((st) => !JSON.stringify(st.Resource).includes(expect.poolArnPart))) iamErrors.push(`${route.name}: resource is not the pool`);
-    if (stmts.some((st) => [].concat(st.Action).some((a) => a.includes('*')) || JSON.stringify(st.Resource) === '"*"')) iamErrors.push(`${route.name}: wildcard`);
-  }
-  check(`${label}: IAM per function = its route's cognitoActions (less the token-only ones) on the pool, no wildcards`, iamErrors.length === 0, iamErrors.slice(0, 5).join('; '));
-
-  // Throttles: the definition's, with the consumer's overrides. Without the front door they are API Gateway route
-  // settings; with it they become the web ACL's CONSTANT rate rules (the sum of each rule's routes' rateLimit over
-  // the rule's window), and API Gateway keeps only the stage's limit.
-  const throttleOf = (r) => expect.routeThrottles[r.name] ?? r.throttle;
-  const stage = Object.values(res).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage').Properties;
-  const thErrors = [];
-  if (!expect.frontDoor) {
-    for (const r of routes) {
-      const want = throttleOf(r);
-      const got = stage.RouteSettings?.[`${r.method} ${r.path}`];
-      if (!got || got.ThrottlingRateLimit !== want.rateLimit || got.ThrottlingBurstLimit !== want.burstLimit) thErrors.push(`${r.name}: ${JSON.stringify(got)}`);
-    }
-  } else {
-    // The shipped quotaRateRules() (a rule per category, refresh's own, merges within WAF's 10 rate-based rules): each
-    // rule's limit is the sum of its routes' throttles with the overrides, and every route calling a category is counted.
-    const { COGNITO_QUOTA_CATEGORY_ACTIONS, quotaRateRules } = require(path.join(installed, 'dist', 'cognito-quotas.js'));
-    const acl = Object.values(res).find((r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Scope === 'CLOUDFRONT')?.Properties;
-    const quotaRules = quotaRateRules(routes, undefined, throttleOf);
-    for (const q of quotaRules) {
-      const rps = routes.filter((r) => q.routes.includes(r.name)).reduce((sum, r) => sum + throttleOf(r).rateLimit, 0);
-      const rule = acl?.Rules.find((x) => x.Name === `Quota${q.name}`)?.Statement.RateBasedStatement;
-      const want = rule && Math.max(10, Math.floor(rps * rule.EvaluationWindowSec));
-      if (!rule || rule.AggregateKeyType !== 'CONSTANT' || rule.Limit !== want) thErrors.push(`${q.name}: ${rps} rps -> want ${want}, got ${JSON.stringify(rule && rule.Limit)}`);
-    }
-    for (const [category, actions] of Object.entries(COGNITO_QUOTA_CATEGORY_ACTIONS)) {
-      for (const r of routes.filter((x) => x.cognitoActions.some((a) => actions.includes(a)))) {
-        if (!quotaRules.some((q) => q.routes.includes(r.name))) thErrors.push(`${category}: ${r.name} counted by no quota rule`);
-      }
-    }
-    if (stage.RouteSettings && Object.keys(stage.RouteSettings).length > 0) thErrors.push('route settings with the front door on');
-  }
-  const d = stage.DefaultRouteSettings;
-  if (d?.ThrottlingRateLimit !== expect.stageThrottle.rateLimit || d?.ThrottlingBurstLimit !== expect.stageThrottle.burstLimit) thErrors.push(`stage default ${JSON.stringify(d)}`);
-  check(`${label}: throttles as the definition says, with the props' overrides (${Object.keys(expect.routeThrottles).join(', ')})${expect.frontDoor ? ', as web ACL quota rules' : ''}`,
-    thErrors.length === 0, thErrors.slice(0, 5).join('; '));
-  for (const [what, ok] of expect.extra(res)) check(`${label}: ${what}`, ok);
-  console.log(`     ${label}: synth ${s.seconds.toFixed(1)} s`);
-}
-
-const count = (res, type) => Object.values(res).filter((r) => r.Type === type).length;
 const tsSynth = synth('TypeScript consumer', 'build/app.js', 'cdk.out.ts');
-verify('TypeScript consumer (docs/construct.md)', 'PlatformAuth', tsSynth, {
+// The docs' stack; examples/python/app.py is the same stack in Python, held to the same expectations.
+const docsStack = {
   memorySize: 512, timeout: 5, stageThrottle: { rateLimit: 100, burstLimit: 200 },
   routeThrottles: { login: { rateLimit: 40, burstLimit: 80 } }, poolArnPart: 'UserPool',
   extra: (res) => [['front door off: no distribution, no web ACL', count(res, 'AWS::CloudFront::Distribution') === 0 && count(res, 'AWS::WAFv2::WebACL') === 0]],
-});
+};
+const tsTemplate = verify('TypeScript consumer (docs/construct.md)', 'PlatformAuth', tsSynth, docsStack);
 const jsSynth = synth('JavaScript consumer', 'consumer.js', 'cdk.out.js');
 verify('JavaScript consumer', 'PlatformAuthJs', jsSynth, {
   memorySize: 256, timeout: 10, stageThrottle: { rateLimit: 50, burstLimit: 100 }, frontDoor: true,
@@ -242,6 +173,16 @@ verify('JavaScript consumer', 'PlatformAuthJs', jsSynth, {
     ['log retention 90 days', Object.values(res).filter((r) => r.Type === 'AWS::Logs::LogGroup').every((r) => r.Properties.RetentionInDays === 90)],
   ],
 });
+
+// The TypeScript API as 0.1.0 offered it (before the jsii build), against the shipped .d.ts: it must still compile.
+fs.copyFileSync(path.join(__dirname, 'old-usage.ts'), path.join(app, 'old-usage.ts'));
+fs.writeFileSync(path.join(app, 'tsconfig.old-usage.json'), JSON.stringify({
+  compilerOptions: { ...JSON.parse(fs.readFileSync(path.join(app, 'tsconfig.json'), 'utf-8')).compilerOptions, noEmit: true, outDir: undefined },
+  files: ['old-usage.ts'],
+}, null, 2));
+const oldUsage = run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.old-usage.json'], { cwd: app, env: consumerEnv });
+check('the TypeScript usage of 0.1.0 (tests/package/old-usage.ts) still compiles against the shipped .d.ts', oldUsage.status === 0,
+  oldUsage.status === 0 ? `${oldUsage.seconds.toFixed(1)} s` : oldUsage.output.slice(0, 3000));
 
 // ---- 4. refusals ----------------------------------------------------------------------------------------
 const zip = path.join(installed, 'dist', 'artifact', 'bootstrap-x86_64.zip');
@@ -259,6 +200,17 @@ const fromSource = run(process.execPath, ['-e', [
 check('fromSource() without cargo-lambda-cdk installed says what to install', fromSource.status !== 0 && /needs the cargo-lambda-cdk package: npm install/.test(fromSource.output),
   (fromSource.output.match(/CognitoAuthApi: [^\n]*/) || [''])[0].slice(0, 160));
 
-const summary = { packSeconds: pack.seconds, tarballBytes: tarBytes, installSeconds: install.seconds, synthSecondsTs: tsSynth.seconds, synthSecondsJs: jsSynth.seconds };
+// ---- 5. the Python package -------------------------------------------------------------------------------------
+const python = checkPython({ check, run, root, work, consumerEnv, cdkCli, npm: npmFacts, tsTemplate, expect: docsStack });
+
+// ---- 6. Java ----------------------------------------------------------------------------------------------------
+// jsii-pacmak generated the Java binding's sources and pom.xml (code only: `mvn package` needs Maven Central, which
+// this project's machines cannot resolve; PACKAGE_JAVA=jar npm run package builds the jar where it can).
+const javaDir = path.join(root, 'dist-packages', 'java');
+const javaFiles = fs.existsSync(javaDir) ? fs.readdirSync(javaDir, { recursive: true }).filter((f) => f.endsWith('.java')) : [];
+check('jsii-pacmak generated the Java binding (pom.xml, a class per jsii type, CognitoAuthApi.java among them)',
+  fs.existsSync(path.join(javaDir, 'pom.xml')) && javaFiles.some((f) => f.endsWith(`${path.sep}CognitoAuthApi.java`)), `${javaFiles.length} .java files`);
+
+const summary = { packSeconds: pack.seconds, tarballBytes: tarBytes, installSeconds: install.seconds, synthSecondsTs: tsSynth.seconds, synthSecondsJs: jsSynth.seconds, ...python };
 console.log(`\npackage:check ${JSON.stringify(summary)}`);
 finish();

@@ -1,0 +1,58 @@
+// The shared definitions (cdk/routes.json, cdk/user-pool.json) for every language the package is built for. jsii
+// carries classes, interfaces and enums to Python and Java, not free functions or constants: these static members
+// give them what TypeScript has as loadApiDefinition(), routeKey(), ... (route-definition.ts, user-pool-definition.ts).
+import {
+  ApiDefinition, DEFAULT_ROUTES_FILE, TOKEN_ONLY_COGNITO_ACTIONS, iamActionsOf, loadApiDefinition, parseApiDefinition,
+} from './route-definition';
+import {
+  DEFAULT_USER_POOL_FILE, PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, parseUserPoolDefinition, passwordPolicyEnv,
+} from './user-pool-definition';
+
+/** Reading and checking the route and user pool definitions (in TypeScript also loadApiDefinition() and the others). */
+export class AuthApiDefinitions {
+  /** The route definition shipped in the package (`cdk/routes.json`), the default of `apiDefinition`. */
+  public static readonly DEFAULT_ROUTES_FILE: string = DEFAULT_ROUTES_FILE;
+  /** The user pool definition shipped in the package (`cdk/user-pool.json`), the default of `userPoolDefinition`. */
+  public static readonly DEFAULT_USER_POOL_FILE: string = DEFAULT_USER_POOL_FILE;
+  /** Cognito operations no IAM policy can grant (the caller's access token authorizes them); roles leave them out. */
+  public static readonly TOKEN_ONLY_COGNITO_ACTIONS: string[] = [...TOKEN_ONLY_COGNITO_ACTIONS];
+
+  /** Read and check a route definition file. @param file - default: the package's `cdk/routes.json` */
+  public static loadRoutes(file?: string): ApiDefinition {
+    return loadApiDefinition(file);
+  }
+
+  /** Check a parsed route definition (e.g. JSON you built), naming the offending route and field. */
+  public static parseRoutes(raw: any, source?: string): ApiDefinition {
+    return parseApiDefinition(raw, source);
+  }
+
+  /** Read and check a user pool definition file. @param file - default: the package's `cdk/user-pool.json` */
+  public static loadUserPool(file?: string): UserPoolDefinition {
+    return loadUserPoolDefinition(file);
+  }
+
+  /** Check a parsed user pool definition, naming the offending field. */
+  public static parseUserPool(raw: any, source?: string): UserPoolDefinition {
+    return parseUserPoolDefinition(raw, source);
+  }
+
+  // The route helpers take the route's fields, not the route: Python would expand a struct parameter into keywords.
+
+  /** The API Gateway route key of a route's method and path: `"POST /auth/login"`. */
+  public static routeKey(method: string, routePath: string): string {
+    return `${method} ${routePath}`;
+  }
+
+  /** The IAM actions a route's function gets for its declared Cognito actions: less the token-only ones, prefixed. */
+  public static iamActionsOf(cognitoActions: string[]): string[] {
+    return iamActionsOf({ cognitoActions });
+  }
+
+  /** The functions' `PASSWORD_POLICY` value for a password policy. */
+  public static passwordPolicyEnv(policy: PoolPasswordPolicy): string {
+    return passwordPolicyEnv(policy);
+  }
+
+  private constructor() {}
+}
