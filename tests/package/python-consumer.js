@@ -5,7 +5,7 @@
 //      (examples/python/requirements.txt);
 //   3. the package answers from Python (the static members jsii carries: AuthApiDefinitions, CognitoQuotas), the same
 //      as the npm package's TypeScript functions;
-//   4. examples/python/app.py (the docs' Python stack) synthesizes with no cargo, rustc or zig on PATH, and its template
+//   4. examples/python/app.py (the docs' Python stack, equal to its block in docs/construct.md) synthesizes with no cargo, rustc or zig on PATH, and its template
 //      passes the same checks as the npm consumers' (tests/package/verify-template.js) and equals the TypeScript
 //      consumer's, resource for resource: the same stack written in two languages.
 'use strict';
@@ -93,6 +93,10 @@ function checkPython({ check, run, root, work, consumerEnv, cdkCli, npm, tsTempl
     fromPython ? `${fromPython.routes.length} routes` : asked.output.slice(-2000))) return sizes;
 
   // The docs' Python stack, synthesized by the cdk CLI as a Python shop runs it.
+  const appPy = fs.readFileSync(path.join(root, 'examples', 'python', 'app.py'), 'utf-8');
+  const block = fs.readFileSync(path.join(root, 'docs', 'construct.md'), 'utf-8').match(/<!-- consumer-app\.py[^>]*-->\s*```python\n([\s\S]*?)```/);
+  check('examples/python/app.py is the Python block of docs/construct.md (marked consumer-app.py)', block !== null && block[1] === appPy,
+    block ? `${appPy.split('\n').length} lines` : 'no block');
   const app = path.join(py, 'app');
   fs.mkdirSync(app);
   for (const f of ['app.py', 'cdk.json']) fs.copyFileSync(path.join(root, 'examples', 'python', f), path.join(app, f));
