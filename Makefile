@@ -71,7 +71,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf target cdk.out node_modules .venv .dev dist $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build
+	rm -rf target cdk.out node_modules .venv .dev dist dist-packages .jsii API.md API.python.md $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build
 
 # Frontend (client/, examples/demo, tests/e2e, tests/contract): the client package generated from
 # cdk/openapi.json, the demo page built on it, its real-browser test in Debian's Chromium, and
