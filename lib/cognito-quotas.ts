@@ -280,6 +280,12 @@ export class CognitoQuotas {
   );
   /** The AWS default requests per second of each category. */
   public static readonly DEFAULTS: { [category: string]: number } = { ...DEFAULT_COGNITO_QUOTAS };
+  /** The categories whose quota AWS does not adjust: `cognitoQuotas` may lower them, never raise them. */
+  public static readonly NON_ADJUSTABLE: string[] = [...NON_ADJUSTABLE_COGNITO_QUOTAS];
+  /** Routes whose requests get a front-door quota budget of their own instead of sharing their category's. */
+  public static readonly OWN_BUDGET_ROUTES: string[] = [...OWN_BUDGET_ROUTES];
+  /** How many quota rules fit beside the two per-IP rules in WAF's 10 rate-based rules per web ACL. */
+  public static readonly MAX_RULES: number = MAX_QUOTA_RULES;
 
   /** The quota category of a Cognito action, or undefined when it is in none of the known categories. */
   public static categoryOf(action: string): string | undefined {
@@ -302,6 +308,11 @@ export class CognitoQuotas {
    */
   public static rateRules(routes: RouteDefinition[], quotas?: { [category: string]: number }, routeThrottles?: { [routeName: string]: RouteThrottle }): QuotaRateRule[] {
     return quotaRateRules(routes, quotas, throttleByName(routeThrottles));
+  }
+
+  /** For each category, the most Cognito calls per second these quota rules let through. @default quotas CognitoQuotas.DEFAULTS */
+  public static ruleUsage(rules: QuotaRateRule[], routes: RouteDefinition[], quotas?: { [category: string]: number }): QuotaRuleUsage[] {
+    return quotaRuleUsage(rules, routes, quotas);
   }
 
   private constructor() {}

@@ -5,7 +5,8 @@ import {
   ApiDefinition, DEFAULT_ROUTES_FILE, TOKEN_ONLY_COGNITO_ACTIONS, iamActionsOf, loadApiDefinition, parseApiDefinition,
 } from './route-definition';
 import {
-  DEFAULT_USER_POOL_FILE, PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, parseUserPoolDefinition, passwordPolicyEnv,
+  DEFAULT_USER_POOL_FILE, PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, offeredFirstAuthFactors, parseUserPoolDefinition,
+  passwordPolicyEnv,
 } from './user-pool-definition';
 
 /** Reading and checking the route and user pool definitions (in TypeScript also loadApiDefinition() and the others). */
@@ -47,6 +48,14 @@ export class AuthApiDefinitions {
   /** The IAM actions a route's function gets for its declared Cognito actions: less the token-only ones, prefixed. */
   public static iamActionsOf(cognitoActions: string[]): string[] {
     return iamActionsOf({ cognitoActions });
+  }
+
+  /**
+   * The first factors a pool of this definition offers: `allowedFirstAuthFactors` without those of
+   * `firstAuthFactorsNeedingSes` unless the pool sends email through Amazon SES.
+   */
+  public static offeredFirstAuthFactors(definition: UserPoolDefinition, sendsWithSes: boolean): string[] {
+    return offeredFirstAuthFactors(definition, sendsWithSes);
   }
 
   /** The functions' `PASSWORD_POLICY` value for a password policy. */

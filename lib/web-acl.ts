@@ -200,6 +200,18 @@ export class AuthApiWebAcl extends Construct {
   public static readonly EMAIL_OR_SECRET_ACTIONS: string[] = [...EMAIL_OR_SECRET_ACTIONS];
   /** Window in seconds of the Cognito quota rules (the shortest WAF allows). */
   public static readonly QUOTA_RULE_WINDOW_SECONDS: number = QUOTA_RULE_WINDOW_SECONDS;
+  /** The largest request body the API takes, in bytes (a rule of the web ACL refuses larger ones). */
+  public static readonly MAX_BODY_BYTES: number = MAX_BODY_BYTES;
+  /** Text transformations of the path rules, in order. */
+  public static readonly PATH_TRANSFORMATIONS: string[] = [...PATH_TRANSFORMATIONS];
+  /** The web ACL capacity (WCU) the web ACL price includes. */
+  public static readonly WCU_INCLUDED: number = WCU_INCLUDED;
+
+  /** Web ACL capacity units of rules, by AWS's published costs (an upper bound). */
+  public static capacityOf(rules: wafv2.CfnWebACL.RuleProperty[]): number {
+    return webAclCapacity(rules);
+  }
+
   /** The paths that get the stricter per-IP rate rule by default: those of the package's route definition. */
   public static readonly DEFAULT_SENSITIVE_PATHS: string[] = [...DEFAULT_SENSITIVE_PATHS];
 

@@ -1,14 +1,19 @@
 // What Python and Java get of the public API (the jsii build, `npm run jsii`). jsii passes a string-literal union
 // ('OFF' | 'OPTIONAL' | 'REQUIRED') to them as a plain string, so the construct checks those values again at synth;
 // and jsii carries no free functions or constants, so static members stand for them and must say the same.
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as ts from 'typescript';
 import {
   ACCESS_TOKEN_SCOPE, ARTIFACT_DIR, AuthApiCode, AuthApiDefinitions, AuthApiFrontDoor, AuthApiWebAcl, COGNITO_QUOTA_CATEGORY_ACTIONS,
   CognitoAuthApi, CognitoQuotas, DEFAULT_COGNITO_QUOTAS, DEFAULT_MANIFEST_PATH, DEFAULT_ROUTES_FILE, DEFAULT_SENSITIVE_PATHS,
   DEFAULT_USER_POOL_FILE, EMAIL_OR_SECRET_ACTIONS, FRONT_DOOR_SAFETY_THROTTLE, MANAGED_RULE_GROUPS, ORIGIN_VERIFY_HEADER,
   QUOTA_RULE_WINDOW_SECONDS, RouteDefinition, TOKEN_ONLY_COGNITO_ACTIONS, VIEWER_IP_FUNCTION_FILE, VIEWER_IP_HEADER, iamActionsOf,
   loadUserPoolDefinition, passwordPolicyEnv, quotaCategoryOf, quotaRateRules, quotaUsage, requestDeadlineMs, routeKey, sensitivePathsOf,
+  MAX_BODY_BYTES, WCU_INCLUDED, PATH_TRANSFORMATIONS, webAclCapacity, NON_ADJUSTABLE_COGNITO_QUOTAS, OWN_BUDGET_ROUTES, MAX_QUOTA_RULES,
+  quotaRuleUsage, offeredFirstAuthFactors,
 } from '../../lib';
 import { FROM_SOURCE, SKIP_BUNDLING, definition } from './helpers';
 
@@ -89,5 +94,62 @@ describe('the static members jsii carries say what the TypeScript functions and 
     expect(AuthApiWebAcl.DEFAULT_SENSITIVE_PATHS).toEqual(DEFAULT_SENSITIVE_PATHS);
     expect(AuthApiWebAcl.sensitivePathsOf(routes)).toEqual(sensitivePathsOf(definition));
     expect([AuthApiCode.ARTIFACT_DIR, AuthApiCode.DEFAULT_MANIFEST_PATH]).toEqual([ARTIFACT_DIR, DEFAULT_MANIFEST_PATH]);
+    expect([AuthApiWebAcl.MAX_BODY_BYTES, AuthApiWebAcl.WCU_INCLUDED, AuthApiWebAcl.PATH_TRANSFORMATIONS]).toEqual([MAX_BODY_BYTES, WCU_INCLUDED, [...PATH_TRANSFORMATIONS]]);
+    const acl = new AuthApiWebAcl(stack(), 'Acl', { scope: 'CLOUDFRONT' });
+    const rules = (acl.webAcl.rules as wafv2.CfnWebACL.RuleProperty[]);
+    expect(AuthApiWebAcl.capacityOf(rules)).toBe(webAclCapacity(rules));
+    expect([CognitoQuotas.NON_ADJUSTABLE, CognitoQuotas.OWN_BUDGET_ROUTES, CognitoQuotas.MAX_RULES]).toEqual([[...NON_ADJUSTABLE_COGNITO_QUOTAS], [...OWN_BUDGET_ROUTES], MAX_QUOTA_RULES]);
+    const quotaRules = quotaRateRules(routes);
+    expect(CognitoQuotas.ruleUsage(quotaRules, routes)).toEqual(quotaRuleUsage(quotaRules, routes));
+    for (const ses of [true, false]) expect(AuthApiDefinitions.offeredFirstAuthFactors(pool, ses)).toEqual(offeredFirstAuthFactors(pool, ses));
   });
+});
+
+/**
+ * Every free function and module constant lib/index.ts exports reaches TypeScript only. Each is listed here with the
+ * static member that stands for it in Python and Java, or with why it needs none; a new one fails this test until
+ * its author decides (docs/architecture.md, "Adding a construct prop").
+ */
+const TYPESCRIPT_ONLY: { readonly [name: string]: string } = {
+  requestDeadlineMs: 'CognitoAuthApi.requestDeadlineMs', ACCESS_TOKEN_SCOPE: 'CognitoAuthApi.ACCESS_TOKEN_SCOPE',
+  DEFAULT_MANIFEST_PATH: 'AuthApiCode.DEFAULT_MANIFEST_PATH', ARTIFACT_DIR: 'AuthApiCode.ARTIFACT_DIR',
+  EMAIL_OR_SECRET_ACTIONS: 'AuthApiWebAcl.EMAIL_OR_SECRET_ACTIONS', DEFAULT_SENSITIVE_PATHS: 'AuthApiWebAcl.DEFAULT_SENSITIVE_PATHS',
+  QUOTA_RULE_WINDOW_SECONDS: 'AuthApiWebAcl.QUOTA_RULE_WINDOW_SECONDS', MANAGED_RULE_GROUPS: 'AuthApiWebAcl.MANAGED_RULE_GROUPS',
+  MAX_BODY_BYTES: 'AuthApiWebAcl.MAX_BODY_BYTES', PATH_TRANSFORMATIONS: 'AuthApiWebAcl.PATH_TRANSFORMATIONS',
+  WCU_INCLUDED: 'AuthApiWebAcl.WCU_INCLUDED', webAclCapacity: 'AuthApiWebAcl.capacityOf', sensitivePathsOf: 'AuthApiWebAcl.sensitivePathsOf',
+  WEB_ACL_RESPONSE_BODIES: 'none: the web ACL\'s custom response bodies, in the template',
+  MANAGED_RULE_GROUP_SETTINGS: 'none: the web ACL\'s table of managed rule groups (capacity, rule overrides)',
+  escapeRegex: 'none: a string helper of the path rules',
+  TOKEN_ONLY_COGNITO_ACTIONS: 'AuthApiDefinitions.TOKEN_ONLY_COGNITO_ACTIONS', DEFAULT_ROUTES_FILE: 'AuthApiDefinitions.DEFAULT_ROUTES_FILE',
+  iamActionsOf: 'AuthApiDefinitions.iamActionsOf', routeKey: 'AuthApiDefinitions.routeKey',
+  parseApiDefinition: 'AuthApiDefinitions.parseRoutes', loadApiDefinition: 'AuthApiDefinitions.loadRoutes',
+  DEFAULT_USER_POOL_FILE: 'AuthApiDefinitions.DEFAULT_USER_POOL_FILE', parseUserPoolDefinition: 'AuthApiDefinitions.parseUserPool',
+  loadUserPoolDefinition: 'AuthApiDefinitions.loadUserPool', passwordPolicyEnv: 'AuthApiDefinitions.passwordPolicyEnv',
+  offeredFirstAuthFactors: 'AuthApiDefinitions.offeredFirstAuthFactors',
+  COGNITO_QUOTA_CATEGORY_ACTIONS: 'CognitoQuotas.CATEGORY_ACTIONS', DEFAULT_COGNITO_QUOTAS: 'CognitoQuotas.DEFAULTS',
+  NON_ADJUSTABLE_COGNITO_QUOTAS: 'CognitoQuotas.NON_ADJUSTABLE', OWN_BUDGET_ROUTES: 'CognitoQuotas.OWN_BUDGET_ROUTES',
+  MAX_QUOTA_RULES: 'CognitoQuotas.MAX_RULES', quotaCategoryOf: 'CognitoQuotas.categoryOf', quotaUsage: 'CognitoQuotas.usage',
+  quotaRuleUsage: 'CognitoQuotas.ruleUsage', quotaRateRules: 'CognitoQuotas.rateRules',
+  checkCognitoQuotaOverrides: 'none: the construct applies it to the cognitoQuotas prop',
+  ORIGIN_VERIFY_HEADER: 'AuthApiFrontDoor.ORIGIN_VERIFY_HEADER', VIEWER_IP_HEADER: 'AuthApiFrontDoor.VIEWER_IP_HEADER',
+  VIEWER_IP_FUNCTION_FILE: 'AuthApiFrontDoor.VIEWER_IP_FUNCTION_FILE', FRONT_DOOR_SAFETY_THROTTLE: 'AuthApiFrontDoor.SAFETY_THROTTLE',
+};
+
+test('every TypeScript-only export of lib/index.ts has a static member for jsii languages, or a reason for none', () => {
+  // The compiler's view of the exports (a free function and a class are both functions at run time).
+  const index = path.join(__dirname, '..', '..', 'lib', 'index.ts');
+  const program = ts.createProgram([index], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmit: true, skipLibCheck: true });
+  const checker = program.getTypeChecker();
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(index)!)!);
+  const free = exported.filter((sym) => {
+    const decl = (sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym).declarations?.[0];
+    return decl !== undefined && (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl));
+  }).map((sym) => sym.name).sort();
+  expect(free).toEqual(Object.keys(TYPESCRIPT_ONLY).sort());
+  const lib = require('../../lib');
+  for (const [name, standIn] of Object.entries(TYPESCRIPT_ONLY)) {
+    if (standIn.startsWith('none: ')) continue;
+    const [cls, member] = standIn.split('.');
+    expect([name, typeof lib[cls]?.[member]]).toEqual([name, typeof lib[name]]);
+  }
 });
