@@ -8,7 +8,7 @@ BUILD_OK := .venv/.build-tools
 CLIENT  := client
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk synth-check package-check docs-check openapi venv build-tools clean deploy
+.PHONY: dev test test-rust test-emulator test-cdk test-verify verify-deployment synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
 # `make dev EMAIL_OTP=on`: the local pool offers sign-in with an emailed code (a deployed pool does only when it sends
@@ -17,7 +17,7 @@ dev: $(VENV_OK) api-reference client-build
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: docs-check test-emulator test-rust test-cdk client e2e e2e-reference contract synth-check package-check bench-smoke
+test: docs-check test-emulator test-rust test-cdk test-verify client e2e e2e-reference contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -32,6 +32,18 @@ test-cdk: node_modules/.installed $(VENV_OK)
 # Every relative link and #anchor between README.md, docs/*.md and bench/*.md resolves (offline; tests/docs).
 docs-check: $(VENV_OK)
 	$(PY) -m pytest tests/docs -q
+
+# The verify command (lib/verify) against make dev + moto: a healthy run, each deliberate break, cleanup after a failure
+# and Ctrl-C, --dry-run, --local (tests/verify/verify.test.ts), and its drift test against the routes and WAF rules.
+test-verify: node_modules/.installed $(VENV_OK)
+	cargo build --bin auth-local
+	npm run --silent test:verify
+
+# The first-deploy checks against a deployed stack, with your AWS credentials:
+#   make verify-deployment STACK=CognitoAuthApi [REGION=eu-west-1] [ARGS="--json"]
+verify-deployment: node_modules/.installed
+	@test -n "$(STACK)" || { echo 'usage: make verify-deployment STACK=<stack name> [REGION=<region>] [ARGS="--dry-run"]' >&2; exit 2; }
+	npm run --silent verify -- --stack "$(STACK)" $(if $(REGION),--region "$(REGION)") $(ARGS)
 
 # Regenerates cdk/openapi.json from the route definition and the Rust types, then the client's generated files.
 openapi: $(CLIENT)/node_modules/.installed

@@ -70,7 +70,7 @@ const packed = { files: listing.map((f) => ({ path: f[f.length - 1].replace(/^pa
 // ---- 2. contents --------------------------------------------------------------------------------------
 const entries = packed.files.map((f) => f.path);
 const required = ['package.json', 'README.md', 'docs/construct.md', 'docs/api.md', '.jsii', 'API.md', 'API.python.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
-  'dist/function-code.js', 'dist/functions/viewer-ip.js', 'cdk/routes.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
+  'dist/function-code.js', 'dist/functions/viewer-ip.js', 'dist/verify/cli.js', 'cdk/routes.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
 const missing = required.filter((f) => !entries.includes(f));
 check('the tarball has the compiled library, its types, the jsii assembly, API.md, the definition, the OpenAPI document, the README and docs, and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
 const forbidden = [
@@ -85,9 +85,18 @@ check('the tarball holds nothing it should not (tests, target/, .venv, sources, 
 const tarBytes = fs.statSync(tarball).size;
 check(`the tarball stays under ${(MAX_TARBALL_BYTES / 1048576).toFixed(0)} MiB`, tarBytes < MAX_TARBALL_BYTES,
   `${(tarBytes / 1048576).toFixed(2)} MiB packed, ${(packed.unpackedSize / 1048576).toFixed(2)} MiB unpacked, ${entries.length} files`);
-check('package.json: peer dependencies aws-cdk-lib and constructs, cargo-lambda-cdk optional, no runtime dependencies',
+// The construct itself needs nothing at run time; the verify command (bin cognito-auth-api, dist/verify) needs the AWS SDK
+// clients it calls, a TOTP and a CBOR library. They are optionalDependencies, exact versions: npm installs them (npx
+// runs the command), the construct never loads them, and jsii accepts only jsii modules as dependencies.
+const VERIFY_DEPENDENCIES = ['@aws-sdk/client-cloudformation', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-cloudwatch-logs',
+  '@aws-sdk/client-cognito-identity-provider', '@aws-sdk/client-wafv2', '@levischuck/tiny-cbor', 'otpauth'];
+const deps = pkgJson.optionalDependencies ?? {};
+check('package.json: peer dependencies aws-cdk-lib and constructs, cargo-lambda-cdk optional, no dependencies, the verify command\'s as optional ones, pinned',
   pkgJson.peerDependencies?.['aws-cdk-lib'] && pkgJson.peerDependencies?.constructs && pkgJson.peerDependenciesMeta?.['cargo-lambda-cdk']?.optional === true &&
-  Object.keys(pkgJson.dependencies ?? {}).length === 0);
+  Object.keys(pkgJson.dependencies ?? {}).length === 0 &&
+  JSON.stringify(Object.keys(deps).sort()) === JSON.stringify([...VERIFY_DEPENDENCIES].sort()) && Object.values(deps).every((v) => /^\d+\.\d+\.\d+$/.test(v)),
+  JSON.stringify(deps));
+check('package.json: the bin cognito-auth-api is the compiled verify command', pkgJson.bin?.['cognito-auth-api'] === 'dist/verify/cli.js');
 
 // ---- 3. a fresh consumer app without a Rust toolchain -----------------------------------------------
 const app = path.join(work, 'consumer');
@@ -112,6 +121,15 @@ if (!check('npm install of the tarball into the fresh app (peers linked from thi
   finish();
 }
 const installed = path.join(app, 'node_modules', pkgJson.name);
+// The verify command as a platform team runs it (npx cognito-auth-api verify ...), from the installed tarball.
+const bin = path.join(app, 'node_modules', '.bin', 'cognito-auth-api');
+const listed = run(bin, ['verify', '--list'], { cwd: app, env: consumerEnv });
+check('npx cognito-auth-api verify --list runs from the tarball and names the checks', listed.status === 0 && /^refresh-rotation\t/m.test(listed.stdout) && /left to you/.test(listed.stdout),
+  `${listed.stdout.split('\n').filter((l) => !l.startsWith('(')).length - 1} checks${listed.status === 0 ? '' : `: ${listed.output.slice(0, 300)}`}`);
+const noStack = run(bin, ['verify', '--stack', 'NoSuchStack', '--region', 'eu-west-1'], {
+  cwd: app, env: { ...consumerEnv, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' },
+});
+check('npx cognito-auth-api verify --stack with no reachable stack exits 2 and names the stack', noStack.status === 2 && /cannot read stack NoSuchStack in eu-west-1/.test(noStack.output), noStack.output.trim().slice(0, 200));
 const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'dist', 'artifact', 'manifest.json'), 'utf-8'));
 const routes = JSON.parse(fs.readFileSync(path.join(installed, 'cdk', 'routes.json'), 'utf-8')).routes;
 check('the manifest ties the artifact to this package version and to the shipped definition',

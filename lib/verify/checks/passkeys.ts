@@ -1,0 +1,150 @@
+// Checklist group "Passkeys and email codes". The passkey is a software authenticator's (authenticator.ts), made as a
+// browser on the frontend's origin would make it; the main user holds it until the user is deleted.
+import { SoftAuthenticator } from '../authenticator';
+import { Check, Ctx, fail, login, logGroupOf, pass, sleep, unknownAddress, verdict } from '../check';
+import { describe } from '../http';
+
+const G = 'Passkeys and email codes' as const;
+
+/** The origin a browser would report: the first CORS origin on the relying party's domain, else https://<rp id>. */
+function frontendOrigin(ctx: Ctx, rpId: string): string {
+  const on = ctx.d.corsOrigins.find((o) => {
+    const h = new URL(o).hostname;
+    return h === rpId || h.endsWith(`.${rpId}`);
+  });
+  return on ?? `https://${rpId}`;
+}
+
+/** register/start, the authenticator, register/complete; the options and both answers. */
+async function registerPasskey(ctx: Ctx, accessToken: string, password: string, auth: SoftAuthenticator, origin?: string) {
+  const start = await ctx.api.authed('POST', '/auth/passkeys/register/start', accessToken, { currentPassword: password });
+  const options = start.json?.options;
+  if (start.status !== 200 || !options) return { start, options };
+  const rpId = options.rp?.id;
+  const credential = auth.register(options, origin ?? frontendOrigin(ctx, rpId));
+  // passkeyRegister* are throttled at 1.5 rps: keep the calls apart.
+  await sleep(700);
+  const complete = await ctx.api.authed('POST', '/auth/passkeys/register/complete', accessToken, { credential });
+  await sleep(700);
+  return { start, options, complete };
+}
+
+export const passkeyChecks: Check[] = [
+  {
+    id: 'passkey-preferred-without-passkey',
+    group: G,
+    title: 'login/start with WEB_AUTHN for an account without a passkey, and for an unknown address, answers the WEB_AUTHN shape',
+    covers: { routes: ['loginStart'] },
+    users: ['main'],
+    plan: 'POST /auth/login/start {email, preferredChallenge: WEB_AUTHN} for the main user (no passkey yet) and for an address no account has; also EMAIL_OTP for the unknown address (no account: no email); FilterLogEvents on the login/start log group',
+    realAccount: 'what Cognito answers each (the API answers a stand-in of the same shape): the log line "answered with a decoy" names it',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const mine = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
+      const nobody = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'WEB_AUTHN' } });
+      const otp = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'EMAIL_OTP' } });
+      const keys = (a: any) => Object.keys(a.json ?? {}).filter((k) => k !== 'requestId').sort().join(',');
+      const items: [boolean, string][] = [
+        [mine.status === 200 && mine.json?.challenge === 'WEB_AUTHN' && Array.isArray(mine.json?.credentialRequestOptions?.allowCredentials ?? JSON.parse(mine.json?.credentialRequestOptions ?? '{}').allowCredentials),
+          `no passkey: ${describe('POST', '/auth/login/start', mine)} challenge ${mine.json?.challenge}`],
+        [nobody.status === 200 && keys(nobody) === keys(mine), `unknown address: ${describe('POST', '/auth/login/start', nobody)}, fields ${keys(nobody)} ${keys(nobody) === keys(mine) ? '=' : '!='} ${keys(mine)}`],
+        [otp.status === 200 && otp.json?.challenge === 'EMAIL_OTP' && typeof otp.json?.codeDeliveryDestination === 'string', `unknown address, EMAIL_OTP: ${describe('POST', '/auth/login/start', otp)} challenge ${otp.json?.challenge}`],
+      ];
+      const group = logGroupOf(ctx, 'loginStart');
+      const extra: string[] = [];
+      if (ctx.d.cloudWatch && group && mine.requestId) {
+        const lines = await ctx.cw.waitForLines(group, ctx.startedMs, (l) => /decoy/.test(String(l.message)), (ls) => ls.length > 0, { waitMs: ctx.o.waitMs, progress: ctx.progress });
+        extra.push(`"decoy" log lines: ${lines.map((l) => `${l.challenge ?? l.cognito_error ?? '?'}`).join(', ') || 'none'}`);
+      }
+      return verdict(items, extra);
+    },
+  },
+  {
+    id: 'passkey-register-sign-in',
+    group: G,
+    title: 'A passkey registers (relying party, user verification), is listed, and signs in through login/start and login/challenge',
+    covers: { routes: ['passkeyRegisterStart', 'passkeyRegisterComplete', 'passkeysList', 'loginStart', 'loginChallenge'] },
+    users: ['main'],
+    plan: 'POST /auth/login; /auth/passkeys/register/start (current password); a software authenticator on the frontend\'s origin; /auth/passkeys/register/complete; GET /auth/passkeys; /auth/login/start WEB_AUTHN; /auth/login/challenge with the assertion',
+    realAccount: 'a real browser and authenticator on the frontend\'s domain (the software authenticator keeps a discoverable credential)',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const t = await login(ctx, user);
+      const auth = new SoftAuthenticator();
+      const r = await registerPasskey(ctx, t.accessToken, user.password, auth);
+      if (!r.complete) return fail(describe('POST', '/auth/passkeys/register/start', r.start));
+      ctx.state.set('passkey', auth);
+      const list = await ctx.api.authed('GET', '/auth/passkeys', t.accessToken);
+      const listed = (list.json?.passkeys ?? []).find((p: any) => p.credentialId === auth.id);
+      const start = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
+      const opts = typeof start.json?.credentialRequestOptions === 'string' ? JSON.parse(start.json.credentialRequestOptions) : start.json?.credentialRequestOptions;
+      const answer = opts ? await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json.session, credential: auth.assert(opts, frontendOrigin(ctx, opts.rpId)) } }) : undefined;
+      return verdict([
+        [r.options.rp?.id === (ctx.d.passkeyRelyingPartyId ?? r.options.rp?.id), `options: rp.id ${r.options.rp?.id} (deployment ${ctx.d.passkeyRelyingPartyId ?? '?'}), userVerification ${r.options.authenticatorSelection?.userVerification ?? '?'}, timeout ${r.options.timeout ?? '?'} ms`],
+        [r.complete.status === 200 && r.complete.json?.registered === true, describe('POST', '/auth/passkeys/register/complete', r.complete)],
+        [!!listed && ['credentialId', 'relyingPartyId', 'createdAt'].every((k) => k in listed), `GET /auth/passkeys: ${listed ? `fields ${Object.keys(listed).sort().join(', ')}` : 'the new passkey is NOT listed'}`],
+        [Array.isArray(opts?.allowCredentials) && opts.allowCredentials.length === 0, `login/start options: allowCredentials ${JSON.stringify(opts?.allowCredentials)}`],
+        [answer?.status === 200 && !!answer.json?.accessToken, `passkey sign-in: ${answer ? describe('POST', '/auth/login/challenge', answer) : 'no options to answer'}`],
+      ]);
+    },
+  },
+  {
+    id: 'passkey-origin-outside-refused',
+    group: G,
+    title: 'A registration made on an origin outside the relying party is refused',
+    covers: { routes: ['passkeyRegisterStart', 'passkeyRegisterComplete'] },
+    users: ['main'],
+    plan: 'POST /auth/login; /auth/passkeys/register/start; the software authenticator on https://verify-outside.invalid; /auth/passkeys/register/complete',
+    realAccount: 'Cognito\'s origin rule for subdomains of the relying-party id (WebAuthnOriginNotAllowedException)',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const t = await login(ctx, user);
+      const r = await registerPasskey(ctx, t.accessToken, user.password, new SoftAuthenticator(), 'https://verify-outside.invalid');
+      if (!r.complete) return fail(describe('POST', '/auth/passkeys/register/start', r.start));
+      return r.complete.status === 400 && r.complete.error === 'passkey_rejected'
+        ? pass(`outside origin: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`)
+        : fail(`outside origin: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`);
+    },
+  },
+  {
+    id: 'passkey-bad-assertion',
+    group: G,
+    title: 'A passkey assertion with a bad signature answers 401 invalid_passkey',
+    covers: { routes: ['loginStart', 'loginChallenge'] },
+    users: ['main'],
+    plan: 'POST /auth/login/start WEB_AUTHN for the main user; /auth/login/challenge with a badly signed assertion of its passkey',
+    realAccount: 'which Cognito exception a failed assertion gets (in the login/challenge log)',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const auth = ctx.state.get('passkey') as SoftAuthenticator | undefined;
+      if (!auth) return fail('no passkey (passkey-register-sign-in did not register one)');
+      const start = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
+      const opts = typeof start.json?.credentialRequestOptions === 'string' ? JSON.parse(start.json.credentialRequestOptions) : start.json?.credentialRequestOptions;
+      const a = await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json?.session, credential: auth.assert(opts, frontendOrigin(ctx, opts?.rpId), { badSignature: true }) } });
+      return a.status === 401 && a.error === 'invalid_passkey' ? pass(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`) : fail(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`);
+    },
+  },
+  {
+    id: 'passkey-delete',
+    group: G,
+    title: 'DELETE /auth/passkey removes the passkey; a second delete is 404 passkey_not_found',
+    covers: { routes: ['passkeyDelete', 'passkeysList'] },
+    users: ['main'],
+    plan: 'POST /auth/login; DELETE /auth/passkey twice; GET /auth/passkeys',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const auth = ctx.state.get('passkey') as SoftAuthenticator | undefined;
+      if (!auth) return fail('no passkey (passkey-register-sign-in did not register one)');
+      const t = await login(ctx, user);
+      const d1 = await ctx.api.authed('DELETE', '/auth/passkey', t.accessToken, { credentialId: auth.id });
+      await sleep(1100); // passkeyDelete is throttled at 1 rps
+      const d2 = await ctx.api.authed('DELETE', '/auth/passkey', t.accessToken, { credentialId: auth.id });
+      const list = await ctx.api.authed('GET', '/auth/passkeys', t.accessToken);
+      return verdict([
+        [d1.status === 200 && d1.json?.deleted === true, describe('DELETE', '/auth/passkey', d1)],
+        [d2.status === 404 && d2.error === 'passkey_not_found', `again: ${describe('DELETE', '/auth/passkey', d2)}`],
+        [list.status === 200 && !(list.json?.passkeys ?? []).some((p: any) => p.credentialId === auth.id), `${describe('GET', '/auth/passkeys', list)}: ${(list.json?.passkeys ?? []).length} passkey(s)`],
+      ]);
+    },
+  },
+];
