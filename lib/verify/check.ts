@@ -50,6 +50,8 @@ export interface Ctx {
   /** Values checks share (e.g. a session one check made and a later one uses). */
   readonly state: Map<string, unknown>;
   readonly myIp: () => Promise<string>;
+  /** The Cognito endpoint override in effect (the emulator), when there is one: its JWKS lives there. */
+  readonly cognitoEndpoint?: string;
 }
 
 export interface Check {

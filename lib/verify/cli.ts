@@ -147,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     cw: new CloudWatchEvidence(aws),
     startedMs: Date.now(),
     state: new Map(),
+    cognitoEndpoint: cognitoEndpoint ?? process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? process.env.AWS_ENDPOINT_URL,
     myIp: () => (ipPromise ??= o.myIp ? Promise.resolve(o.myIp) : request('GET', 'https://checkip.amazonaws.com/').then((a) => a.text.trim())),
   };
   const overrides = endpointOverrides();

@@ -13,6 +13,7 @@ export const USER_ROLES = {
   main: 'password sign-in, tokens, refresh rotation, passkeys, account flows, then deletion through the API',
   mfa: 'TOTP enrolment and the SOFTWARE_TOKEN_MFA login (a user with MFA cannot use passwordless factors)',
   lockout: 'wrong passwords until Cognito\'s lockout, which also counts in FailedLogins',
+  lockoutReset: 'wrong passwords around a successful login: does the success reset the lockout count?',
   newPassword: 'created with a temporary password only: NEW_PASSWORD_REQUIRED through /auth/login/challenge',
   signedOut: 'signed out, then DELETE /auth/user with its dead token must leave it in place',
   idToken: 'its ID token is sent to every bearer route (acting on this user alone should one be taken)',

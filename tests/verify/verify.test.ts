@@ -68,10 +68,12 @@ test('healthy: every check that can run here passes, the rest is skipped with it
   const ev = (id: string) => r.json.results.find((x: any) => x.id === id).evidence.join('\n');
   expect(ev('viewer-ip')).toMatch(/x-viewer-ip 192\.0\.2\.1: audit source_ip 127\.0\.0\.1/);
   expect(ev('direct-call-refused')).toMatch(/origin-verify header refused/);
-  expect(ev('failed-logins-metric')).toMatch(/FailedLogins sum [6-9]/);
+  expect(ev('failed-logins-metric')).toMatch(/FailedLogins sum \d+ since the start \(>= 11 sent\)/);
   expect(ev('refresh-reuse-metric')).toMatch(/RefreshTokenReuse sum [1-9]/);
   expect(ev('refresh-rotation')).toMatch(/event refresh_token_reuse/);
   expect(ev('waf-rules')).toMatch(/QuotaUserAuthentication: CONSTANT/);
+  expect(ev('passkey-limit')).toMatch(/after 20 passkeys: POST \/auth\/passkeys\/register\/(start|complete) -> 409 passkey_limit_reached/);
+  expect(ev('lockout-reset')).toMatch(/then the right password: POST \/auth\/login -> 401 invalid_credentials/);
   expect(r.json.endpointOverrides.join(' ')).toContain(aws.endpoint);
   expect(shipper.lines).toBeGreaterThan(50);
   expect(r.json.cleanup.every((l: string) => /deleted/.test(l) && !/NOT deleted/.test(l))).toBe(true);
@@ -153,7 +155,7 @@ test('--dry-run names every user and call, and creates nothing', async () => {
   await fetch(`${api.info.endpoint}/_local/calls`, { method: 'DELETE' });
   const r = await runVerify(stackArgs().filter((a) => a !== '--json').concat(['--dry-run']), env());
   expect(r.code).toBe(0);
-  for (const role of ['main', 'mfa', 'lockout', 'newpassword', 'signedout', 'idtoken']) expect(r.stdout).toMatch(new RegExp(`cognito-auth-api-verify\\+\\S+-${role}@example\\.com`));
+  for (const role of ['main', 'mfa', 'lockout', 'lockoutreset', 'newpassword', 'signedout', 'idtoken']) expect(r.stdout).toMatch(new RegExp(`cognito-auth-api-verify\\+\\S+-${role}@example\\.com`));
   expect(r.stdout).toMatch(/run  refresh-rotation: POST \/auth\/login; POST \/auth\/refresh 3 times/);
   expect(r.stdout).toMatch(/skip waf-per-ip-burst: SKIPPED/);
   const calls = await (await fetch(`${api.info.endpoint}/_local/calls`)).json();

@@ -260,6 +260,24 @@ export const frontDoorChecks: Check[] = [
     },
   },
   {
+    id: 'cors-expose-headers',
+    group: G,
+    title: 'A page on a configured origin can read Retry-After and X-Request-Id (Access-Control-Expose-Headers)',
+    covers: { routes: ['login'] },
+    plan: 'POST /auth/login with Origin (the first CORS origin) and an invalid body (no Cognito call)',
+    realAccount: 'API Gateway\'s own CORS answer (it ignores the functions\' CORS headers once CORS is configured)',
+    async run(ctx) {
+      const origin = ctx.d.corsOrigins[0];
+      if (!origin) return fail('no CORS origin in the deployment');
+      const a = await ctx.api.call('POST', '/auth/login', { body: '{', headers: { origin } });
+      const exposed = String(a.headers['access-control-expose-headers'] ?? '').toLowerCase().split(',').map((h) => h.trim());
+      return verdict([
+        [a.headers['access-control-allow-origin'] === origin, `${describe('POST', '/auth/login', a)}: access-control-allow-origin ${a.headers['access-control-allow-origin'] ?? 'none'}`],
+        [['retry-after', 'x-request-id'].every((h) => exposed.includes(h)), `access-control-expose-headers: ${exposed.filter(Boolean).join(', ') || 'none'}`],
+      ]);
+    },
+  },
+  {
     id: 'ipv6',
     group: G,
     title: 'The distribution answers AAAA queries only when IPv6 is on',

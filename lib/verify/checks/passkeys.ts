@@ -6,6 +6,9 @@ import { describe } from '../http';
 
 const G = 'Passkeys and email codes' as const;
 
+/** tests/local-cognito/fidelity.py PASSKEY_LIMIT: the emulator's passkeys per user. */
+export const EMULATOR_PASSKEY_LIMIT = 20;
+
 /** The origin a browser would report: the first CORS origin on the relying party's domain, else https://<rp id>. */
 function frontendOrigin(ctx: Ctx, rpId: string): string {
   const on = ctx.d.corsOrigins.find((o) => {
@@ -91,19 +94,22 @@ export const passkeyChecks: Check[] = [
   {
     id: 'passkey-origin-outside-refused',
     group: G,
-    title: 'A registration made on an origin outside the relying party is refused',
+    title: 'Registrations made on an origin outside the relying party, look-alike hosts included, are refused',
     covers: { routes: ['passkeyRegisterStart', 'passkeyRegisterComplete'] },
     users: ['main'],
-    plan: 'POST /auth/login; /auth/passkeys/register/start; the software authenticator on https://verify-outside.invalid; /auth/passkeys/register/complete',
-    realAccount: 'Cognito\'s origin rule for subdomains of the relying-party id (WebAuthnOriginNotAllowedException)',
+    plan: 'POST /auth/login; 3 times /auth/passkeys/register/start and /complete with the software authenticator on https://verify-outside.invalid, https://evil<rp id> and https://<rp id>.evil.test',
+    realAccount: 'Cognito\'s origin rule for the relying-party id (WebAuthnOriginNotAllowedException)',
     async run(ctx) {
       const user = await ctx.users.get('main');
       const t = await login(ctx, user);
-      const r = await registerPasskey(ctx, t.accessToken, user.password, new SoftAuthenticator(), 'https://verify-outside.invalid');
-      if (!r.complete) return fail(describe('POST', '/auth/passkeys/register/start', r.start));
-      return r.complete.status === 400 && r.complete.error === 'passkey_rejected'
-        ? pass(`outside origin: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`)
-        : fail(`outside origin: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`);
+      const rp = ctx.d.passkeyRelyingPartyId ?? 'localhost';
+      const items: [boolean, string][] = [];
+      for (const origin of ['https://verify-outside.invalid', `https://evil${rp}`, `https://${rp}.evil.test`]) {
+        const r = await registerPasskey(ctx, t.accessToken, user.password, new SoftAuthenticator(), origin);
+        if (!r.complete) return fail(describe('POST', '/auth/passkeys/register/start', r.start));
+        items.push([r.complete.status === 400 && r.complete.error === 'passkey_rejected', `${origin}: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`]);
+      }
+      return verdict(items);
     },
   },
   {
@@ -122,6 +128,35 @@ export const passkeyChecks: Check[] = [
       const opts = typeof start.json?.credentialRequestOptions === 'string' ? JSON.parse(start.json.credentialRequestOptions) : start.json?.credentialRequestOptions;
       const a = await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json?.session, credential: auth.assert(opts, frontendOrigin(ctx, opts?.rpId), { badSignature: true }) } });
       return a.status === 401 && a.error === 'invalid_passkey' ? pass(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`) : fail(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`);
+    },
+  },
+  {
+    id: 'passkey-limit',
+    group: G,
+    title: 'Passkeys per user: registrations until Cognito refuses, answered 409 passkey_limit_reached, at the emulator\'s figure',
+    covers: { routes: ['passkeyRegisterStart', 'passkeyRegisterComplete'] },
+    users: ['main'],
+    plan: 'POST /auth/login; /auth/passkeys/register/start and /complete (software authenticator) until 409, at most 30 (about 45 s: the routes allow 1.5 per second)',
+    realAccount: 'Cognito\'s limit (no AWS page found gives it; the emulator: 20)',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const t = await login(ctx, user);
+      const have = ((await ctx.api.authed('GET', '/auth/passkeys', t.accessToken)).json?.passkeys ?? []).length;
+      let added = 0;
+      for (let i = 0; i < 30; i++) {
+        ctx.progress(`passkey-limit: ${have + added} passkeys`);
+        const r = await registerPasskey(ctx, t.accessToken, user.password, new SoftAuthenticator());
+        const refused = r.complete ?? r.start;
+        if (r.complete?.status === 200) {
+          added += 1;
+          continue;
+        }
+        return verdict([
+          [refused.status === 409 && refused.error === 'passkey_limit_reached', `after ${have + added} passkeys: ${describe('POST', r.complete ? '/auth/passkeys/register/complete' : '/auth/passkeys/register/start', refused)}`],
+          [have + added === EMULATOR_PASSKEY_LIMIT, `limit ${have + added} (the emulator's passkeyLimit is ${EMULATOR_PASSKEY_LIMIT}: set fidelity.PASSKEY_LIMIT if Cognito's differs)`],
+        ]);
+      }
+      return fail(`${have + added} passkeys and no refusal`);
     },
   },
   {

@@ -2,7 +2,7 @@
 import { GetTokensFromRefreshTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { TOTP, Secret } from 'otpauth';
 import { Check, Ctx, fail, login, logGroupOf, pass, sleep, verdict } from '../check';
-import { describe } from '../http';
+import { describe, request } from '../http';
 import { newPassword } from '../users';
 
 const G = 'Sign-in, challenges and tokens' as const;
@@ -105,6 +105,53 @@ export const signInChecks: Check[] = [
       if (!want || !ctx.d.metricNamespace) return fail(want ? 'no metric namespace in the template' : 'no failed logins were sent (password-attempts-exceeded did not run)');
       const sum = await ctx.cw.waitForMetricSum(ctx.d.metricNamespace, 'FailedLogins', ctx.startedMs, want, { waitMs: ctx.o.waitMs, progress: ctx.progress });
       return sum >= want ? pass(`${ctx.d.metricNamespace} FailedLogins sum ${sum} since the start (>= ${want} sent)`) : fail(`${ctx.d.metricNamespace} FailedLogins sum ${sum} after ${ctx.o.waitMs / 1000} s (${want} sent)`);
+    },
+  },
+  {
+    id: 'lockout-reset',
+    group: G,
+    title: 'A successful login between wrong passwords does not reset the lockout count (as emulated)',
+    covers: { routes: ['login'] },
+    users: ['lockoutReset'],
+    plan: 'POST /auth/login as the lockout-reset user: 3 wrong passwords, the right one, 2 wrong, then the right one again (counts 5 FailedLogins)',
+    realAccount: 'when Cognito resets the count: the emulator resets it only after a lockout expires or 15 idle minutes',
+    async run(ctx) {
+      const user = await ctx.users.get('lockoutReset');
+      const wrong = () => ctx.api.call('POST', '/auth/login', { body: { email: user.email, password: `${user.password}x` } });
+      const right = () => ctx.api.call('POST', '/auth/login', { body: { email: user.email, password: user.password } });
+      const seen: string[] = [];
+      for (let i = 0; i < 3; i++) seen.push(String((await wrong()).status));
+      const ok = await right();
+      for (let i = 0; i < 2; i++) seen.push(String((await wrong()).status));
+      const last = await right();
+      ctx.state.set('failedLogins', Number(ctx.state.get('failedLogins') ?? 0) + 5);
+      return verdict([
+        [ok.status === 200, `3 wrong (${seen.slice(0, 3).join(', ')}), then the right password: ${describe('POST', '/auth/login', ok)}`],
+        [last.status === 401 && last.error === 'invalid_credentials', `2 more wrong (${seen.slice(3).join(', ')}), then the right password: ${describe('POST', '/auth/login', last)} (the emulator: locked, 401 invalid_credentials; a 200 means Cognito reset the count at the successful login: change the emulator)`],
+      ]);
+    },
+  },
+  {
+    id: 'token-signing-keys',
+    group: G,
+    title: 'Access and ID tokens are signed with different keys, both in the pool\'s JWKS',
+    users: ['main'],
+    plan: 'POST /auth/login; GET https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json (public)',
+    realAccount: 'Cognito\'s own keys',
+    async run(ctx) {
+      const user = await ctx.users.get('main');
+      const t = await login(ctx, user);
+      const part = (jwt: string, i: number) => JSON.parse(Buffer.from(jwt.split('.')[i], 'base64url').toString());
+      const [ah, ih, claims] = [part(t.accessToken, 0), part(t.idToken, 0), part(t.idToken, 1)];
+      // Cognito publishes the JWKS under the issuer; an emulator (endpoint override) under its own endpoint, same path.
+      const jwksUrl = `${ctx.cognitoEndpoint ? `${ctx.cognitoEndpoint.replace(/\/+$/, '')}/${ctx.d.userPoolId}` : claims.iss}/.well-known/jwks.json`;
+      const jwks = await request('GET', jwksUrl);
+      const kids: string[] = (jwks.json?.keys ?? []).map((k: any) => k.kid);
+      return verdict([
+        [ah.kid !== ih.kid, `access token kid ${ah.kid}, ID token kid ${ih.kid}`],
+        [kids.includes(ah.kid) && kids.includes(ih.kid), `${jwksUrl}: ${jwks.status}, ${kids.length} keys, both kids among them`],
+        [claims.iss === `https://cognito-idp.${ctx.d.region}.amazonaws.com/${ctx.d.userPoolId}`, `issuer ${claims.iss}`],
+      ]);
     },
   },
   {
