@@ -2,7 +2,7 @@
 // browser on the frontend's origin would make it; the main user holds it until the user is deleted.
 import { SoftAuthenticator } from '../authenticator';
 import { Check, Ctx, fail, login, logGroupOf, pass, sleep, unknownAddress, verdict } from '../check';
-import { describe } from '../http';
+import { ApiAnswer, describe } from '../http';
 
 const G = 'Passkeys and email codes' as const;
 
@@ -16,6 +16,12 @@ function frontendOrigin(ctx: Ctx, rpId: string): string {
     return h === rpId || h.endsWith(`.${rpId}`);
   });
   return on ?? `https://${rpId}`;
+}
+
+/** login/start's credentialRequestOptions (an object, or its JSON as a string). */
+function requestOptions(a: ApiAnswer): any {
+  const o = a.json?.credentialRequestOptions;
+  return typeof o === 'string' ? JSON.parse(o) : o;
 }
 
 /** register/start, the authenticator, register/complete; the options and both answers. */
@@ -48,7 +54,7 @@ export const passkeyChecks: Check[] = [
       const otp = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'EMAIL_OTP' } });
       const keys = (a: any) => Object.keys(a.json ?? {}).filter((k) => k !== 'requestId').sort().join(',');
       const items: [boolean, string][] = [
-        [mine.status === 200 && mine.json?.challenge === 'WEB_AUTHN' && Array.isArray(mine.json?.credentialRequestOptions?.allowCredentials ?? JSON.parse(mine.json?.credentialRequestOptions ?? '{}').allowCredentials),
+        [mine.status === 200 && mine.json?.challenge === 'WEB_AUTHN' && Array.isArray(requestOptions(mine)?.allowCredentials),
           `no passkey: ${describe('POST', '/auth/login/start', mine)} challenge ${mine.json?.challenge}`],
         [nobody.status === 200 && keys(nobody) === keys(mine), `unknown address: ${describe('POST', '/auth/login/start', nobody)}, fields ${keys(nobody)} ${keys(nobody) === keys(mine) ? '=' : '!='} ${keys(mine)}`],
         [otp.status === 200 && otp.json?.challenge === 'EMAIL_OTP' && typeof otp.json?.codeDeliveryDestination === 'string', `unknown address, EMAIL_OTP: ${describe('POST', '/auth/login/start', otp)} challenge ${otp.json?.challenge}`],
@@ -80,7 +86,7 @@ export const passkeyChecks: Check[] = [
       const list = await ctx.api.authed('GET', '/auth/passkeys', t.accessToken);
       const listed = (list.json?.passkeys ?? []).find((p: any) => p.credentialId === auth.id);
       const start = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
-      const opts = typeof start.json?.credentialRequestOptions === 'string' ? JSON.parse(start.json.credentialRequestOptions) : start.json?.credentialRequestOptions;
+      const opts = requestOptions(start);
       const answer = opts ? await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json.session, credential: auth.assert(opts, frontendOrigin(ctx, opts.rpId)) } }) : undefined;
       return verdict([
         [r.options.rp?.id === (ctx.d.passkeyRelyingPartyId ?? r.options.rp?.id), `options: rp.id ${r.options.rp?.id} (deployment ${ctx.d.passkeyRelyingPartyId ?? '?'}), userVerification ${r.options.authenticatorSelection?.userVerification ?? '?'}, timeout ${r.options.timeout ?? '?'} ms`],
@@ -125,7 +131,7 @@ export const passkeyChecks: Check[] = [
       const auth = ctx.state.get('passkey') as SoftAuthenticator | undefined;
       if (!auth) return fail('no passkey (passkey-register-sign-in did not register one)');
       const start = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
-      const opts = typeof start.json?.credentialRequestOptions === 'string' ? JSON.parse(start.json.credentialRequestOptions) : start.json?.credentialRequestOptions;
+      const opts = requestOptions(start);
       const a = await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json?.session, credential: auth.assert(opts, frontendOrigin(ctx, opts?.rpId), { badSignature: true }) } });
       return a.status === 401 && a.error === 'invalid_passkey' ? pass(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`) : fail(`bad signature: ${describe('POST', '/auth/login/challenge', a)}`);
     },
