@@ -33,15 +33,15 @@ export class SoftAuthenticator {
     return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   }
 
-  /** navigator.credentials.create() for PublicKeyCredentialCreationOptionsJSON, as seen from `origin`. */
-  register(options: any, origin: string): any {
+  /** navigator.credentials.create() for PublicKeyCredentialCreationOptionsJSON, as seen from `origin` (`userVerified: false`: presence only, a key without a PIN). */
+  register(options: any, origin: string, o: { userVerified?: boolean } = {}): any {
     const rpId: string = options.rp?.id;
     this.userHandle = Buffer.from(options.user?.id ?? '', 'base64url');
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(this.counter);
-    const authData = Buffer.concat([sha256(rpId), Buffer.from([FLAG_UP | FLAG_UV | FLAG_AT]), counter, AAGUID, idLength, this.credentialId, Buffer.from(this.cosePublicKey())]);
+    const authData = Buffer.concat([sha256(rpId), Buffer.from([FLAG_UP | (o.userVerified === false ? 0 : FLAG_UV) | FLAG_AT]), counter, AAGUID, idLength, this.credentialId, Buffer.from(this.cosePublicKey())]);
     const attestation = encodeCBOR(new Map<string, any>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
     return {
       id: this.id,

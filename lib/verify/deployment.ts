@@ -164,6 +164,8 @@ export async function deploymentFromStack(aws: AwsClients, o: StackOptions): Pro
     sessionCookie: envOf('SESSION_COOKIE') === 'on',
     corsOrigins: (envOf('CORS_ORIGIN') ?? '').split(',').filter(Boolean),
     passkeyRelyingPartyId: envOf('PASSKEY_RP_ID'),
+    passkeyUserVerification: envOf('PASSKEY_USER_VERIFICATION'),
+    accessTokenSeconds: accessTokenSeconds(client?.[1]?.Properties),
     refreshGraceSeconds: client?.[1]?.Properties?.RefreshTokenRotation?.RetryGracePeriodSeconds,
     routes,
     stage: stageRes ? { defaultThrottle: throttle(stageRes.DefaultRouteSettings), routeSettings } : undefined,
@@ -173,6 +175,13 @@ export async function deploymentFromStack(aws: AwsClients, o: StackOptions): Pro
     webAclRegion,
     cloudWatch: true,
   };
+}
+
+/** AccessTokenValidity in its TokenValidityUnits (default hours), in seconds. */
+function accessTokenSeconds(p: any): number | undefined {
+  if (typeof p?.AccessTokenValidity !== 'number') return undefined;
+  const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[(p.TokenValidityUnits?.AccessToken ?? 'hours') as string] ?? 3600;
+  return p.AccessTokenValidity * unit;
 }
 
 /** A WAFv2::WebACL's physical id is `name|id|scope`. */
@@ -214,6 +223,8 @@ export function deploymentFromLocal(o: LocalOptions): Deployment & { cognitoEndp
     sessionCookie: o.sessionCookie,
     corsOrigins: [o.corsOrigin],
     passkeyRelyingPartyId: pool.passkeys?.relyingPartyId,
+    passkeyUserVerification: pool.passkeys?.userVerification,
+    accessTokenSeconds: pool.tokenValidity?.accessTokenMinutes ? pool.tokenValidity.accessTokenMinutes * 60 : undefined,
     refreshGraceSeconds: pool.refreshTokenRotation?.retryGracePeriodSeconds,
     routes,
     cloudWatch: false,

@@ -68,6 +68,10 @@ export interface Deployment {
   readonly sessionCookie: boolean;
   readonly corsOrigins: string[];
   readonly passkeyRelyingPartyId?: string;
+  /** The pool's passkey user verification, `required` or `preferred` (the functions' PASSKEY_USER_VERIFICATION). */
+  readonly passkeyUserVerification?: string;
+  /** The app client's access token lifetime in seconds (the login's expiresIn). */
+  readonly accessTokenSeconds?: number;
   /** Refresh-token rotation grace period of the app client (seconds). */
   readonly refreshGraceSeconds?: number;
   /** Deployed routes by route key. */

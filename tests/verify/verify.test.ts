@@ -62,7 +62,9 @@ test('healthy: every check that can run here passes, the rest is skipped with it
   expect(r.code).toBe(0);
   // What needs a real distribution, time, a burst or the cookie mode (off in this stack) is skipped, and why.
   const skipped = Object.keys(s).filter((id) => s[id] === 'SKIPPED').sort();
-  expect(skipped).toEqual(['email-sender', 'idle-login', 'idle-no-repeat', 'init-duration', 'ipv6', 'session-cookie', 'waf-common-rule-set', 'waf-known-bad-inputs', 'waf-per-ip-burst']);
+  expect(skipped).toEqual(['idle-login', 'idle-no-repeat', 'init-duration', 'ipv6', 'session-cookie', 'waf-common-rule-set', 'waf-known-bad-inputs', 'waf-managed-overrides', 'waf-per-ip-burst']);
+  // moto 5.2.5 has no DescribeManagedRuleGroup: said so, not failed.
+  expect(r.json.results.find((x: any) => x.id === 'waf-managed-overrides').evidence[0]).toMatch(/moto 5\.2\.5 lacks the operation/);
   expect(r.json.results.find((x: any) => x.id === 'init-duration').evidence[0]).toMatch(/system log level is WARN/);
   // The AWS-side evidence was read for real: audit lines by request id, both metrics, the web ACL's rules.
   const ev = (id: string) => r.json.results.find((x: any) => x.id === id).evidence.join('\n');

@@ -1,6 +1,6 @@
 // Checklist group "Account flows and email".
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { Check, fail, login, pass, skip, unknownAddress, verdict } from '../check';
+import { Check, fail, login, pass, unknownAddress, verdict } from '../check';
 import { describe } from '../http';
 import { newPassword } from '../users';
 
@@ -14,7 +14,7 @@ export const accountChecks: Check[] = [
   {
     id: 'email-sender',
     group: G,
-    title: 'The pool sends email with SES (Cognito\'s default sender is capped per day, for testing)',
+    title: 'The pool sends email with SES, or with Cognito\'s default sender offers no emailed sign-in codes',
     requires: ['stack'],
     plan: 'Cognito DescribeUserPool (EmailConfiguration)',
     realAccount: 'that the code arrives from the SES address, and SES production access (not read: needs an inbox and SES permissions)',
@@ -24,7 +24,11 @@ export const accountChecks: Check[] = [
       if (e.EmailSendingAccount === 'DEVELOPER') {
         return e.SourceArn ? pass(`SES: ${e.From ?? e.SourceArn}${e.ConfigurationSet ? `, configuration set ${e.ConfigurationSet}` : ''}`) : fail('EmailSendingAccount DEVELOPER without an SES identity (SourceArn)');
       }
-      return skip(`the pool uses Cognito's default sender (EmailSendingAccount ${e.EmailSendingAccount ?? 'COGNITO_DEFAULT'}), capped per day and meant for testing${ctx.d.frontDoor ? '; a production stack needs sesFromEmail' : ''}: no SES to check`);
+      // With the default sender (capped per day, for testing) the construct offers no EMAIL_OTP first factor.
+      const factors = pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? [];
+      const what = `Cognito's default sender (EmailSendingAccount ${e.EmailSendingAccount ?? 'COGNITO_DEFAULT'}, a daily cap, for testing)`;
+      return verdict([[!factors.includes('EMAIL_OTP'), `${what}; first factors ${factors.join(', ') || 'none listed'}${factors.includes('EMAIL_OTP') ? ': EMAIL_OTP needs SES' : ''}`]],
+        ctx.d.frontDoor ? ['a production stack (front door on) should send with SES: set sesFromEmail'] : []);
     },
   },
   {
@@ -157,14 +161,15 @@ export const accountChecks: Check[] = [
   {
     id: 'password-change',
     group: G,
-    title: 'password/change takes the current password; the new one signs in',
+    title: 'password/change takes the current password, also a new one containing <script> and ../../ (the body rules only count); it signs in',
     covers: { routes: ['passwordChange'] },
     users: ['main'],
     plan: 'POST /auth/login; POST /auth/password/change; POST /auth/login with the new password (1 of the 5 ChangePassword calls a user gets per hour)',
     async run(ctx) {
       const user = await ctx.users.get('main');
       const t = await login(ctx, user);
-      const pw = newPassword();
+      // A password the web ACL's body rules would flag (CrossSiteScripting_BODY, GenericLFI_BODY): they only count.
+      const pw = `${newPassword()}<script>../../`;
       const c = await ctx.api.authed('POST', '/auth/password/change', t.accessToken, { currentPassword: user.password, newPassword: pw });
       if (c.status === 200) user.password = pw;
       const l = await ctx.api.call('POST', '/auth/login', { body: { email: user.email, password: pw } });

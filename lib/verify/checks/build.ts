@@ -34,7 +34,12 @@ export const buildChecks: Check[] = [
       const user = await ctx.users.get('main');
       const a = await ctx.api.call('POST', '/auth/login', { body: { email: user.email, password: user.password } });
       const ok = a.status === 200 && typeof a.json?.accessToken === 'string' && typeof a.json?.refreshToken === 'string';
-      return ok ? pass(`${describe('POST', '/auth/login', a)} with accessToken, idToken, refreshToken`) : fail(`${describe('POST', '/auth/login', a)}${a.status === 503 ? ' (a credentials or network problem: see the login function log)' : ''}`);
+      if (!ok) return fail(`${describe('POST', '/auth/login', a)}${a.status === 503 ? ' (a credentials or network problem: see the login function log)' : ''}`);
+      const want = ctx.d.accessTokenSeconds;
+      return verdict([
+        [true, `${describe('POST', '/auth/login', a)} with accessToken, idToken, refreshToken`],
+        [want === undefined || a.json.expiresIn === want, `expiresIn ${a.json.expiresIn} s (the app client's access token validity: ${want ?? 'unknown'} s)`],
+      ]);
     },
   },
   {

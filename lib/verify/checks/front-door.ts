@@ -1,7 +1,7 @@
 // Checklist group "Front door and network".
 import * as dns from 'dns/promises';
-import { GetWebACLCommand } from '@aws-sdk/client-wafv2';
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, quotaRateRules, quotaUsage } from '../../cognito-quotas';
+import { DescribeManagedRuleGroupCommand, GetWebACLCommand } from '@aws-sdk/client-wafv2';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../cognito-quotas';
 import { loadApiDefinition, routeKey } from '../../route-definition';
 import { Check, Ctx, fail, login, logGroupOf, pass, skip, unknownAddress, verdict } from '../check';
 import { SoftAuthenticator } from '../authenticator';
@@ -13,7 +13,7 @@ const G = 'Front door and network' as const;
 export const MANAGED_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];
 export const PER_IP_RULES = ['PerIpSensitivePaths', 'PerIpAllPaths'];
 /** The quota rule of each Cognito quota category the routes use (`Quota<category>`). */
-export const quotaRuleNames = () => quotaRateRules(loadApiDefinition().routes).map((q) => `Quota${q.category}`);
+export const quotaRuleNames = () => quotaRateRules(loadApiDefinition().routes).map((q) => `Quota${q.name}`);
 
 /**
  * A body per bearer route that passes the function's own validation, so that only the token decides; if an ID token
@@ -97,10 +97,13 @@ export const frontDoorChecks: Check[] = [
     plan: 'POST /AUTH/LOGIN, /Auth/Login and /auth/login/ with an empty JSON object',
     realAccount: 'API Gateway\'s routing of the variants (the local server tolerates a trailing slash)',
     async run(ctx) {
+      // With LOWERCASE among the path rules' transformations (lib/web-acl.ts PATH_TRANSFORMATIONS), a case variant is
+      // counted as the path itself, so whether API Gateway serves it no longer matters; without it, it must not be served.
+      const lowercased = ctx.d.webAcl && ctx.d.frontDoor ? JSON.stringify((await webAcl(ctx)).Rules ?? []).includes('"LOWERCASE"') : false;
       const items: [boolean, string][] = [];
       for (const p of ['/AUTH/LOGIN', '/Auth/Login']) {
         const a = await ctx.api.call('POST', p, { body: {} });
-        items.push([a.status === 404 || a.status === 403, `${describe('POST', p, a)} (404 or a WAF 403 expected)`]);
+        items.push([a.status === 404 || a.status === 403 || lowercased, `${describe('POST', p, a)} (${lowercased ? 'served or not: the path rules match it lower-cased' : '404 or a WAF 403 expected'})`]);
       }
       // A trailing slash is inside the WAF's regexes (`/?$`), so whether API Gateway serves it does not matter.
       const t = await ctx.api.call('POST', '/auth/login/', { body: {} });
@@ -121,14 +124,19 @@ export const frontDoorChecks: Check[] = [
       const items: [boolean, string][] = [];
       for (const g of MANAGED_GROUPS) items.push([byName.get(g)?.Statement?.ManagedRuleGroupStatement?.Name === g, `managed group ${g}`]);
       for (const n of PER_IP_RULES) items.push([byName.get(n)?.Statement?.RateBasedStatement?.AggregateKeyType === 'IP', `${n}: per-IP rate rule (limit ${byName.get(n)?.Statement?.RateBasedStatement?.Limit ?? '?'})`]);
-      // Each quota rule's limit over its 60 s window, times the most Cognito calls one of its requests makes, must stay
-      // within the category's quota (the construct's own rule: lib/auth-api-throttles.ts).
-      for (const q of quotaRateRules(loadApiDefinition().routes)) {
-        const s = byName.get(`Quota${q.category}`)?.Statement?.RateBasedStatement;
-        const rps = s ? (s.Limit / (s.EvaluationWindowSec ?? 60)) * q.callsPerRequest : NaN;
-        items.push([s?.AggregateKeyType === 'CONSTANT' && rps <= DEFAULT_COGNITO_QUOTAS[q.category] * 1.0001,
-          `Quota${q.category}: ${s ? `${s.AggregateKeyType}, ${s.Limit} per ${s.EvaluationWindowSec} s x ${q.callsPerRequest} call(s) = ${rps.toFixed(1)} rps <= quota ${DEFAULT_COGNITO_QUOTAS[q.category]}` : 'missing'}`]);
+      // The quota rules as deployed (their limits per second), put through the construct's own bound
+      // (quotaRuleUsage, lib/cognito-quotas.ts): each category's worst-case Cognito calls within its quota.
+      const routes = loadApiDefinition().routes;
+      const deployed = quotaRateRules(routes).map((q) => {
+        const st = byName.get(`Quota${q.name}`)?.Statement?.RateBasedStatement;
+        items.push([st?.AggregateKeyType === 'CONSTANT', `Quota${q.name}: ${st ? `${st.AggregateKeyType}, ${st.Limit} per ${st.EvaluationWindowSec} s` : 'missing'} (${q.routes.join(', ')})`]);
+        return { ...q, requestsPerSecond: st ? st.Limit / (st.EvaluationWindowSec ?? 60) : Infinity };
+      });
+      for (const u of quotaRuleUsage(deployed, routes)) {
+        items.push([u.cognitoRps <= u.quota * 1.0001, `${u.category}: at most ${u.cognitoRps.toFixed(1)} Cognito calls per second through the quota rules (quota ${u.quota})`]);
       }
+      const sampled = rules.filter((r) => r.VisibilityConfig?.SampledRequestsEnabled).map((r) => r.Name);
+      items.push([!sampled.length && !acl.VisibilityConfig?.SampledRequestsEnabled, sampled.length ? `sampled requests on for ${sampled.join(', ')}` : 'sampled requests off (no stored headers, tokens or cookies)']);
       const rateBased = rules.filter((r) => r.Statement?.RateBasedStatement).length;
       items.push([rateBased <= 10, `${rateBased} rate-based rules (WAF allows 10)`]);
       if (acl.Capacity !== undefined) items.push([acl.Capacity <= 1500, `${acl.Capacity} WCUs (1,500 by default)`]);
@@ -139,14 +147,17 @@ export const frontDoorChecks: Check[] = [
   {
     id: 'waf-common-rule-set',
     group: G,
-    title: 'The core rule set blocks a request without a User-Agent (NoUserAgent_HEADER)',
+    title: 'The core rule set blocks a request without a User-Agent (NoUserAgent_HEADER) with the JSON 403',
     covers: { wafRules: ['AWSManagedRulesCommonRuleSet'] },
     requires: ['distribution'],
-    plan: 'GET /auth/openapi.json without a User-Agent header',
+    plan: 'POST /auth/login with {} and without a User-Agent header',
     realAccount: 'AWS WAF itself (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html)',
     async run(ctx) {
-      const a = await ctx.api.call('GET', '/auth/openapi.json', { noUserAgent: true });
-      return a.status === 403 ? pass(`no User-Agent: ${a.status}`) : fail(`no User-Agent: ${a.status} (expected the web ACL's 403)`);
+      const a = await ctx.api.call('POST', '/auth/login', { noUserAgent: true, body: {} });
+      return verdict([
+        [a.status === 403 && a.error === 'forbidden', `no User-Agent: ${describe('POST', '/auth/login', a)} (the web ACL's 403)`],
+        [/^application\/json/.test(String(a.headers['content-type'])), `content-type ${a.headers['content-type'] ?? 'none'} (the rule action override's JSON, not CloudFront's HTML)`],
+      ]);
     },
   },
   {
@@ -173,6 +184,46 @@ export const frontDoorChecks: Check[] = [
       const acl = await webAcl(ctx);
       const first = [...(acl.Rules ?? [])].sort((a: any, b: any) => a.Priority - b.Priority)[0];
       return first?.Name === 'AWSManagedRulesAmazonIpReputationList' ? pass(`priority ${first.Priority}: ${first.Name}`) : fail(`first rule: ${first?.Name ?? 'none'}`);
+    },
+  },
+  {
+    id: 'waf-managed-overrides',
+    group: G,
+    title: 'Every rule a managed group blocks with is overridden (JSON block, or count for the body rules)',
+    covers: { wafRules: [...MANAGED_GROUPS] },
+    requires: ['frontDoor', 'webAcl'],
+    plan: 'WAFv2 DescribeManagedRuleGroup for each managed group of the web ACL',
+    realAccount: 'the groups\' current rules (AWS changes them between versions)',
+    async run(ctx) {
+      const acl = await webAcl(ctx);
+      const items: [boolean, string][] = [];
+      for (const r of acl.Rules ?? []) {
+        const g = r.Statement?.ManagedRuleGroupStatement;
+        if (!g) continue;
+        let described: any;
+        try {
+          described = await ctx.aws.wafv2(ctx.d.webAclRegion ?? 'us-east-1').send(new DescribeManagedRuleGroupCommand({ VendorName: g.VendorName, Name: g.Name, Scope: ctx.d.webAcl!.scope, VersionName: g.Version }));
+        } catch (e) {
+          return skip(`DescribeManagedRuleGroup: ${(e as Error).name} (the WAF endpoint in use does not answer it; moto 5.2.5 lacks the operation)`);
+        }
+        const overridden = new Set((g.RuleActionOverrides ?? []).map((o: any) => o.Name));
+        const blocking = (described.Rules ?? []).filter((x: any) => x.Action?.Block).map((x: any) => x.Name);
+        const missing = blocking.filter((n: string) => !overridden.has(n));
+        items.push([missing.length === 0, `${g.Name}: ${blocking.length} blocking rules, ${missing.length ? `not overridden (WAF's plain 403): ${missing.join(', ')}` : 'all overridden'}`]);
+      }
+      return verdict(items);
+    },
+  },
+  {
+    id: 'body-size-limit',
+    group: G,
+    title: 'A body over the API\'s 16 KiB limit answers 413 payload_too_large',
+    covers: { wafRules: ['BodySizeLimit'], routes: ['login'] },
+    plan: 'POST /auth/login with a 17 KiB JSON body',
+    realAccount: 'the web ACL\'s BodySizeLimit rule (over its 16 KB inspection size, oversize handling MATCH)',
+    async run(ctx) {
+      const a = await ctx.api.call('POST', '/auth/login', { body: JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(17 * 1024) }) });
+      return verdict([[a.status === 413 && a.error === 'payload_too_large', `17 KiB body: ${describe('POST', '/auth/login', a)}${/json/.test(String(a.headers['content-type'])) ? '' : ` (content-type ${a.headers['content-type']})`}`]]);
     },
   },
   {

@@ -1,7 +1,7 @@
 // Checklist group "Passkeys and email codes". The passkey is a software authenticator's (authenticator.ts), made as a
 // browser on the frontend's origin would make it; the main user holds it until the user is deleted.
 import { SoftAuthenticator } from '../authenticator';
-import { Check, Ctx, fail, login, logGroupOf, pass, sleep, unknownAddress, verdict } from '../check';
+import { Check, Ctx, fail, login, logGroupOf, pass, skip, sleep, unknownAddress, verdict } from '../check';
 import { ApiAnswer, describe } from '../http';
 
 const G = 'Passkeys and email codes' as const;
@@ -25,12 +25,12 @@ function requestOptions(a: ApiAnswer): any {
 }
 
 /** register/start, the authenticator, register/complete; the options and both answers. */
-async function registerPasskey(ctx: Ctx, accessToken: string, password: string, auth: SoftAuthenticator, origin?: string) {
+async function registerPasskey(ctx: Ctx, accessToken: string, password: string, auth: SoftAuthenticator, origin?: string, userVerified = true) {
   const start = await ctx.api.authed('POST', '/auth/passkeys/register/start', accessToken, { currentPassword: password });
   const options = start.json?.options;
   if (start.status !== 200 || !options) return { start, options };
   const rpId = options.rp?.id;
-  const credential = auth.register(options, origin ?? frontendOrigin(ctx, rpId));
+  const credential = auth.register(options, origin ?? frontendOrigin(ctx, rpId), { userVerified });
   // passkeyRegister* are throttled at 1.5 rps: keep the calls apart.
   await sleep(700);
   const complete = await ctx.api.authed('POST', '/auth/passkeys/register/complete', accessToken, { credential });
@@ -45,19 +45,24 @@ export const passkeyChecks: Check[] = [
     title: 'login/start with WEB_AUTHN for an account without a passkey, and for an unknown address, answers the WEB_AUTHN shape',
     covers: { routes: ['loginStart'] },
     users: ['main'],
-    plan: 'POST /auth/login/start {email, preferredChallenge: WEB_AUTHN} for the main user (no passkey yet) and for an address no account has; also EMAIL_OTP for the unknown address (no account: no email); FilterLogEvents on the login/start log group',
+    plan: 'POST /auth/login/start {email, preferredChallenge: WEB_AUTHN} for the main user (no passkey yet) and for an address no account has; without a preference (SELECT_CHALLENGE), and EMAIL_OTP for the unknown address when offered (no account: no email); FilterLogEvents on the login/start log group',
     realAccount: 'what Cognito answers each (the API answers a stand-in of the same shape): the log line "answered with a decoy" names it',
     async run(ctx) {
       const user = await ctx.users.get('main');
       const mine = await ctx.api.call('POST', '/auth/login/start', { body: { email: user.email, preferredChallenge: 'WEB_AUTHN' } });
       const nobody = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'WEB_AUTHN' } });
-      const otp = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'EMAIL_OTP' } });
+      // EMAIL_OTP only where the pool offers it (SES): the API's own SELECT_CHALLENGE lists the factors.
+      const select = await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx) } });
+      const offered: string[] = select.json?.availableChallenges ?? [];
+      const otp = offered.includes('EMAIL_OTP') ? await ctx.api.call('POST', '/auth/login/start', { body: { email: unknownAddress(ctx), preferredChallenge: 'EMAIL_OTP' } }) : undefined;
       const keys = (a: any) => Object.keys(a.json ?? {}).filter((k) => k !== 'requestId').sort().join(',');
       const items: [boolean, string][] = [
         [mine.status === 200 && mine.json?.challenge === 'WEB_AUTHN' && Array.isArray(requestOptions(mine)?.allowCredentials),
           `no passkey: ${describe('POST', '/auth/login/start', mine)} challenge ${mine.json?.challenge}`],
         [nobody.status === 200 && keys(nobody) === keys(mine), `unknown address: ${describe('POST', '/auth/login/start', nobody)}, fields ${keys(nobody)} ${keys(nobody) === keys(mine) ? '=' : '!='} ${keys(mine)}`],
-        [otp.status === 200 && otp.json?.challenge === 'EMAIL_OTP' && typeof otp.json?.codeDeliveryDestination === 'string', `unknown address, EMAIL_OTP: ${describe('POST', '/auth/login/start', otp)} challenge ${otp.json?.challenge}`],
+        [select.status === 200 && select.json?.challenge === 'SELECT_CHALLENGE', `no preference: ${describe('POST', '/auth/login/start', select)} SELECT_CHALLENGE of ${offered.join(', ')}`],
+        [!otp || (otp.status === 200 && otp.json?.challenge === 'EMAIL_OTP' && typeof otp.json?.codeDeliveryDestination === 'string'),
+          otp ? `unknown address, EMAIL_OTP: ${describe('POST', '/auth/login/start', otp)} challenge ${otp.json?.challenge}` : 'EMAIL_OTP not offered (the pool sends with the default sender)'],
       ];
       const group = logGroupOf(ctx, 'loginStart');
       const extra: string[] = [];
@@ -89,7 +94,8 @@ export const passkeyChecks: Check[] = [
       const opts = requestOptions(start);
       const answer = opts ? await ctx.api.call('POST', '/auth/login/challenge', { body: { email: user.email, challenge: 'WEB_AUTHN', session: start.json.session, credential: auth.assert(opts, frontendOrigin(ctx, opts.rpId)) } }) : undefined;
       return verdict([
-        [r.options.rp?.id === (ctx.d.passkeyRelyingPartyId ?? r.options.rp?.id), `options: rp.id ${r.options.rp?.id} (deployment ${ctx.d.passkeyRelyingPartyId ?? '?'}), userVerification ${r.options.authenticatorSelection?.userVerification ?? '?'}, timeout ${r.options.timeout ?? '?'} ms`],
+        [r.options.rp?.id === (ctx.d.passkeyRelyingPartyId ?? r.options.rp?.id), `options: rp.id ${r.options.rp?.id} (deployment ${ctx.d.passkeyRelyingPartyId ?? '?'}), timeout ${r.options.timeout ?? '?'} ms`],
+        [r.options.authenticatorSelection?.userVerification === (ctx.d.passkeyUserVerification ?? r.options.authenticatorSelection?.userVerification), `options: userVerification ${r.options.authenticatorSelection?.userVerification ?? '?'} (the pool's ${ctx.d.passkeyUserVerification ?? '?'})`],
         [r.complete.status === 200 && r.complete.json?.registered === true, describe('POST', '/auth/passkeys/register/complete', r.complete)],
         [!!listed && ['credentialId', 'relyingPartyId', 'createdAt'].every((k) => k in listed), `GET /auth/passkeys: ${listed ? `fields ${Object.keys(listed).sort().join(', ')}` : 'the new passkey is NOT listed'}`],
         [Array.isArray(opts?.allowCredentials) && opts.allowCredentials.length === 0, `login/start options: allowCredentials ${JSON.stringify(opts?.allowCredentials)}`],
@@ -116,6 +122,25 @@ export const passkeyChecks: Check[] = [
         items.push([r.complete.status === 400 && r.complete.error === 'passkey_rejected', `${origin}: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`]);
       }
       return verdict(items);
+    },
+  },
+  {
+    id: 'passkey-uv-required',
+    group: G,
+    title: 'With user verification required, a registration with presence only (a key without a PIN) is refused',
+    covers: { routes: ['passkeyRegisterStart', 'passkeyRegisterComplete'] },
+    users: ['main'],
+    plan: 'POST /auth/login; /auth/passkeys/register/start and /complete with the software authenticator\'s UV flag off',
+    realAccount: 'Cognito\'s WebAuthnUserVerification check',
+    async run(ctx) {
+      if (ctx.d.passkeyUserVerification !== 'required') return skip(`the pool's passkey user verification is ${ctx.d.passkeyUserVerification ?? 'unknown'}, not required`);
+      const user = await ctx.users.get('main');
+      const t = await login(ctx, user);
+      const r = await registerPasskey(ctx, t.accessToken, user.password, new SoftAuthenticator(), undefined, false);
+      if (!r.complete) return fail(describe('POST', '/auth/passkeys/register/start', r.start));
+      return r.complete.status === 400 && r.complete.error === 'passkey_rejected'
+        ? pass(`presence only: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`)
+        : fail(`presence only: ${describe('POST', '/auth/passkeys/register/complete', r.complete)}`);
     },
   },
   {
