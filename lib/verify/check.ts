@@ -8,7 +8,7 @@ import type { Group, Deployment, Outcome } from './types';
 import type { ThrowawayUser, ThrowawayUsers, UserRole } from './users';
 
 /** What a check needs before it can run; without it the check is SKIPPED with the reason below. */
-export type Requirement = 'stack' | 'cloudWatch' | 'frontDoor' | 'distribution' | 'sessionCookie' | 'slow' | 'burst' | 'email' | 'webAcl';
+export type Requirement = 'stack' | 'cloudWatch' | 'frontDoor' | 'distribution' | 'sessionCookie' | 'slow' | 'burst' | 'webAcl';
 
 export const REQUIREMENT_REASONS: { [r in Requirement]: string } = {
   stack: 'needs a deployed stack (not --local)',
@@ -18,7 +18,6 @@ export const REQUIREMENT_REASONS: { [r in Requirement]: string } = {
   sessionCookie: 'the browser session mode is off (sessionCookie: false)',
   slow: 'takes minutes of idle time: run with --slow',
   burst: 'sends more than the per-IP limit and blocks this address on the sensitive paths for up to 5 minutes: run with --burst',
-  email: 'would send an email to a throwaway address nobody reads: run with --allow-email (and --email-domain you can receive at)',
   webAcl: 'no CLOUDFRONT web ACL found in the stack or its <name>-Waf companion stack',
 };
 
@@ -29,7 +28,6 @@ export interface Options {
   readonly waitMs: number;
   readonly slow: boolean;
   readonly burst: boolean;
-  readonly allowEmail: boolean;
   /** The caller's public address as the API should see it (default: asked of checkip.amazonaws.com). */
   readonly myIp?: string;
   readonly emailDomain: string;

@@ -34,7 +34,6 @@ and deletes (also after a failure or Ctrl-C). Credentials and endpoints: the AWS
   --wait <seconds>        longest wait for log lines and metrics (default 360)
   --slow                  also the idle-time checks (about 6 minutes more)
   --burst                 also the per-IP WAF limit (blocks this address on the sensitive paths for up to 5 minutes)
-  --allow-email           also checks that send email (none yet: listed as left to you)
   --my-ip <address>       this machine's public address as the API sees it (default: asked of checkip.amazonaws.com)
   --email-domain <domain> domain of the throwaway addresses (default example.com; no email is sent to them)
   --only <id,id,...>      run only these checks
@@ -46,7 +45,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const flags = new Set(['dry-run', 'json', 'slow', 'burst', 'allow-email', 'session-cookie', 'list', 'help']);
+  const flags = new Set(['dry-run', 'json', 'slow', 'burst', 'session-cookie', 'list', 'help']);
   const a: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -96,7 +95,6 @@ export async function main(argv: string[]): Promise<number> {
     waitMs: Number(args.wait ?? 360) * 1000,
     slow: !!args.slow,
     burst: !!args.burst,
-    allowEmail: !!args['allow-email'],
     myIp: args['my-ip'] as string | undefined,
     emailDomain: (args['email-domain'] as string) ?? 'example.com',
     only: args.only ? String(args.only).split(',') : undefined,

@@ -27,7 +27,6 @@ export function unmet(ctx: Pick<Ctx, 'd' | 'o'>, c: Check): string | undefined {
     sessionCookie: ctx.d.sessionCookie,
     slow: ctx.o.slow,
     burst: ctx.o.burst,
-    email: ctx.o.allowEmail,
     webAcl: ctx.d.webAcl !== undefined,
   };
   const missing = (c.requires ?? []).filter((r) => !has[r]);

@@ -86,10 +86,11 @@ export interface LocalApi {
 }
 
 /** `make dev` on a free port (tests/local-cognito/dev.sh), without the demo page; CORS for the app's default origin (the template's corsOrigins). */
-export async function startLocalApi(o: { originSecret?: string } = {}): Promise<LocalApi> {
+export async function startLocalApi(o: { originSecret?: string; sessionCookie?: boolean } = {}): Promise<LocalApi> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO_PORT: '0', REFERENCE_PORT: '0', LOG_FORMAT: 'json', CORS_ORIGIN: 'http://localhost:5173' };
   if (o.originSecret) env.ORIGIN_VERIFY_SECRET = o.originSecret;
+  if (o.sessionCookie) env.SESSION_COOKIE = 'on';
   const child = spawn(path.join(ROOT, 'tests', 'local-cognito', 'dev.sh'), [], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const listeners: ((l: any) => void)[] = [];
   let partial = '';

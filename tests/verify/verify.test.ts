@@ -172,3 +172,20 @@ test('--local: the API of make dev alone, every HTTP check runs, CloudWatch chec
   for (const id of ['viewer-ip', 'failed-logins-metric', 'routes-deployed']) expect(s[id]).toBe('SKIPPED');
   expect(await verifyAddresses()).toEqual([]);
 });
+
+test('--local --session-cookie: the browser session mode\'s HTTP side, and its FAIL against an API without the mode (cookie attributes, cookie-only refresh, credentialed preflight, no refresh without Origin)', async () => {
+  const cookieApi = await startLocalApi({ sessionCookie: true });
+  try {
+    const r = await runVerify(['--local', cookieApi.infoFile, '--api-url', cookieApi.url, '--session-cookie', '--only', 'session-cookie', '--json'], {});
+    const result = r.json.results.find((x: any) => x.id === 'session-cookie');
+    expect(result.status).toBe('PASS');
+    expect(result.evidence.join('\n')).toMatch(/refresh without Origin: POST \/auth\/refresh -> 403 origin_not_allowed/);
+    // The break: told the mode is on, against an API running without it (the refresh token back in the body).
+    const off = await runVerify(['--local', api.infoFile, '--api-url', front.url, '--session-cookie', '--only', 'session-cookie', '--json'], {});
+    const offResult = off.json.results.find((x: any) => x.id === 'session-cookie');
+    expect(offResult.status).toBe('FAIL');
+    expect(offResult.evidence[0]).toMatch(/NOT: POST \/auth\/login -> 200, refresh token NOT in a cookie/);
+  } finally {
+    await cookieApi.stop();
+  }
+});
