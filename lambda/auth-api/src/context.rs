@@ -148,6 +148,12 @@ mod tests {
         assert_eq!(bearer_token(Some("Bearer a.b")), Err(ApiError::InvalidToken));
         assert_eq!(bearer_token(Some("Bearer a.b.c!")), Err(ApiError::InvalidToken));
         assert_eq!(bearer_token(Some("bearer aa.bb.cc")), Ok("aa.bb.cc"));
+        // A JWT-shaped token under another scheme, and one over the length bound, never reach Cognito.
+        assert_eq!(bearer_token(Some("Basic aa.bb.cc")), Err(ApiError::InvalidToken));
+        assert_eq!(bearer_token(Some("Token aa.bb.cc")), Err(ApiError::InvalidToken));
+        let longest = format!("aa.{}.cc", "b".repeat(8192 - 6));
+        assert_eq!(bearer_token(Some(&format!("Bearer {longest}"))), Ok(longest.as_str()));
+        assert_eq!(bearer_token(Some(&format!("Bearer {longest}b"))), Err(ApiError::InvalidToken));
     }
 
     #[derive(serde::Deserialize, Debug)]

@@ -244,6 +244,60 @@ async fn bad_input_over_http_gets_clear_json_4xx() {
     }
 }
 
+/// Every bearer-token route refuses a request without a usable token first (401 `missing_token`, or
+/// `invalid_token` for a JWT-shaped token under another scheme or over the length bound), before
+/// reading the body, and without calling Cognito (junk never spends a Cognito quota).
+#[tokio::test]
+async fn every_bearer_route_refuses_a_missing_or_malformed_token_first_without_calling_cognito() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let long = format!("aa.{}.cc", "b".repeat(8192));
+    let cases: [(Option<String>, &str); 4] = [
+        (None, "missing_token"),
+        (Some("Basic aa.bb.cc".into()), "invalid_token"),
+        (Some("Bearer not-a-jwt".into()), "invalid_token"),
+        (Some(format!("Bearer {long}")), "invalid_token"),
+    ];
+    for route in auth_api::definition::definition().routes.iter().filter(|r| r.bearer_token) {
+        let method = reqwest::Method::from_bytes(route.method.as_bytes()).unwrap();
+        for (authorization, code) in &cases {
+            // An empty JSON object: a body the route would refuse, were the token looked at second.
+            let mut req = api.http.request(method.clone(), format!("{}{}", api.base, route.path)).json(&json!({}));
+            if let Some(a) = authorization {
+                req = req.header("authorization", a);
+            }
+            let before = api.calls.lock().unwrap().len();
+            let r = api.send(req).await;
+            let shown: String = authorization.as_deref().unwrap_or("none").chars().take(20).collect();
+            assert_eq!((r.status, r.error()), (401, *code), "{} {} with authorization {shown}: {}", route.method, route.path, r.json);
+            assert_eq!(api.calls.lock().unwrap().len(), before, "{} {}: Cognito was called", route.method, route.path);
+        }
+    }
+}
+
+/// The local server stops reading a body at the limit: a request whose body goes on without end
+/// (chunked, never finished) is answered 413 while it is still being sent, not after it ends.
+#[tokio::test]
+async fn the_local_server_answers_413_before_an_endless_body_ends() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = Env::start().await;
+    let mut s = tokio::net::TcpStream::connect(env.api.base.trim_start_matches("http://")).await.unwrap();
+    let head = "POST /auth/login HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    s.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b' '; auth_api::config::MAX_BODY_BYTES + 1];
+    s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.unwrap();
+    s.write_all(&chunk).await.unwrap();
+    s.write_all(b"\r\n").await.unwrap();
+    // No last chunk: the body never ends. A server that waits for its end never answers; the
+    // bound is generous, against a machine under load (the answer takes milliseconds).
+    let mut answer = vec![0u8; 12];
+    tokio::time::timeout(std::time::Duration::from_secs(60), s.read_exact(&mut answer))
+        .await
+        .expect("no answer while the body was still being sent")
+        .unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 413");
+}
+
 /// The headers every answer carries (docs/api.md: `Cache-Control: no-store`, `X-Request-Id`,
 /// `X-Content-Type-Options: nosniff`), checked on real answers of many routes, successes and
 /// errors alike, and the `Allow` header of a 405.

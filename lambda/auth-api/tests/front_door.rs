@@ -115,11 +115,17 @@ async fn with_origin_header(st: &AppState, value: Option<&str>) -> u16 {
 
 #[tokio::test]
 async fn origin_header_missing_or_wrong_is_403_and_never_reaches_cognito() {
+    let logs = capture_logs(tracing::Level::INFO);
     let (st, cognito_calls) = state(Some(OriginVerify::Plain("s3cret-value".into())));
     for value in [None, Some(""), Some("wrong"), Some("s3cret-valu"), Some("s3cret-value2"), Some("S3CRET-VALUE")] {
         assert_eq!(with_origin_header(&st, value).await, 403, "{value:?}");
     }
     assert_eq!(cognito_calls.num_calls(), 0, "a refused request reached Cognito");
+    // The refusals are logged without the value given (a value rotated out, sent by a stale
+    // distribution, was a secret once) nor, of course, the expected one.
+    let text = logs.text();
+    assert!(text.contains("request without a valid origin-verify header refused"), "the refusal is logged");
+    assert!(!text.contains("s3cret") && !text.contains("S3CRET"), "a value reached the log: {text}");
     // The 403 is the API's JSON error, with the standard headers.
     let resp = auth_api::handle(&st, login("r-json", &[])).await;
     assert_eq!(resp.headers["content-type"], "application/json");
@@ -169,6 +175,22 @@ async fn values_are_cached_for_the_ttl_then_read_again() {
     put_secret_value(&stub, "value-2");
     assert_eq!(with_origin_header(&st, Some("value-2")).await, 403);
     assert_eq!(stub.lock().unwrap().reads, 2);
+}
+
+/// Once the cache lifetime has passed, the values are read again and a new one is accepted (the
+/// lifetime is scaled down to 100 ms; a slow machine only waits longer, which cannot make the read
+/// less due).
+#[tokio::test]
+async fn after_the_ttl_the_values_are_read_again() {
+    let ttl = Duration::from_millis(100);
+    let stub = Arc::new(Mutex::new(SecretStub::default()));
+    put_secret_value(&stub, "value-1");
+    let (st, _) = state(Some(OriginVerify::from_client(ARN.into(), secrets_manager(stub.clone())).with_ttl(ttl)));
+    assert_eq!(with_origin_header(&st, Some("value-1")).await, 401);
+    put_secret_value(&stub, "value-2");
+    tokio::time::sleep(ttl * 2).await;
+    assert_eq!(with_origin_header(&st, Some("value-2")).await, 401, "the new value after the cache lifetime");
+    assert_eq!(stub.lock().unwrap().reads, 4, "AWSCURRENT and AWSPREVIOUS, read twice");
 }
 
 #[tokio::test]
