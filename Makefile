@@ -6,9 +6,10 @@ PY      := .venv/bin/python
 VENV_OK := .venv/.installed
 BUILD_OK := .venv/.build-tools
 CLIENT  := client
+IDP_OK  := tests/idp/node_modules/.installed
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: dev test test-rust test-emulator test-cdk test-verify verify-deployment synth-check package-check docs-check openapi venv build-tools clean deploy
+.PHONY: idp dev test test-rust test-emulator test-cdk test-verify verify-deployment synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
 # `make dev EMAIL_OTP=on`: the local pool offers sign-in with an emailed code (a deployed pool does only when it sends
@@ -23,7 +24,7 @@ test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
 	LOCAL_COGNITO_PYTHON=$(CURDIR)/$(PY) cargo nextest run --workspace --no-fail-fast
 
-test-emulator: $(VENV_OK)
+test-emulator: $(VENV_OK) $(IDP_OK)
 	$(PY) -m pytest tests/local-cognito -q
 
 test-cdk: node_modules/.installed $(VENV_OK)
@@ -67,6 +68,13 @@ package-check: node_modules/.installed $(BUILD_OK) $(VENV_OK)
 deploy: node_modules/.installed $(BUILD_OK)
 	npx cdk deploy --all $(ARGS)
 
+# The local identity providers (tests/idp: oidc-provider playing Google and Entra ID, samlify a SAML IdP),
+# own package.json + lockfile: the federation tests and make dev sign in through them.
+idp: $(IDP_OK)
+$(IDP_OK): tests/idp/package.json tests/idp/package-lock.json
+	cd tests/idp && npm ci --no-audit --no-fund
+	touch $@
+
 venv: $(VENV_OK)
 $(VENV_OK): tests/requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -83,7 +91,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf target cdk.out node_modules .venv .dev dist dist-packages .jsii API.md API.python.md $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build
+	rm -rf target cdk.out node_modules .venv .dev dist dist-packages .jsii API.md API.python.md $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build tests/idp/node_modules
 
 # Frontend (client/, examples/demo, tests/e2e, tests/contract): the client package generated from
 # cdk/openapi.json, the demo page built on it, its real-browser test in Debian's Chromium, and

@@ -88,4 +88,10 @@ export const MANUAL_ITEMS: ManualItem[] = [
   { id: 'passkey-quota-categories', group: 'Passkeys and email codes',
     text: 'The quota categories of the passkey operations (Service Quotas console).',
     why: 'the console\'s usage view, per account' },
+  { id: 'federation-emulator-choices', group: 'Federated sign-in',
+    text: 'Where AWS documents nothing and the emulator chose: the error a SAML refusal (status RequestDenied) ends with on the callback, whether a failed code exchange spends the code, whether redeeming a code twice revokes its tokens, the identities claim\'s string values, how long a sign-in may stay at the provider.',
+    why: 'needs a real provider account and a browser at the provider\'s sign-in page' },
+  { id: 'federation-tokens-ordinary', group: 'Federated sign-in',
+    text: 'A federated user\'s tokens from the authorization code grant: GetTokensFromRefreshToken rotates its refresh token, GetUser takes its access token (scope aws.cognito.signin.user.admin), and a second sign-in updates the mapped attributes of the same user.',
+    why: 'a federated sign-in needs a provider account and a browser' },
 ];

@@ -9,6 +9,7 @@ export const GROUPS = [
   'Sign-in, challenges and tokens',
   'Account flows and email',
   'Passkeys and email codes',
+  'Federated sign-in',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 

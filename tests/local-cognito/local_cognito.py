@@ -132,6 +132,7 @@ from werkzeug.serving import make_server  # noqa: E402
 import fidelity  # noqa: E402
 import wsgi_app  # noqa: E402
 from admin import AdminOperations  # noqa: E402
+from federation import IdentityProviderOperations  # noqa: E402
 import passkeys  # noqa: E402
 from choice_signin import ChoiceSignInOperations  # noqa: E402
 from codes import PasswordRecoveryOperations, SignUpOperations  # noqa: E402
@@ -161,6 +162,7 @@ class LocalCognitoResponse(
     AccountOperations,
     TotpOperations,
     AdminOperations,
+    IdentityProviderOperations,
     CognitoIdpResponse,
 ):
     """moto's CognitoIdpResponse with the operations of each feature module's mixin."""

@@ -111,12 +111,12 @@ def get_tokens(backend: Any, pool: Any, client: Any, token: str | None) -> dict[
             origin_jti = str(uuid.uuid4())
             new_token = secrets.token_urlsafe(96)
             # Valid for what was left of the original.
-            TOKENS[new_token] = TokenRecord("refresh", backend, pool.id, client.id, user.username, origin_jti, record.auth_time, record.exp, record.family)
+            TOKENS[new_token] = TokenRecord("refresh", backend, pool.id, client.id, user.username, origin_jti, record.auth_time, record.exp, record.family, scope=record.scope)
             pool.refresh_tokens[new_token] = (client.id, user.username, origin_jti)
             result["RefreshToken"] = new_token
         else:
             origin_jti = record.origin_jti
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time, record.family)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time, record.family, scope=record.scope)
     result.update({"AccessToken": access_token, "IdToken": id_token, "ExpiresIn": expires_in})
     return {"AuthenticationResult": result}
 

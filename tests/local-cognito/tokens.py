@@ -44,6 +44,12 @@ class TokenRecord:
     # refresh-token rotation issues after it stays in the family (rotation.py); RevokeToken ends it.
     family: str = ""
     revoked: bool = False
+    # The OAuth scopes of the sign-in (oauth.py's code grant); the SDK flows' access tokens carry the
+    # one scope their operations need. Refresh keeps them.
+    scope: str = "aws.cognito.signin.user.admin"
+
+
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
 
 TOKENS: dict[str, TokenRecord] = {}
@@ -79,7 +85,30 @@ def token_validity(client: Any, kind: str) -> float:
 def _claim_value(name: str, value: str) -> Any:
     if name in ("email_verified", "phone_number_verified"):
         return str(value).lower() == "true"
+    if name == "identities":
+        import federation  # beside this file; only federated users have the attribute
+
+        return federation.identities_claim(value)
     return value
+
+
+# The ID token claims each OIDC scope adds, when the tokens come from the OAuth endpoints: "The
+# phone, email, and profile scopes can only be requested if openid scope is also requested. These
+# scopes dictate the claims that go inside the ID token"
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html).
+SCOPE_CLAIMS = {
+    "email": {"email", "email_verified"},
+    "phone": {"phone_number", "phone_number_verified"},
+    "profile": {"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "address"},
+}
+
+
+def _claim_allowed(name: str, scope: str) -> bool:
+    scopes = scope.split()
+    if "openid" not in scopes:  # the SDK flows: every readable attribute
+        return True
+    limited = set().union(*SCOPE_CLAIMS.values())
+    return name not in limited or any(name in SCOPE_CLAIMS[s] for s in scopes if s in SCOPE_CLAIMS)
 
 
 # --------------------------------------------------------------------------
@@ -158,7 +187,9 @@ def serve_jwks(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str
     return 404, {"Content-Type": "application/json"}, json.dumps({"message": f"User pool {pool_id} does not exist."})
 
 
-def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int, family: str | None = None) -> tuple[str, str, int]:
+def _mint_access_and_id(
+    backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int, family: str | None = None, scope: str = ADMIN_SCOPE, nonce: str | None = None
+) -> tuple[str, str, int]:
     now = int(time.time())
     groups = sorted(g.group_name for g in user.groups)
     iss = f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
@@ -174,7 +205,7 @@ def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_
             "origin_jti": origin_jti,
             "event_id": str(uuid.uuid4()),
             "token_use": "access",
-            "scope": "aws.cognito.signin.user.admin",
+            "scope": scope,
             "auth_time": auth_time,
             "exp": now + int(access_ttl),
             "iat": now,
@@ -194,6 +225,8 @@ def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_
             continue
         if readable and name not in readable:
             continue
+        if not _claim_allowed(name, scope):
+            continue
         id_claims[name] = _claim_value(name, attr["Value"])
     id_claims.update(
         {
@@ -211,27 +244,34 @@ def _mint_access_and_id(backend: Any, pool: Any, client: Any, user: Any, origin_
     )
 
     access_token = _sign(pool, "access", access)
+    if nonce is not None:
+        id_claims["nonce"] = nonce
+    if "openid" in scope.split():
+        # OIDC Core 3.1.3.6: the left half of the SHA-256 of the access token, base64url.
+        digest = hashlib.sha256(access_token.encode()).digest()
+        id_claims["at_hash"] = base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
     id_token = _sign(pool, "id", id_claims)
     family = family or origin_jti
-    TOKENS[access_token] = TokenRecord("access", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + access_ttl, family)
-    TOKENS[id_token] = TokenRecord("id", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + id_ttl, family)
+    TOKENS[access_token] = TokenRecord("access", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + access_ttl, family, scope=scope)
+    TOKENS[id_token] = TokenRecord("id", backend, pool.id, client.id, user.username, origin_jti, auth_time, now + id_ttl, family, scope=scope)
     # Keep moto's own tables in step, for the moto operations we did not replace.
     pool.access_tokens[access_token] = (client.id, user.username)
     pool.id_tokens[id_token] = (client.id, user.username)
     return access_token, id_token, int(access_ttl)
 
 
-def issue_tokens(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, Any]:
-    """The tokens of a completed sign-in (every sign-in flow ends here; refreshes do not)."""
+def issue_tokens(backend: Any, pool: Any, client: Any, user: Any, scope: str = ADMIN_SCOPE, nonce: str | None = None) -> dict[str, Any]:
+    """The tokens of a completed sign-in (every sign-in flow ends here; refreshes do not). `scope`
+    and `nonce`: those of an OAuth sign-in (oauth.py), which also ends here."""
     fidelity.successful_sign_in(user)
     now = int(time.time())
     origin_jti = str(uuid.uuid4())
     refresh_token = secrets.token_urlsafe(96)
     TOKENS[refresh_token] = TokenRecord(
-        "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh"), origin_jti
+        "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh"), origin_jti, scope=scope
     )
     pool.refresh_tokens[refresh_token] = (client.id, user.username, origin_jti)
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now, scope=scope, nonce=nonce)
     return token_answer(access_token, id_token, expires_in, refresh_token)
 
 
@@ -268,11 +308,18 @@ def revoke_tokens(pool_id: str, *, username: str | None = None, family: str | No
             _forget_in_moto(pool, token, record)
 
 
-def live_access_token(token: str | None) -> tuple[Any, Any, Any]:
-    """(backend, pool, user) for a valid access token, else Cognito's NotAuthorizedException."""
+def live_access_token(token: str | None, scope: str = ADMIN_SCOPE) -> tuple[Any, Any, Any]:
+    """(backend, pool, user) for a valid access token that carries `scope`, else Cognito's
+    NotAuthorizedException. The user's own operations (GetUser, GlobalSignOut, the passkey
+    operations...) need aws.cognito.signin.user.admin: "The access token can be only used against
+    Amazon Cognito User Pools if aws.cognito.signin.user.admin scope is requested"
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html); the
+    message is the emulator's."""
     record = TOKENS.get(token or "")
     if record is None or record.kind != "access":
         raise not_authorized("Invalid Access Token")
+    if scope not in record.scope.split():
+        raise not_authorized("Access Token does not have required scopes")
     if record.revoked:
         raise not_authorized("Access Token has been revoked")
     if time.time() >= record.exp:

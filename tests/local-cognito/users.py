@@ -103,8 +103,13 @@ def pool_get_user(self: Any, username: str | None) -> Any:
         return value.lower() if case_insensitive and isinstance(value, str) else value
 
     key = norm(username)
+    # A federated user (EXTERNAL_PROVIDER, username <Provider>_<id>) is found by its username only:
+    # its mapped email is no sign-in name. Cognito keeps such users apart from the pool's own until
+    # an administrator links them (AdminLinkProviderForUser:
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation-consolidate-users.html).
+    native = [u for u in self.users.values() if u.status != "EXTERNAL_PROVIDER"]
     for attr in self.extended_config.get("UsernameAttributes") or []:
-        for user in self.users.values():
+        for user in native:
             value = user.attribute_lookup.get(attr)
             if value is not None and norm(value) == key:
                 return user
@@ -116,7 +121,7 @@ def pool_get_user(self: Any, username: str | None) -> Any:
             if norm(name) == key:
                 return candidate
     for alias in self.extended_config.get("AliasAttributes") or []:
-        for candidate in self.users.values():
+        for candidate in native:
             value = candidate.attribute_lookup.get(alias)
             if value is None or norm(value) != key:
                 continue

@@ -14,6 +14,7 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
 
+import oauth  # beside this file: the user pool domain's endpoints
 from controls import CALLS, CALLS_LOCK, CONTROLS, record_call
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -59,6 +60,8 @@ class LocalCognitoApp:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_local/"):
             return self.control(environ, start_response, path)
+        if path in oauth.PATHS:
+            return self.pool_endpoint(environ, start_response, path)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(TARGET_PREFIX):
             return self.forward(environ, start_response, None)
@@ -77,6 +80,30 @@ class LocalCognitoApp:
             self.note(operation, status, injected)
             return _cognito_error(start_response, status, injected, "Injected by /_local/faults")
         return self.forward(environ, start_response, operation)
+
+    def pool_endpoint(self, environ: dict[str, Any], start_response: Any, path: str) -> Any:
+        """The user pool domain's OAuth endpoints (oauth.py), under the same lock as every Cognito
+        call; listed in the call log by path."""
+        with STATE_LOCK:
+            try:
+                captured: dict[str, Any] = {}
+
+                def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                    captured["status"] = status
+                    return start_response(status, headers, exc_info)
+
+                body = oauth.serve(environ, capture)
+            except Exception as exc:  # noqa: BLE001 - report, never leak details
+                frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+                log.error("internal error in %s: %s\n%s", path, type(exc).__name__, frames)
+                record_call(path, 500, "server_error")
+                data = b"<!doctype html><title>Error</title><p>Internal error in local Cognito</p>"
+                start_response("500 Internal Server Error", [("Content-Type", "text/html"), ("Content-Length", str(len(data)))])
+                return [data]
+        status = int(captured["status"].split()[0])
+        record_call(path, status, None)
+        self.note(path, status, None)
+        return body
 
     def note(self, operation: str | None, status: int, error_type: str | None) -> None:
         if self.verbose:
