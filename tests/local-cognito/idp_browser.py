@@ -34,15 +34,22 @@ def start_idps(cognito_endpoint: str, user_pool_id: str) -> tuple[subprocess.Pop
         text=True,
         env={**os.environ, "NODE_NO_WARNINGS": "1"},
     )
+    ready = ready_line(proc, "the identity providers")
+    threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep its pipe drained
+    return proc, ready
+
+
+def ready_line(proc: subprocess.Popen, what: str, timeout: float = 30) -> dict[str, Any]:
+    """The one JSON line a child process prints on stdout when it is ready (the emulator, the
+    identity providers); kills it and fails with its stderr when none comes in time."""
     line: list[str] = []
     t = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
     t.start()
-    t.join(30)
+    t.join(timeout)
     if not line or not line[0]:
         proc.kill()
-        raise AssertionError(f"the identity providers did not start: {proc.stderr.read()}")
-    threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep its pipe drained
-    return proc, json.loads(line[0])
+        raise AssertionError(f"{what} did not print its ready line; stderr: {proc.stderr.read()}")
+    return json.loads(line[0])
 
 
 class Form:

@@ -250,12 +250,20 @@ def _take_pending(key: str | None) -> Pending | None:
 # --------------------------------------------------------------------------
 
 
-def oidc_response(req: Request) -> Answer:
-    pending = _take_pending(req.query.get("state"))
+def _answered(key: str | None) -> tuple[Pending, Any, Any] | None:
+    """The pending sign-in a provider's answer names (spent now, whatever the answer), its pool and provider."""
+    pending = _take_pending(key)
     if pending is None:
-        return error_page(400, "invalid_request: unknown or expired state")
+        return None
     pool = _pool(pending.backend, pending.pool_id)
-    idp = federation.provider(pool, pending.provider)
+    return pending, pool, federation.provider(pool, pending.provider)
+
+
+def oidc_response(req: Request) -> Answer:
+    found = _answered(req.query.get("state"))
+    if found is None:
+        return error_page(400, "invalid_request: unknown or expired state")
+    pending, pool, idp = found
     if "error" in req.query:
         # "When an OIDC or OAuth 2.0 IdP returns an error that conforms to standards, Amazon Cognito
         # redirects your user to the callback URL and adds the provider error response to the error
@@ -271,12 +279,11 @@ def oidc_response(req: Request) -> Answer:
 
 
 def saml_response(req: Request) -> Answer:
-    pending = _take_pending(req.form.get("RelayState"))
-    if pending is None:
+    found = _answered(req.form.get("RelayState"))
+    if found is None:
         # IdP-initiated sign-in (no RelayState of ours) is off, as it is by default (IDPInit).
         return error_page(400, "invalid_request: unsolicited or expired SAML response")
-    pool = _pool(pending.backend, pending.pool_id)
-    idp = federation.provider(pool, pending.provider)
+    pending, pool, idp = found
     try:
         assertion = saml_sp.verified_assertion(pool, idp, req.form.get("SAMLResponse") or "", f"{req.base}/saml2/idpresponse", pending.saml_request_id)
         claims = {"name_id": assertion["name_id"], **assertion["attributes"]}

@@ -14,7 +14,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +25,8 @@ import pyotp
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from idp_browser import ready_line
 
 SCRIPT = Path(__file__).with_name("local_cognito.py")
 DEV_CODE = "123456"
@@ -51,14 +52,7 @@ def start_emulator(*extra: str, env: dict[str, str] | None = None) -> tuple[subp
         env=full_env,
         text=True,
     )
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(30)
-    if not line or not line[0]:
-        proc.kill()
-        raise AssertionError(f"emulator did not print its ready line; stderr: {proc.stderr.read()}")
-    return proc, json.loads(line[0])
+    return proc, ready_line(proc, "emulator")
 
 
 def stop_emulator(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> tuple[int, str, str]:
