@@ -5,6 +5,7 @@ import { ThreatProtection } from './cognito-auth-api';
 import { AuthApiCode } from './function-code';
 import { CognitoAuthApiStack } from './cognito-auth-api-stack';
 import { AuthApiWebAclStack } from './web-acl';
+import { loadAppsDefinition } from './apps-definition';
 
 /** Context keys the app reads (`npx cdk deploy -c key=value`, or `context` in cdk.json). */
 export const CONTEXT_KEYS = {
@@ -27,6 +28,7 @@ export const CONTEXT_KEYS = {
   refreshTokenRotationGracePeriodSeconds: 'Seconds a rotated-out refresh token keeps working, 0-60 (default: cdk/user-pool.json, 10)',
   accessTokenValidityMinutes: 'Access token lifetime in whole minutes, 5-1440 (default: cdk/user-pool.json, 60); shorter narrows what a stolen access token can do',
   passkeyUserVerification: 'required|preferred: whether passkey sign-in needs user verification, not only presence (default required)',
+  appsFile: 'Path of an apps definition (the format of cdk/apps.json): resource servers and machine clients per app (default: none)',
   sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
 };
 
@@ -121,6 +123,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     accessTokenValidity: accessMinutes === undefined ? undefined : Duration.minutes(Number(accessMinutes)),
     passkeyUserVerification: uv as cognito.PasskeyUserVerification | undefined,
     sessionCookie: bool(ctx(app, 'sessionCookie'), 'sessionCookie', false),
+    apps: ctx(app, 'appsFile') === undefined ? undefined : loadAppsDefinition(ctx(app, 'appsFile')).apps,
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });

@@ -41,6 +41,14 @@ export class CognitoAuthApiStack extends Stack {
       value: this.authApi.userPoolClient.userPoolClientId,
       description: 'Cognito app client id (its secret stays in Secrets Manager)',
     });
+    // Per machine client: its id and the secret its service reads (the value itself never leaves Secrets Manager).
+    for (const app of this.authApi.apps) {
+      for (const m of app.machineClients) {
+        const key = `${app.id}-${m.id}`.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+        new CfnOutput(this, `MachineClient${key}Id`, { value: m.client.userPoolClientId, description: `Client id of machine client ${m.id} of app ${app.id}` });
+        new CfnOutput(this, `MachineClient${key}SecretArn`, { value: m.secret.secretArn, description: `Secret holding the client secret of machine client ${m.id} of app ${app.id}` });
+      }
+    }
     new CfnOutput(this, 'Version', {
       value: this.authApi.version,
       description: 'Version of the auth API code the functions run (+source: built from the Rust source)',

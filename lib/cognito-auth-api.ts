@@ -29,11 +29,14 @@ import { AuthApiFrontDoor } from './front-door';
 import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, parseUserPoolDefinition } from './user-pool-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 import { defaultPasskeyRelyingPartyId, validatePasskeyRelyingPartyId } from './passkeys';
+import { AuthApiApp, parseApps } from './apps-definition';
+import { AuthApiAppResources, MACHINE_CLIENT_AUTH_FLOWS, addApps } from './auth-api-apps';
 
 // Public API defined in the feature files (lib/index.ts exports this file).
 export { ThreatProtection } from './auth-api-user-pool';
 export { requestDeadlineMs } from './auth-api-functions';
 export { ACCESS_TOKEN_SCOPE } from './auth-api-http-api';
+export type { AuthApiAppResources, AuthApiMachineClientResources } from './auth-api-apps';
 
 export interface CognitoAuthApiProps {
   /**
@@ -288,6 +291,17 @@ export interface CognitoAuthApiProps {
    */
   readonly email?: cognito.UserPoolEmail;
 
+  /**
+   * The organisation's apps on the pool: each may declare the resource server of its backend (custom scopes) and
+   * machine clients, backend services that get access tokens with the client-credentials grant at the pool's token
+   * endpoint (which needs a pool domain: synth warns while the pool has none) for scopes of any resource server in
+   * the list. Each machine client's secret is put in Secrets Manager (`apps[i].machineClients[j].secret`). The
+   * format is `cdk/apps.json`'s (`AuthApiDefinitions.loadApps()`); docs/resource-servers.md shows a backend verifying
+   * these tokens. Machine clients are billed per client and per token request (docs/deploying.md "Cost").
+   * @default - no apps beyond the API's own app client
+   */
+  readonly apps?: AuthApiApp[];
+
   /** SNS topic for alarm and OK notifications. @default - alarms without actions */
   readonly alarmTopic?: sns.ITopic;
 
@@ -317,6 +331,9 @@ export class CognitoAuthApi extends Construct {
   /** The scope Cognito puts in every access token its API sign-in issues; token routes require it. */
   public static readonly ACCESS_TOKEN_SCOPE: string = ACCESS_TOKEN_SCOPE;
 
+  /** The auth flows of every machine client the construct creates: none that signs a user in. */
+  public static readonly MACHINE_CLIENT_AUTH_FLOWS: string[] = [...MACHINE_CLIENT_AUTH_FLOWS];
+
   /** The deadline every request of a function gets (`REQUEST_DEADLINE_MS`) for a function timeout. */
   public static requestDeadlineMs(timeout: Duration): number {
     return requestDeadlineMs(timeout);
@@ -326,6 +343,8 @@ export class CognitoAuthApi extends Construct {
   public readonly userPoolClient: cognito.IUserPoolClient;
   /** Secret holding the app client's secret (read by the functions that list COGNITO_APP_CLIENT_SECRET_ARN). */
   public readonly clientSecret: secretsmanager.ISecret;
+  /** What the construct created for each app of the `apps` prop (resource server, machine clients and their secrets). */
+  public readonly apps: AuthApiAppResources[];
   /** The passkey relying-party id of the pool and the sign-in functions (see `passkeyRelyingPartyId`). */
   public readonly passkeyRelyingPartyId: string;
   /** The first factors the pool offers and the sign-in functions list (`FIRST_AUTH_FACTORS`; see `emailOtpSignIn`). */
@@ -364,6 +383,7 @@ export class CognitoAuthApi extends Construct {
     const poolDef = props.userPoolDefinition ? parseUserPoolDefinition(props.userPoolDefinition, 'CognitoAuthApi: userPoolDefinition') : loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
+    const apps = parseApps(props.apps ?? [], 'CognitoAuthApi: apps');
     const session = sessionCookieSettings(this, props, poolDef);
     const corsOrigins = validateCorsOrigins(props.corsOrigins, session.allowCredentials);
     const totpIssuer = props.totpIssuer ?? 'AuthApi';
@@ -398,6 +418,7 @@ export class CognitoAuthApi extends Construct {
     this.userPoolClient = pool.userPoolClient;
     this.clientSecret = pool.clientSecret;
     this.firstAuthFactors = pool.firstAuthFactors;
+    this.apps = addApps(this, this.userPool, apps);
 
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
     const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture);

@@ -8,6 +8,7 @@ import {
   DEFAULT_USER_POOL_FILE, PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, offeredFirstAuthFactors, parseUserPoolDefinition,
   passwordPolicyEnv,
 } from './user-pool-definition';
+import { AppsDefinition, AuthApiApp, DEFAULT_APPS_FILE, loadAppsDefinition, parseApps } from './apps-definition';
 
 /** Reading and checking the route and user pool definitions (in TypeScript also loadApiDefinition() and the others). */
 export class AuthApiDefinitions {
@@ -15,6 +16,8 @@ export class AuthApiDefinitions {
   public static readonly DEFAULT_ROUTES_FILE: string = DEFAULT_ROUTES_FILE;
   /** The user pool definition shipped in the package (`cdk/user-pool.json`), the default of `userPoolDefinition`. */
   public static readonly DEFAULT_USER_POOL_FILE: string = DEFAULT_USER_POOL_FILE;
+  /** The apps definition shipped in the package (`cdk/apps.json`, what `make dev` runs); the construct's `apps` default is none. */
+  public static readonly DEFAULT_APPS_FILE: string = DEFAULT_APPS_FILE;
   /** Cognito operations no IAM policy can grant (the caller's access token authorizes them); roles leave them out. */
   public static readonly TOKEN_ONLY_COGNITO_ACTIONS: string[] = [...TOKEN_ONLY_COGNITO_ACTIONS];
 
@@ -36,6 +39,16 @@ export class AuthApiDefinitions {
   /** Check a parsed user pool definition, naming the offending field. */
   public static parseUserPool(raw: any, source?: string): UserPoolDefinition {
     return parseUserPoolDefinition(raw, source);
+  }
+
+  /** Read and check an apps definition file (the format of the `apps` prop). @param file - default: the package's `cdk/apps.json` */
+  public static loadApps(file?: string): AppsDefinition {
+    return loadAppsDefinition(file);
+  }
+
+  /** Check an apps list (e.g. JSON you built), naming the offending app and field. */
+  public static parseApps(raw: any, source?: string): AuthApiApp[] {
+    return parseApps(raw, source);
   }
 
   // The route helpers take the route's fields, not the route: Python would expand a struct parameter into keywords.

@@ -11,3 +11,4 @@ export * from './cognito-quotas';
 export * from './front-door';
 export * from './user-pool-definition';
 export * from './definitions';
+export * from './apps-definition';

@@ -126,6 +126,7 @@ const TYPESCRIPT_ONLY: { readonly [name: string]: string } = {
   DEFAULT_USER_POOL_FILE: 'AuthApiDefinitions.DEFAULT_USER_POOL_FILE', parseUserPoolDefinition: 'AuthApiDefinitions.parseUserPool',
   loadUserPoolDefinition: 'AuthApiDefinitions.loadUserPool', passwordPolicyEnv: 'AuthApiDefinitions.passwordPolicyEnv',
   offeredFirstAuthFactors: 'AuthApiDefinitions.offeredFirstAuthFactors',
+  DEFAULT_APPS_FILE: 'AuthApiDefinitions.DEFAULT_APPS_FILE', parseApps: 'AuthApiDefinitions.parseApps', loadAppsDefinition: 'AuthApiDefinitions.loadApps',
   COGNITO_QUOTA_CATEGORY_ACTIONS: 'CognitoQuotas.CATEGORY_ACTIONS', DEFAULT_COGNITO_QUOTAS: 'CognitoQuotas.DEFAULTS',
   NON_ADJUSTABLE_COGNITO_QUOTAS: 'CognitoQuotas.NON_ADJUSTABLE', OWN_BUDGET_ROUTES: 'CognitoQuotas.OWN_BUDGET_ROUTES',
   MAX_QUOTA_RULES: 'CognitoQuotas.MAX_RULES', quotaCategoryOf: 'CognitoQuotas.categoryOf', quotaUsage: 'CognitoQuotas.usage',
