@@ -5,7 +5,8 @@ Layout: LocalCognitoResponse (below) is composed of one mixin of operations per 
 beside this file: codes.py (sign-up, reset codes), signin.py (auth flows, challenges; sessions.py),
 tokens.py (minting, revocation), rotation.py (GetTokensFromRefreshToken, refresh-token rotation),
 users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py,
-choice_signin.py (USER_AUTH and its challenges), passkeys.py (WebAuthn registration and credentials);
+choice_signin.py (USER_AUTH and its challenges), passkeys.py (WebAuthn registration and credentials),
+machine.py (resource-server scopes on clients, the token endpoint's client-credentials grant);
 shared: core.py (errors, lookups), controls.py (/_local settings), wsgi_app.py (WSGI front), fidelity.py.
 New operation: a method named as moto names it (e.g. get_tokens_from_refresh_token) on a mixin in a
 new module beside this file, with its helpers; add the mixin to LocalCognitoResponse's bases.
@@ -23,7 +24,10 @@ codes, password), the passkey operations, and a control endpoint for failure dri
 When ready it prints exactly one JSON line on stdout, e.g.
     {"endpoint": "http://127.0.0.1:PORT", "region": "us-east-1",
      "userPoolId": "...", "clientId": "...", "clientSecret": "..."}
-(the last three with --bootstrap only). Everything else goes to stderr.
+(the last three with --bootstrap only), and "tokenEndpoint": the pool domain's /oauth2/token on the
+same port (machine.py). With --bootstrap, "apps" lists each app of cdk/apps.json (or --apps FILE)
+with its resource server and machine clients (clientId, clientSecret, scopes). Everything else goes
+to stderr.
 It runs until SIGTERM or SIGINT and then exits 0.
 
 Environment: DEV_CONFIRMATION_CODE (default 123456) is the only code that
@@ -92,6 +96,7 @@ from typing import Any
 REGION = "us-east-1"
 RELYING_PARTY_ID: str | None = None  # --relying-party-id
 SENDS_WITH_SES = False  # --ses
+APPS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cdk", "apps.json")  # --apps
 
 # Signals first: a SIGTERM that arrives while moto is still importing must
 # still end the process with status 0.
@@ -133,6 +138,7 @@ import fidelity  # noqa: E402
 import wsgi_app  # noqa: E402
 from admin import AdminOperations  # noqa: E402
 from federation import IdentityProviderOperations  # noqa: E402
+import machine  # noqa: E402
 import passkeys  # noqa: E402
 from choice_signin import ChoiceSignInOperations  # noqa: E402
 from codes import PasswordRecoveryOperations, SignUpOperations  # noqa: E402
@@ -152,6 +158,7 @@ from users import AccountOperations, pool_get_user, validate_password  # noqa: E
 
 
 class LocalCognitoResponse(
+    machine.MachineClientOperations,
     SignUpOperations,
     PasswordRecoveryOperations,
     ChoiceSignInOperations,
@@ -193,7 +200,11 @@ def bootstrap() -> dict[str, str]:
     backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": POOL_DEFINITION["mfaSecondFactor"]["otp"]}, settings["MfaConfiguration"])
     client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
     passkeys.configure_from_definition(pool, POOL_DEFINITION, RELYING_PARTY_ID)
+    with open(APPS_FILE, encoding="utf-8") as f:
+        apps = machine.create_apps(backend, pool, json.load(f)["apps"])
     return {
+        # Each app's resource server and machine clients (cdk/apps.json, or --apps FILE), with their secrets.
+        "apps": apps,
         "userPoolId": pool.id,
         "clientId": client.id,
         "clientSecret": client.secret,
@@ -226,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the bootstrap pool sends email through Amazon SES (a made-up DEVELOPER configuration), so it offers EMAIL_OTP "
         "(cdk/user-pool.json firstAuthFactorsNeedingSes); make dev EMAIL_OTP=on",
     )
+    parser.add_argument("--apps", help="the bootstrap pool's apps definition (default: cdk/apps.json): resource servers and machine clients")
     args = parser.parse_args(argv)
-    global RELYING_PARTY_ID, SENDS_WITH_SES
+    global RELYING_PARTY_ID, SENDS_WITH_SES, APPS_FILE
+    if args.apps:
+        APPS_FILE = args.apps
     RELYING_PARTY_ID = args.relying_party_id
     SENDS_WITH_SES = args.ses
     wsgi_app.VERBOSE = args.verbose
@@ -247,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         host_for_url = f"[{host_for_url}]"
     ready["endpoint"] = f"http://{host_for_url}:{port}"
     ready["region"] = REGION
+    # The pool domain's token endpoint (client-credentials grant: machine.py), served on the same port.
+    ready["tokenEndpoint"] = ready["endpoint"] + machine.TOKEN_PATH
     if args.bootstrap:
         ready.update(bootstrap())
 

@@ -5,7 +5,8 @@ endpoints reference documents them (https://docs.aws.amazon.com/cognito/latest/d
                                (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html)
     GET  /oauth2/idpresponse   an OIDC provider's answer (https://docs.aws.amazon.com/cognito/latest/developerguide/oauth2-idpresponse-endpoint.html)
     POST /saml2/idpresponse    a SAML provider's answer (https://docs.aws.amazon.com/cognito/latest/developerguide/saml2-idpresponse-endpoint.html)
-    POST /oauth2/token         authorization_code (PKCE S256) and refresh_token grants
+    POST /oauth2/token         authorization_code (PKCE S256) and refresh_token grants; client_credentials
+                               in machine.py
                                (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html,
                                https://docs.aws.amazon.com/cognito/latest/developerguide/using-pkce-in-authorization-code.html)
     GET|POST /oauth2/userInfo  (https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html)
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import federation
+import machine
 import rotation
 import saml_sp
 from core import CognitoError, all_backends, find_client
@@ -348,7 +350,8 @@ def token(req: Request) -> Answer:
             out["refresh_token"] = result["RefreshToken"]
         return json_answer(200, out)
     if grant == "client_credentials":
-        return token_error("unauthorized_client")
+        status, body = machine.client_credentials(pool, client, req.form)
+        return json_answer(status, body)
     return token_error("unsupported_grant_type")
 
 

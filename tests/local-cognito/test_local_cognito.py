@@ -199,7 +199,7 @@ POOL_FILE = Path(__file__).resolve().parents[2] / "cdk" / "user-pool.json"
 def test_ready_line_and_bootstrap_configuration(emu, idp):
     """The bootstrap pool is the one cdk/user-pool.json defines (the construct reads the same file)."""
     definition = json.loads(POOL_FILE.read_text())
-    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret", "passwordPolicy", "firstAuthFactors"}
+    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret", "passwordPolicy", "firstAuthFactors", "apps", "tokenEndpoint"}
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emu["endpoint"])
     assert emu["region"] == "us-east-1"
     rules = {k: v for k, v in definition["passwordPolicy"].items() if k != "tempPasswordValidityDays"}
@@ -234,7 +234,7 @@ def test_ready_line_and_bootstrap_configuration(emu, idp):
 
 def test_plain_start_is_quiet_and_stops_on_sigterm_and_sigint():
     proc, ready = start_emulator()
-    assert set(ready) == {"endpoint", "region"}
+    assert set(ready) == {"endpoint", "region", "tokenEndpoint"}
     idp = make_client(ready["endpoint"])
     assert idp.list_user_pools(MaxResults=10)["UserPools"] == []
     rc, out, err = stop_emulator(proc, signal.SIGTERM)
