@@ -18,7 +18,7 @@ dev: $(VENV_OK) api-reference client-build
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh
 
-test: docs-check test-emulator test-rust test-cdk test-verify client e2e e2e-reference contract synth-check package-check bench-smoke
+test: docs-check test-emulator test-rust test-cdk test-verify resource-servers client e2e e2e-reference contract synth-check package-check bench-smoke
 
 test-rust: $(VENV_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
@@ -45,6 +45,17 @@ test-verify: node_modules/.installed $(VENV_OK)
 verify-deployment: node_modules/.installed
 	@test -n "$(STACK)" || { echo 'usage: make verify-deployment STACK=<stack name> [REGION=<region>] [ARGS="--dry-run"]' >&2; exit 2; }
 	npm run --silent verify -- --stack "$(STACK)" $(if $(REGION),--region "$(REGION)") $(ARGS)
+
+# The resource-server guide's Node example (examples/resource-server-node: aws-jwt-verify, own package.json and
+# lockfile) against tokens the emulator issues; its Rust twin (examples/resource-server-rust) runs in test-rust.
+RESOURCE_NODE := examples/resource-server-node
+$(RESOURCE_NODE)/node_modules/.installed: $(RESOURCE_NODE)/package.json $(RESOURCE_NODE)/package-lock.json
+	cd $(RESOURCE_NODE) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+.PHONY: resource-servers
+resource-servers: $(RESOURCE_NODE)/node_modules/.installed $(VENV_OK)
+	cd $(RESOURCE_NODE) && LOCAL_COGNITO_PYTHON=$(CURDIR)/$(PY) npm test
 
 # Regenerates cdk/openapi.json from the route definition and the Rust types, then the client's generated files.
 openapi: $(CLIENT)/node_modules/.installed
@@ -91,7 +102,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf target cdk.out node_modules .venv .dev dist dist-packages .jsii API.md API.python.md $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build tests/idp/node_modules
+	rm -rf target cdk.out node_modules .venv .dev dist dist-packages .jsii API.md API.python.md $(CLIENT)/node_modules $(CLIENT)/dist $(CLIENT)/.build tests/idp/node_modules examples/resource-server-node/node_modules
 
 # Frontend (client/, examples/demo, tests/e2e, tests/contract): the client package generated from
 # cdk/openapi.json, the demo page built on it, its real-browser test in Debian's Chromium, and
