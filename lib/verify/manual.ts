@@ -94,4 +94,13 @@ export const MANUAL_ITEMS: ManualItem[] = [
   { id: 'federation-tokens-ordinary', group: 'Federated sign-in',
     text: 'A federated user\'s tokens from the authorization code grant: GetTokensFromRefreshToken rotates its refresh token, GetUser takes its access token (scope aws.cognito.signin.user.admin), and a second sign-in updates the mapped attributes of the same user.',
     why: 'a federated sign-in needs a provider account and a browser' },
+  { id: 'machine-token', group: 'Apps and machine clients',
+    text: 'A machine client gets a token at the pool domain\'s /oauth2/token (client credentials): its claims, a scope it was not given refused, a wrong secret refused.',
+    why: 'needs a pool domain and a stack deployed with apps; the secrets are the services\', not the operator\'s verify run' },
+  { id: 'machine-client-no-sign-in', group: 'Apps and machine clients',
+    text: 'InitiateAuth with a user\'s password or SRP through a machine client is refused; whether CloudFormation accepts ALLOW_CLIENT_TOKEN_AUTH now.',
+    why: 'needs a test user and a throwaway client' },
+  { id: 'client-authentication-quota', group: 'Apps and machine clients',
+    text: 'The ClientAuthentication default rate in Service Quotas, and the bill\'s M2M lines against the documented prices.',
+    why: 'the console and the bill, not the API' },
 ];

@@ -10,6 +10,7 @@ export const GROUPS = [
   'Account flows and email',
   'Passkeys and email codes',
   'Federated sign-in',
+  'Apps and machine clients',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
