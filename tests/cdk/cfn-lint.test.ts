@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildAuthApiApp } from '../../lib/app';
 import { SKIP_BUNDLING } from './helpers';
+import { DEFAULT_APPS_FILE } from '../../lib/apps-definition';
 
 // cfn-lint (pinned in tests/requirements.txt, installed into .venv by `make venv`) on synthesized templates.
 const CFN_LINT = path.join(__dirname, '..', '..', '.venv', 'bin', 'cfn-lint');
@@ -17,7 +18,9 @@ test('every ignored cfn-lint check has a reason', () => {
 describe.each([
   ['us-east-1 (one stack, web ACL inside)', { region: 'us-east-1' }],
   ['eu-west-1 (API stack + us-east-1 WAF stack)', { region: 'eu-west-1' }],
-  ['front door off, threat protection on', { region: 'eu-west-1', frontDoor: 'false', threatProtection: 'ENFORCED', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }],
+  ['front door off, threat protection on, the apps of cdk/apps.json', {
+    region: 'eu-west-1', frontDoor: 'false', threatProtection: 'ENFORCED', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops', appsFile: DEFAULT_APPS_FILE,
+  }],
 ])('cfn-lint %s', (_label, context) => {
   test('passes with no error or warning', () => {
     if (!fs.existsSync(CFN_LINT)) {

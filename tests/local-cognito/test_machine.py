@@ -19,22 +19,10 @@ import pytest
 from joserfc import jwt as jose_jwt
 from joserfc.jwk import KeySet
 
-from test_local_cognito import expect_error, make_client, start_emulator, stop_emulator
+from test_local_cognito import expect_error
+from test_rotation import emu, idp  # noqa: F401 - the bootstrap emulator and its boto3 client (fixtures)
 
 APPS = json.loads((Path(__file__).resolve().parents[2] / "cdk" / "apps.json").read_text())["apps"]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    proc, ready = start_emulator("--bootstrap")
-    yield ready
-    rc, _, _ = stop_emulator(proc)
-    assert rc == 0
-
-
-@pytest.fixture(scope="module")
-def idp(emu):
-    return make_client(emu["endpoint"])
 
 
 def machine(emu, app: str, client: str) -> dict:
