@@ -294,7 +294,7 @@ export interface CognitoAuthApiProps {
   /**
    * The organisation's apps on the pool: each may declare the resource server of its backend (custom scopes) and
    * machine clients, backend services that get access tokens with the client-credentials grant at the pool's token
-   * endpoint (which needs a pool domain: synth warns while the pool has none) for scopes of any resource server in
+   * endpoint (which needs a pool domain: synth notes it) for scopes of any resource server in
    * the list. Each machine client's secret is put in Secrets Manager (`apps[i].machineClients[j].secret`). The
    * format is `cdk/apps.json`'s (`AuthApiDefinitions.loadApps()`); docs/resource-servers.md shows a backend verifying
    * these tokens. Machine clients are billed per client and per token request (docs/deploying.md "Cost").
