@@ -70,7 +70,7 @@ const packed = { files: listing.map((f) => ({ path: f[f.length - 1].replace(/^pa
 // ---- 2. contents --------------------------------------------------------------------------------------
 const entries = packed.files.map((f) => f.path);
 const required = ['package.json', 'README.md', 'docs/construct.md', 'docs/api.md', '.jsii', 'API.md', 'API.python.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cognito-auth-api.js', 'dist/cognito-auth-api.d.ts',
-  'dist/function-code.js', 'dist/functions/viewer-ip.js', 'dist/verify/cli.js', 'cdk/routes.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
+  'dist/function-code.js', 'dist/functions/viewer-ip.js', 'dist/verify/cli.js', 'cdk/routes.json', 'cdk/apps.json', 'cdk/openapi.json', 'dist/artifact/manifest.json', 'dist/artifact/bootstrap-x86_64.zip'];
 const missing = required.filter((f) => !entries.includes(f));
 check('the tarball has the compiled library, its types, the jsii assembly, API.md, the definition, the OpenAPI document, the README and docs, and the artifact', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : `${entries.length} files`);
 const forbidden = [
