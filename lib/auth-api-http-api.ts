@@ -23,6 +23,9 @@ export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 /** Response headers a page on another origin may read: the same list as the router's (tests/cdk/stack.test.ts holds them equal). */
 export const CORS_EXPOSE_HEADERS = ['retry-after', 'x-request-id'];
 
+/** The request header naming the calling app (APP_ID_HEADER in lambda/auth-api/src/apps.rs). */
+export const APP_ID_HEADER = 'x-app-id';
+
 /**
  * The HTTP API (no default stage: addStage makes it) with CORS for exactly `corsOrigins`, and the JWT authorizer
  * for the routes that take a bearer token.
@@ -43,7 +46,8 @@ export function addHttpApi(
     corsPreflight: {
       allowOrigins: corsOrigins,
       allowMethods: [...new Set(definition.routes.map((r) => r.method as apigwv2.CorsHttpMethod)), apigwv2.CorsHttpMethod.OPTIONS],
-      allowHeaders: ['authorization', 'content-type', ...extraAllowHeaders],
+      // x-app-id: the calling app's id (lambda/auth-api/src/apps.rs), which every app's page sends.
+      allowHeaders: ['authorization', 'content-type', APP_ID_HEADER, ...extraAllowHeaders],
       allowCredentials,
       // With CORS configured, API Gateway ignores the functions' CORS headers
       // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html), so the headers a

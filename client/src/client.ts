@@ -17,6 +17,12 @@ export interface AuthClientOptions {
    * `X-Requested-With` header, and `restore()` resumes the session after a reload.
    */
   sessionMode?: SessionMode;
+  /**
+   * This app's id, sent as `X-App-Id` on every call: required when the API serves several apps
+   * (docs/api.md "Which app is calling"); the app's tokens then carry its own app client's id.
+   * Leave out for an API with one app.
+   */
+  appId?: string;
   /** A request with no answer after this long fails with kind 'timeout'. Default 15000. */
   timeoutMs?: number;
   /** Refresh this long before the access token expires (at most half its lifetime). Default 60. */
@@ -63,6 +69,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const transport: Transport = {
     baseUrl: options.baseUrl,
     sessionMode: options.sessionMode ?? 'memory',
+    appId: options.appId,
     // Looked up at call time (and called as a function, not a method: browsers refuse fetch with another `this`).
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs: options.timeoutMs ?? 15_000,

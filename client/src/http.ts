@@ -37,6 +37,8 @@ export interface ResponseInfo {
 export interface Transport {
   baseUrl: string;
   sessionMode: SessionMode;
+  /** Sent as X-App-Id when set. */
+  appId?: string | undefined;
   fetch: typeof fetch;
   timeoutMs: number;
   clock: Clock;
@@ -54,6 +56,9 @@ export type ResponseOf<Op extends OperationId> = {
 }[keyof operations[Op]['responses'] & SuccessStatus];
 
 type ErrorBody = components['schemas']['Error'];
+
+/** The header that names the calling app when the API serves several (docs/api.md "Which app is calling"). */
+export const APP_ID_HEADER = 'X-App-Id';
 
 /** The header the API's browser session mode requires on cookie-authenticated calls (a plain form cannot send it). */
 export const CSRF_HEADER = 'X-Requested-With';
@@ -82,6 +87,7 @@ export async function send<Op extends OperationId>(
   if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
   const cookie = t.sessionMode === 'cookie';
   if (cookie) headers[CSRF_HEADER] = 'fetch';
+  if (t.appId !== undefined) headers[APP_ID_HEADER] = t.appId;
 
   const controller = new AbortController();
   let timedOut = false;

@@ -55,6 +55,17 @@ describe('the generated routes', () => {
     for (const r of server.requests) assert.equal(r.headers['accept'], 'application/json');
   });
 
+  test('appId goes out as X-App-Id on every call; without it, no such header', async () => {
+    const c = createAuthClient({ baseUrl: 'https://auth.example.com', fetch: server.fetch, clock, appId: 'shop' });
+    await c.signIn({ email: EMAIL, password: PASSWORD });
+    await c.api.userinfo();
+    await c.api.register({ email: 'other@example.com', password: PASSWORD });
+    assert.equal(server.requests.length, 3);
+    for (const r of server.requests) assert.equal(r.headers['x-app-id'], 'shop');
+    await auth.api.register({ email: 'third@example.com', password: PASSWORD });
+    assert.equal(server.requests.at(-1)!.headers['x-app-id'], undefined);
+  });
+
   test('the base URL may end with a slash', async () => {
     const urls: string[] = [];
     const c = createAuthClient({ baseUrl: 'https://auth.example.com/', clock, fetch: (u, i) => (urls.push(String(u)), server.fetch(u, i)) });

@@ -107,7 +107,7 @@ describe('HTTP API', () => {
       CorsConfiguration: {
         AllowOrigins: ['http://localhost:5173'],
         AllowCredentials: false,
-        AllowHeaders: ['authorization', 'content-type'],
+        AllowHeaders: ['authorization', 'content-type', 'x-app-id'],
         AllowMethods: Match.arrayWith(['POST', 'GET', 'DELETE', 'OPTIONS']),
       },
     });
@@ -120,6 +120,16 @@ describe('HTTP API', () => {
     const expected = local!.split(',').map((h) => h.trim().toLowerCase());
     expect(expected).toEqual(expect.arrayContaining(['retry-after', 'x-request-id']));
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { ExposeHeaders: expected } });
+  });
+
+  test('CORS allows the request headers the router allows locally (X-App-Id included): API Gateway answers preflights itself', () => {
+    const rust = fs.readFileSync(path.join(__dirname, '..', '..', 'lambda', 'auth-api', 'src', 'http.rs'), 'utf-8');
+    const local = /pub const CORS_ALLOW_HEADERS: &str = "([^"]+)"/.exec(rust)?.[1];
+    expect(local).toBeDefined();
+    const expected = local!.split(',').map((h) => h.trim().toLowerCase());
+    expect(expected).toContain('x-app-id');
+    const api = Object.values(t.findResources('AWS::ApiGatewayV2::Api'))[0] as any;
+    expect([...api.Properties.CorsConfiguration.AllowHeaders].sort()).toEqual([...expected].sort());
   });
 
   test('$default stage with the front door: auto-deploy, only the safety limit (the quota budgets are WAF rules), routes created first', () => {

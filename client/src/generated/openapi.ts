@@ -590,7 +590,7 @@ export interface components {
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -610,7 +610,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -631,7 +634,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -649,7 +652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `user_not_confirmed`, `password_reset_required`, `forbidden` */
+            /** @description Error: `user_not_confirmed`, `password_reset_required`, `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -712,7 +715,10 @@ export interface operations {
     loginChallenge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -733,7 +739,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -751,7 +757,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -814,7 +820,10 @@ export interface operations {
     loginStart: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -833,7 +842,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -842,7 +851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -906,6 +915,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
@@ -932,7 +943,7 @@ export interface operations {
                     "application/json": components["schemas"]["LogoutResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -950,7 +961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden` */
+            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1013,7 +1024,10 @@ export interface operations {
     totpSetup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1032,7 +1046,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpSetupResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1050,7 +1064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1122,7 +1136,10 @@ export interface operations {
     totpVerify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1141,7 +1158,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpVerifyResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `mfa_not_set_up`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `mfa_not_set_up`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1159,7 +1176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1271,7 +1288,10 @@ export interface operations {
     passkeyDelete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1290,7 +1310,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyDeleteResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1380,7 +1400,10 @@ export interface operations {
     passkeysList: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1395,7 +1418,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeysResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter` */
+            /** @description Error: `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1413,7 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1467,7 +1490,10 @@ export interface operations {
     passkeyRegisterComplete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1486,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyRegisterCompleteResponse"];
                 };
             };
-            /** @description Error: `passkey_rejected`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `passkey_rejected`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1504,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1576,7 +1602,10 @@ export interface operations {
     passkeyRegisterStart: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1595,7 +1624,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyRegisterStartResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1613,7 +1642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1685,7 +1714,10 @@ export interface operations {
     passwordChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1704,7 +1736,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordChangeResponse"];
                 };
             };
-            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1722,7 +1754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1785,7 +1817,10 @@ export interface operations {
     passwordForgot: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1804,7 +1839,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1813,7 +1848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1876,7 +1911,10 @@ export interface operations {
     passwordReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1895,7 +1933,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordResetResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1904,7 +1942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1968,6 +2006,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
             };
@@ -1994,7 +2034,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2012,7 +2052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden` */
+            /** @description Error: `origin_not_allowed`, `csrf_header_missing`, `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2075,7 +2115,10 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2094,7 +2137,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2103,7 +2146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2166,7 +2209,10 @@ export interface operations {
     resend: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2185,7 +2231,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2194,7 +2240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2257,7 +2303,10 @@ export interface operations {
     deleteUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2278,7 +2327,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteUserResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2296,7 +2345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2359,7 +2408,10 @@ export interface operations {
     userinfo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2374,7 +2426,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserInfoResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter` */
+            /** @description Error: `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2392,7 +2444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2446,7 +2498,10 @@ export interface operations {
     verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                "X-App-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2465,7 +2520,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `expired_code`, `invalid_json`, `validation_error`, `invalid_parameter` */
+            /** @description Error: `invalid_code`, `expired_code`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2474,7 +2529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;

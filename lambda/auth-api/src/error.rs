@@ -62,6 +62,12 @@ pub enum ApiError {
     OriginNotAllowed,
     #[error("The session cookie is accepted only with the X-Requested-With header")]
     CsrfHeaderMissing,
+    #[error("X-App-Id names no app of this API (app ids are lower-case letters, digits and '-')")]
+    UnknownApp,
+    #[error("This API serves several apps: name yours in the X-App-Id header")]
+    AppRequired,
+    #[error("This request is not the named app's: its Origin, or its token's app client, belongs to another app")]
+    AppMismatch,
     #[error("The identity service is unavailable: retry after the Retry-After delay")]
     ServiceUnavailable,
     #[error("An internal error occurred")]
@@ -77,10 +83,10 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
-            | MfaNotSetUp | InvalidParameter | PasskeyRejected => StatusCode::BAD_REQUEST,
+            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | AppRequired => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
             | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
-            UserNotConfirmed | PasswordResetRequired | Forbidden | OriginNotAllowed | CsrfHeaderMissing => {
+            UserNotConfirmed | PasswordResetRequired | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
                 StatusCode::FORBIDDEN
             },
             NotFound | PasskeyNotFound => StatusCode::NOT_FOUND,
@@ -127,6 +133,9 @@ impl ApiError {
             Forbidden => "forbidden",
             OriginNotAllowed => "origin_not_allowed",
             CsrfHeaderMissing => "csrf_header_missing",
+            UnknownApp => "unknown_app",
+            AppRequired => "app_required",
+            AppMismatch => "app_mismatch",
             ServiceUnavailable => "service_unavailable",
             Internal => "internal_error",
         }
@@ -183,6 +192,9 @@ impl ApiError {
             Forbidden,
             OriginNotAllowed,
             CsrfHeaderMissing,
+            UnknownApp,
+            AppRequired,
+            AppMismatch,
             ServiceUnavailable,
             Internal,
         ]
@@ -229,7 +241,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 31, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 34, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

@@ -140,15 +140,20 @@ pub struct Cors {
     credentials: bool,
 }
 
-pub const CORS_ALLOW_HEADERS: &str = "Content-Type, Authorization";
+pub const CORS_ALLOW_HEADERS: &str = "Content-Type, Authorization, X-App-Id";
 /// The allowed headers in cookie mode: also the custom header of the session cookie's CSRF check.
-pub const CORS_ALLOW_HEADERS_COOKIE_MODE: &str = "Content-Type, Authorization, X-Requested-With";
+pub const CORS_ALLOW_HEADERS_COOKIE_MODE: &str = "Content-Type, Authorization, X-App-Id, X-Requested-With";
 pub const CORS_EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";
 pub const CORS_MAX_AGE_SECONDS: u32 = 600;
 
 impl Cors {
     pub fn new(origins: &[String]) -> Self {
         Cors { origins: origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect(), credentials: false }
+    }
+
+    /// No origin is allowed.
+    pub fn is_empty(&self) -> bool {
+        self.origins.is_empty()
     }
 
     /// Cookie mode: `Access-Control-Allow-Credentials: true` for the allowed origins, and

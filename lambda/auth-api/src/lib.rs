@@ -1,6 +1,7 @@
 //! The auth API: a JSON API in front of Amazon Cognito. One router ([`router::handle`]) serves every
 //! route of `cdk/routes.json`, in Lambda (`bootstrap`, via [`lambda`]) and locally (`auth-local`,
 //! via [`local`]).
+pub mod apps;
 pub mod cognito;
 pub mod config;
 pub mod context;

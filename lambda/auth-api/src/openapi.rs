@@ -13,6 +13,8 @@ const COMMON_ERRORS: &[&str] =
     &["payload_too_large", "invalid_parameter", "limit_exceeded", "too_many_requests", "forbidden", "service_unavailable", "internal_error"];
 const BODY_ERRORS: &[&str] = &["invalid_json", "validation_error", "unsupported_media_type"];
 const BEARER_ERRORS: &[&str] = &["missing_token", "invalid_token"];
+/// Error codes of the calling app's check (apps.rs), on every route that calls Cognito.
+const APP_ERRORS: &[&str] = &["unknown_app", "app_required", "app_mismatch"];
 
 pub fn document() -> Value {
     let mut g = SchemaSettings::draft2020_12()
@@ -32,6 +34,7 @@ pub fn document() -> Value {
         }
         if !route.cognito_actions.is_empty() {
             codes.extend(COMMON_ERRORS);
+            codes.extend(APP_ERRORS);
         } else {
             codes.extend(["payload_too_large", "forbidden", "internal_error"]);
         }
@@ -83,6 +86,15 @@ pub fn document() -> Value {
         }
         if route.bearer_token {
             op["security"] = json!([{"bearer": []}]);
+        }
+        if !route.cognito_actions.is_empty() {
+            op["parameters"] = json!([{
+                "name": "X-App-Id",
+                "in": "header",
+                "required": false,
+                "description": "The calling app's id (docs/api.md \"Which app is calling\"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's",
+                "schema": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,31}$"}
+            }]);
         }
         crate::session_cookie::document_operation(&route.name, &mut op, doc.status);
         paths.entry(route.path.clone()).or_default().insert(route.method.to_lowercase(), op);

@@ -1,6 +1,7 @@
 //! The router: one entry point for every request, from Lambda or the local server. It resolves
 //! the route from the shared definition, enforces the front door, CORS, body and token rules,
 //! runs the handler under the declared-actions guard, maps errors once, and writes one audit event.
+use crate::apps;
 use crate::cognito::{self, Caller};
 use crate::config::MAX_BODY_BYTES;
 use crate::context::{Ctx, Reply};
@@ -107,6 +108,26 @@ async fn run_route(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     if ctx.route.bearer_token {
         ctx.access_token()?;
     }
+    // The calling app (apps.rs): its app client for every Cognito call of the handler. A route
+    // that calls no Cognito operation (the OpenAPI document) serves every app alike.
+    if ctx.route.cognito_actions.is_empty() {
+        return dispatch(ctx).await;
+    }
+    let app = ctx.state.apps.resolve(&ctx.req.headers)?;
+    apps::with_app(app, async {
+        // A token of another app's client is not this app's session (before any Cognito call).
+        if ctx.route.bearer_token {
+            let token = ctx.access_token()?;
+            if apps::token_client_id(token).is_some_and(|c| c != ctx.state.cognito.client_id()) {
+                return Err(ApiError::AppMismatch);
+            }
+        }
+        dispatch(ctx).await
+    })
+    .await
+}
+
+async fn dispatch(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     match cognito::with_route(ctx.route, routes::dispatch(ctx)).await {
         Some(result) => result,
         None => {

@@ -136,12 +136,16 @@ pub fn document_operation(route: &str, op: &mut serde_json::Value, success_statu
     use serde_json::json;
     const MODE: &str = "Browser session mode only (SESSION_COOKIE=on; docs/api.md \"Browser session mode\").";
     if READING_ROUTES.contains(&route) {
-        op["parameters"] = json!([
+        let cookie_params = json!([
             {"in": "cookie", "name": COOKIE_NAME, "required": false, "schema": {"type": "string"},
              "description": format!("{MODE} The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`).")},
             {"in": "header", "name": "X-Requested-With", "required": false, "schema": {"type": "string", "minLength": 1},
              "description": format!("{MODE} Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it).")}
         ]);
+        // After the parameters the operation already has (X-App-Id: openapi.rs).
+        let mut params = op["parameters"].as_array().cloned().unwrap_or_default();
+        params.extend(cookie_params.as_array().cloned().unwrap_or_default());
+        op["parameters"] = serde_json::Value::Array(params);
     }
     let sets = SETTING_ROUTES.contains(&route);
     let clears = CLEARING_ROUTES.contains(&route);

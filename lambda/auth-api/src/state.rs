@@ -1,6 +1,7 @@
 //! What is built once at start-up and borrowed by every request: one SDK client, the secrets'
 //! sources (read lazily), CORS. No network call happens here.
-use crate::cognito::{Cognito, DeclaredActionsGuard, RetryOnlyWhatIsSafe};
+use crate::apps::Apps;
+use crate::cognito::{AppClient, Cognito, DeclaredActionsGuard, RetryOnlyWhatIsSafe};
 use crate::config::{self, Config, Secret};
 use crate::http::Cors;
 use crate::secrets::{OriginVerify, SecretSource};
@@ -22,6 +23,8 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 #[derive(Debug)]
 pub struct AppState {
     pub cognito: Cognito,
+    /// The apps on the pool: which one a request is for ([`crate::apps::Apps::resolve`]).
+    pub apps: crate::apps::Apps,
     pub cors: Cors,
     pub origin_verify: Option<OriginVerify>,
     pub totp_issuer: String,
@@ -125,8 +128,18 @@ impl AppState {
     pub async fn from_env() -> Result<Self, config::ConfigError> {
         let cfg = Config::from_env()?;
         let session_cookie = SessionCookie::from_lookup(|k| std::env::var(k).ok())?;
+        let apps = std::env::var("AUTH_APPS")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| crate::apps::parse(&v))
+            .transpose()
+            .map_err(|reason| config::ConfigError::Invalid { name: "AUTH_APPS", reason })?;
         let sdk = sdk_config(&cfg.region);
-        Ok(Self::new(cfg, cognito_client(&sdk), &sdk).with_session_cookie(session_cookie))
+        let state = Self::new(cfg, cognito_client(&sdk), &sdk).with_session_cookie(session_cookie);
+        Ok(match apps {
+            Some(list) => state.with_apps(&list, &sdk),
+            None => state,
+        })
     }
 
     /// From parts: tests pass a mocked or recording Cognito client here.
@@ -135,8 +148,10 @@ impl AppState {
             Secret::Plain(v) => SecretSource::Plain(v),
             Secret::Arn(arn) => SecretSource::secrets_manager(arn, sdk),
         };
+        let apps = Apps::single(&cfg.cors_origins);
         AppState {
             cognito: Cognito::new(cognito, cfg.user_pool_id, cfg.client_id, cfg.client_secret.map(source)),
+            apps,
             cors: Cors::new(&cfg.cors_origins),
             origin_verify: cfg.origin_verify.map(|s| match s {
                 Secret::Plain(v) => OriginVerify::Plain(v),
@@ -148,6 +163,30 @@ impl AppState {
             session_cookie: None,
             passkeys: cfg.passkeys,
         }
+    }
+
+    /// The apps on the pool (`AUTH_APPS`, [`crate::apps`]), each with its app client, instead of the
+    /// one app of `COGNITO_APP_CLIENT_ID`. CORS answers every app's origins unless `CORS_ORIGIN`
+    /// lists them (the stack sets it to all of them); which app a request is for the router checks.
+    pub fn with_apps(mut self, list: &[crate::apps::AppConfig], sdk: &SdkConfig) -> Self {
+        let clients = list
+            .iter()
+            .map(|a| AppClient {
+                client_id: a.client_id.clone(),
+                client_secret: match (&a.client_secret, &a.client_secret_arn) {
+                    (Some(v), _) => Some(SecretSource::Plain(v.clone())),
+                    (None, Some(arn)) => Some(SecretSource::secrets_manager(arn.clone(), sdk)),
+                    (None, None) => None,
+                },
+            })
+            .collect();
+        self.cognito = self.cognito.for_apps(clients);
+        self.apps = Apps::new(list);
+        if self.cors.is_empty() {
+            let cors = Cors::new(&self.apps.all_origins());
+            self.cors = if self.session_cookie.is_some() { cors.with_credentials() } else { cors };
+        }
+        self
     }
 
     /// Turns the browser session mode on (`Some`) or off; in cookie mode CORS allows credentials

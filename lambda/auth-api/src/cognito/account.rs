@@ -24,7 +24,7 @@ impl Cognito {
     pub async fn forgot_password(&self, email: &str, secret_hash: Option<String>) -> CResult<()> {
         self.client
             .forgot_password()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_secret_hash(secret_hash)
             .username(email)
             .send()
@@ -35,7 +35,7 @@ impl Cognito {
     pub async fn confirm_forgot_password(&self, email: &str, code: &str, new_password: &str, secret_hash: Option<String>) -> CResult<()> {
         self.client
             .confirm_forgot_password()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_secret_hash(secret_hash)
             .username(email)
             .confirmation_code(code)

@@ -19,33 +19,62 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Stri
 
 pub type CResult<T> = Result<T, CognitoError>;
 
+/// One app's client: its id and secret.
+#[derive(Debug)]
+pub struct AppClient {
+    pub client_id: String,
+    pub client_secret: Option<SecretSource>,
+}
+
 /// The one door to Cognito: the SDK client (with the declared-actions guard and the retry policy
-/// installed, `state::cognito_client`), the pool and app client ids, and the app client secret.
+/// installed, `state::cognito_client`), the pool, and each app's client (the calling app's is used:
+/// [`crate::apps::with_app`]).
 #[derive(Debug)]
 pub struct Cognito {
     pub(super) client: cip::Client,
     pub(super) user_pool_id: String,
-    pub(super) client_id: String,
-    pub(super) client_secret: Option<SecretSource>,
+    apps: Vec<AppClient>,
 }
 
 impl Cognito {
+    /// One app's client (a stack without `AUTH_APPS`, and the tests).
     pub fn new(client: cip::Client, user_pool_id: String, client_id: String, client_secret: Option<SecretSource>) -> Self {
-        Cognito { client, user_pool_id, client_id, client_secret }
+        Self::with_apps(client, user_pool_id, vec![AppClient { client_id, client_secret }])
+    }
+
+    /// The clients of the apps, in the order of [`crate::apps::Apps`].
+    pub fn with_apps(client: cip::Client, user_pool_id: String, apps: Vec<AppClient>) -> Self {
+        assert!(!apps.is_empty(), "at least one app client");
+        Cognito { client, user_pool_id, apps }
+    }
+
+    /// The same pool and SDK client, with these apps' clients.
+    pub fn for_apps(self, apps: Vec<AppClient>) -> Self {
+        Self::with_apps(self.client, self.user_pool_id, apps)
+    }
+
+    /// The calling app's client (the first app's outside a request).
+    fn app(&self) -> &AppClient {
+        &self.apps[crate::apps::current().filter(|i| *i < self.apps.len()).unwrap_or(0)]
+    }
+
+    /// The calling app's client id.
+    pub fn client_id(&self) -> &str {
+        &self.app().client_id
     }
 
     /// SECRET_HASH for `username`, when the app client has a secret. A secret that cannot be read
     /// is a 503 for the caller.
     pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
-        match &self.client_secret {
+        match &self.app().client_secret {
             None => Ok(None),
-            Some(s) => Ok(Some(secret_hash(s.get().await?, username, &self.client_id))),
+            Some(s) => Ok(Some(secret_hash(s.get().await?, username, self.client_id()))),
         }
     }
 
     /// The app client secret itself (RevokeToken takes it instead of a SECRET_HASH).
     pub async fn client_secret(&self) -> Result<Option<&str>, ApiError> {
-        match &self.client_secret {
+        match &self.app().client_secret {
             None => Ok(None),
             Some(s) => s.get().await.map(Some),
         }
@@ -54,6 +83,6 @@ impl Cognito {
     /// Key of the sealed challenge sessions ([`crate::routes::challenge_session`]): the app client
     /// secret, or the client id when the client has none.
     pub async fn challenge_key(&self) -> Result<String, ApiError> {
-        Ok(self.client_secret().await?.map(str::to_string).unwrap_or_else(|| self.client_id.clone()))
+        Ok(self.client_secret().await?.map(str::to_string).unwrap_or_else(|| self.client_id().to_string()))
     }
 }

@@ -23,7 +23,7 @@ mod sign_up;
 mod tokens;
 
 pub use account::UserProfile;
-pub use client::{secret_hash, CResult, Cognito};
+pub use client::{secret_hash, AppClient, CResult, Cognito};
 pub use errors::{CognitoError, CognitoErrorKind};
 pub use guard::{current_call, current_route, with_route, DeclaredActionsGuard, UndeclaredOperation};
 pub use passkeys::{document_to_json, json_to_document, PasskeyInfo, MAX_PASSKEY_PAGES};

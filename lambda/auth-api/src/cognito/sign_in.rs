@@ -101,7 +101,7 @@ impl Cognito {
             .client
             .admin_initiate_auth()
             .user_pool_id(&self.user_pool_id)
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .auth_flow(flow)
             .context_data(Self::context_data(caller));
         for (k, v) in parameters {
@@ -126,7 +126,7 @@ impl Cognito {
             .client
             .admin_respond_to_auth_challenge()
             .user_pool_id(&self.user_pool_id)
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .challenge_name(challenge)
             .session(session)
             .context_data(Self::context_data(caller));

@@ -7,7 +7,7 @@ impl Cognito {
         let attr = AttributeType::builder().name("email").value(email).build().expect("name is set");
         self.client
             .sign_up()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_secret_hash(secret_hash)
             .username(email)
             .password(password)
@@ -20,7 +20,7 @@ impl Cognito {
     pub async fn confirm_sign_up(&self, email: &str, code: &str, secret_hash: Option<String>) -> CResult<()> {
         self.client
             .confirm_sign_up()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_secret_hash(secret_hash)
             .username(email)
             .confirmation_code(code)
@@ -32,7 +32,7 @@ impl Cognito {
     pub async fn resend_confirmation_code(&self, email: &str, secret_hash: Option<String>) -> CResult<()> {
         self.client
             .resend_confirmation_code()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_secret_hash(secret_hash)
             .username(email)
             .send()

@@ -16,7 +16,7 @@ impl Cognito {
         let out = self
             .client
             .get_tokens_from_refresh_token()
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .refresh_token(refresh_token)
             .set_client_secret(client_secret.map(str::to_string))
             .send()
@@ -37,7 +37,7 @@ impl Cognito {
         self.client
             .revoke_token()
             .token(refresh_token)
-            .client_id(&self.client_id)
+            .client_id(self.client_id())
             .set_client_secret(client_secret.map(str::to_string))
             .send()
             .await?;

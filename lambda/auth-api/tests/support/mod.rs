@@ -219,11 +219,16 @@ impl Api {
 
     /// Like [`Api::start`], with the browser session mode on (`Some`) or off.
     pub async fn start_with_session_cookie(cfg: Config, endpoint: &str, session_cookie: Option<auth_api::session_cookie::SessionCookie>) -> Self {
+        Self::start_with(cfg, endpoint, |state, _| state.with_session_cookie(session_cookie)).await
+    }
+
+    /// Like [`Api::start`], the state changed by `f` first (e.g. `AppState::with_apps`).
+    pub async fn start_with(cfg: Config, endpoint: &str, f: impl FnOnce(AppState, &aws_config::SdkConfig) -> AppState) -> Self {
         let sdk = sdk_for(endpoint).await;
         let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
         let recorder = Recorder { calls: calls.clone(), attempts: attempts.clone() };
         let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(recorder).build());
-        let state = Arc::new(AppState::new(cfg, client, &sdk).with_session_cookie(session_cookie));
+        let state = Arc::new(f(AppState::new(cfg, client, &sdk), &sdk));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve(listener, state));

@@ -1,0 +1,130 @@
+//! Many apps on one pool, through the real router, SDK and local server against the emulator: the
+//! calling app is named by X-App-Id, each app's Cognito calls use its own app client (its tokens
+//! carry its client id), and an unknown, missing or mismatched app is refused before any Cognito call.
+mod support;
+
+use auth_api::apps::{self, AppConfig};
+use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, RefreshTokenRotationType, FeatureType};
+use serde_json::{json, Value};
+use support::*;
+
+const SHOP_ORIGIN: &str = "http://localhost:5175";
+
+/// The emulator with a second app client ("shop"), and the API serving both apps.
+async fn two_apps() -> (Emulator, Api, String) {
+    let emu = Emulator::start();
+    let sdk = sdk_for(&emu.endpoint).await;
+    let idp = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let shop = idp
+        .create_user_pool_client()
+        .user_pool_id(&emu.user_pool_id)
+        .client_name("shop")
+        .generate_secret(true)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
+        .refresh_token_rotation(RefreshTokenRotationType::builder().feature(FeatureType::Enabled).retry_grace_period_seconds(10).build().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let shop_id = shop.client_id.unwrap();
+    let list = vec![
+        AppConfig { id: "notes".into(), client_id: emu.client_id.clone(), client_secret: Some(emu.client_secret.clone()), client_secret_arn: None, origins: vec![ALLOWED_ORIGIN.into()] },
+        AppConfig { id: "shop".into(), client_id: shop_id.clone(), client_secret: shop.client_secret, client_secret_arn: None, origins: vec![SHOP_ORIGIN.into()] },
+    ];
+    let mut cfg = config_for(&emu);
+    cfg.cors_origins = vec![];
+    let api = Api::start_with(cfg, &emu.endpoint, |state, sdk| state.with_apps(&list, sdk)).await;
+    (emu, api, shop_id)
+}
+
+fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+async fn post(api: &Api, path: &str, app: Option<&str>, origin: Option<&str>, token: Option<&str>, body: Value) -> Resp {
+    let mut req = api.http.post(format!("{}{path}", api.base)).json(&body);
+    if let Some(a) = app {
+        req = req.header(apps::APP_ID_HEADER, a);
+    }
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    api.send(req).await
+}
+
+#[tokio::test]
+async fn each_app_signs_in_with_its_own_client_and_others_are_refused() {
+    let (emu, api, shop_id) = two_apps().await;
+    let email = email("apps");
+
+    // Several apps: the app must be named, by a known id, before any Cognito call.
+    emu.forget_calls().await;
+    let r = post(&api, "/auth/register", None, None, None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (400, "app_required"));
+    let r = post(&api, "/auth/register", Some("blog"), None, None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (400, "unknown_app"));
+    // A page of one app cannot call as another.
+    let r = post(&api, "/auth/register", Some("shop"), Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (403, "app_mismatch"));
+    assert_eq!(emu.calls().await, Vec::<String>::new(), "refused before any Cognito call");
+
+    let r = post(&api, "/auth/register", Some("notes"), Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let r = post(&api, "/auth/verify", Some("notes"), None, None, json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+
+    // One account, a session per app: each app's tokens carry its own client id.
+    let notes = post(&api, "/auth/login", Some("notes"), Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    let shop = post(&api, "/auth/login", Some("shop"), Some(SHOP_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((notes.status, shop.status), (200, 200), "{} {}", notes.json, shop.json);
+    let notes_access = notes.json["accessToken"].as_str().unwrap();
+    let shop_access = shop.json["accessToken"].as_str().unwrap();
+    assert_eq!(claims(notes_access)["client_id"], json!(emu.client_id));
+    assert_eq!(claims(shop_access)["client_id"], json!(shop_id));
+    assert_eq!(claims(shop.json["idToken"].as_str().unwrap())["aud"], json!(shop_id));
+
+    // A token of another app is refused by this API for that app; its own app's works.
+    let get = |app: &'static str, token: String| {
+        let req = api.http.get(format!("{}/auth/userinfo", api.base)).header(apps::APP_ID_HEADER, app).bearer_auth(token);
+        api.send(req)
+    };
+    let r = get("shop", notes_access.to_string()).await;
+    assert_eq!((r.status, r.error()), (403, "app_mismatch"));
+    let r = get("shop", shop_access.to_string()).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+
+    // A refresh token works only with its own app's client (Cognito's check of the client).
+    let shop_refresh = shop.json["refreshToken"].as_str().unwrap();
+    let r = post(&api, "/auth/refresh", Some("notes"), None, None, json!({"refreshToken": shop_refresh})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
+    let r = post(&api, "/auth/refresh", Some("shop"), None, None, json!({"refreshToken": shop_refresh})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(claims(r.json["accessToken"].as_str().unwrap())["client_id"], json!(shop_id));
+}
+
+#[tokio::test]
+async fn cors_answers_every_apps_origins_and_allows_the_app_header() {
+    let (_emu, api, _) = two_apps().await;
+    for origin in [ALLOWED_ORIGIN, SHOP_ORIGIN] {
+        let req = api
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{}/auth/login", api.base))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type, x-app-id");
+        let r = api.send(req).await;
+        assert_eq!(r.headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some(origin));
+        let allowed = r.headers.get("access-control-allow-headers").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        assert!(allowed.split(", ").any(|h| h == apps::APP_ID_HEADER), "{allowed}");
+    }
+    // The OpenAPI document serves every app alike: no header needed.
+    let r = api.send(api.http.get(format!("{}/auth/openapi.json", api.base))).await;
+    assert_eq!(r.status, 200);
+}
