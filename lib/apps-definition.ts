@@ -46,6 +46,13 @@ export interface AuthApiApp {
   readonly id: string;
   /** A friendly name. @default - the id */
   readonly name?: string;
+  /**
+   * The app's exact browser origins (`scheme://host[:port]`). Listed (an empty list for an app without a browser
+   * page, e.g. a mobile app), the app gets its own app client and secret for signing its users in through the API,
+   * which it names with the `X-App-Id` header (docs/api.md "Which app is calling"); its origins join the CORS list.
+   * @default - none: the app has no user client (a backend with a resource server and machine clients only)
+   */
+  readonly origins?: string[];
   /** The resource server of the app's backend, and its scopes. @default - none */
   readonly resourceServer?: AuthApiResourceServer;
   /** Machine clients of the app (client-credentials grant). @default - none */
@@ -105,11 +112,26 @@ export function parseApps(raw: unknown, source = 'apps'): AuthApiApp[] {
     const where = `apps[${i}]`;
     if (typeof a !== 'object' || a === null || Array.isArray(a)) fail(source, `${where} must be an object`);
     const o = a as Record<string, unknown>;
-    known(o, ['id', 'name', 'resourceServer', 'machineClients'], where, source);
+    known(o, ['id', 'name', 'origins', 'resourceServer', 'machineClients'], where, source);
     if (typeof o.id !== 'string' || !APP_ID.test(o.id)) {
       fail(source, `${where}.id must be lower-case letters, digits and '-', starting with a letter, at most 32 characters (got ${JSON.stringify(o.id)})`);
     }
     if (ids.has(o.id)) fail(source, `${where}.id "${o.id}" is used twice`);
+    // The API's own app client (corsOrigins) is the app `default` of X-App-Id.
+    if (o.id === 'default') fail(source, `${where}.id "default" is the API's own app (its origins are corsOrigins): give this app another id`);
+    let origins: string[] | undefined;
+    if (o.origins !== undefined) {
+      origins = list(o.origins, `${where} (${o.id}).origins`, source).map((x, j) => {
+        const ow = `${where} (${o.id}).origins[${j}]`;
+        let url: URL | undefined;
+        try { url = typeof x === 'string' ? new URL(x) : undefined; } catch { url = undefined; }
+        const local = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+        if (url === undefined || url.origin !== x || !(url.protocol === 'https:' || (url.protocol === 'http:' && local))) {
+          fail(source, `${ow} must be an exact origin scheme://host[:port] (https, or http for localhost), got ${JSON.stringify(x)}`);
+        }
+        return x as string;
+      });
+    }
     ids.add(o.id);
     let resourceServer: AuthApiResourceServer | undefined;
     if (o.resourceServer !== undefined) {
@@ -160,7 +182,7 @@ export function parseApps(raw: unknown, source = 'apps'): AuthApiApp[] {
       }
       return { id: mo.id, name: text(mo.name, `${mw}.name`, source, true), scopes: ms as string[], accessTokenValidityMinutes: minutes as number | undefined };
     });
-    return { id: o.id, name: text(o.name, `${where}.name`, source, true), resourceServer, machineClients };
+    return { id: o.id, name: text(o.name, `${where}.name`, source, true), origins, resourceServer, machineClients };
   });
   // A scope must exist when the client is created (Cognito refuses an unknown one: InvalidOAuthFlowException /
   // ScopeDoesNotExistException on CreateUserPoolClient), so the list is checked as a whole.

@@ -39,6 +39,10 @@ export interface AuthApiAppResources {
   readonly resourceServer?: cognito.UserPoolResourceServer;
   /** The app's machine clients, in definition order. */
   readonly machineClients: AuthApiMachineClientResources[];
+  /** The app client its users sign in with through the API (apps with `origins`). */
+  readonly userClient?: cognito.UserPoolClient;
+  /** The secret of `userClient` (read by the functions). */
+  readonly userClientSecret?: secretsmanager.ISecret;
 }
 
 /** Resource servers first (machine clients of any app may name any app's scopes), then the machine clients. */

@@ -43,6 +43,8 @@ export interface ProvidedEnvironment {
   readonly firstAuthFactors: readonly string[];
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
+  /** AUTH_APPS (JSON) when apps have their own clients; every function that lists COGNITO_APP_CLIENT_ID gets it. */
+  readonly authApps?: string;
 }
 
 /** Every environment value a function may get, by name; fails synth when a route lists a name nobody provides. */
@@ -60,6 +62,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     PASSKEY_USER_VERIFICATION: p.passkeyUserVerification,
     FIRST_AUTH_FACTORS: p.firstAuthFactors.join(','),
     ...(p.environment ?? {}),
+    ...(p.authApps === undefined ? {} : { AUTH_APPS: p.authApps }),
   };
   for (const r of definition.routes) {
     for (const name of r.env) {
@@ -81,6 +84,8 @@ export interface RouteFunctionOptions {
   readonly envValues: { [name: string]: string };
   readonly userPool: cognito.IUserPool;
   readonly clientSecret: secretsmanager.ISecret;
+  /** The other apps' client secrets: read, as the API's own, by the functions whose route lists COGNITO_APP_CLIENT_SECRET_ARN. */
+  readonly appClientSecrets?: secretsmanager.ISecret[];
   /** The front door's origin-verify secret, when it is on (every function reads it). */
   readonly originVerifySecret?: secretsmanager.ISecret;
   readonly memorySize: number;
@@ -116,7 +121,7 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
     }));
   }
   const secretArns: string[] = [];
-  if (r.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) secretArns.push(o.clientSecret.secretArn);
+  if (r.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')) secretArns.push(o.clientSecret.secretArn, ...(o.appClientSecrets ?? []).map((s) => s.secretArn));
   if (o.originVerifySecret) secretArns.push(o.originVerifySecret.secretArn);
   if (secretArns.length > 0) {
     statements.push(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
@@ -130,6 +135,8 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
   const environment: { [k: string]: string } = {};
   for (const name of r.env) if (name !== 'ORIGIN_VERIFY_SECRET_ARN') environment[name] = o.envValues[name];
   if (o.originVerifySecret) environment.ORIGIN_VERIFY_SECRET_ARN = o.originVerifySecret.secretArn;
+  // The apps and their clients travel with the client id (apps.rs), like the origin-verify secret with the front door.
+  if (o.envValues.AUTH_APPS !== undefined && r.env.includes('COGNITO_APP_CLIENT_ID')) environment.AUTH_APPS = o.envValues.AUTH_APPS;
 
   const fn = o.code.createFunction(scope, `${r.name}Function`, {
     memorySize: o.memorySize,

@@ -36,7 +36,8 @@ export function addHttpApi(
   corsOrigins: string[],
   allowCredentials: boolean,
   userPool: cognito.IUserPool,
-  userPoolClient: cognito.IUserPoolClient,
+  /** Every app's client: the authorizer accepts their access tokens (the functions check which app's). */
+  userPoolClients: cognito.IUserPoolClient[],
   /** Allowed request headers beyond authorization and content-type (the session cookie's CSRF header). */
   extraAllowHeaders: string[] = [],
 ): { httpApi: apigwv2.HttpApi; authorizer: HttpUserPoolAuthorizer } {
@@ -58,7 +59,7 @@ export function addHttpApi(
     },
   });
   const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, {
-    userPoolClients: [userPoolClient],
+    userPoolClients,
     userPoolRegion: Stack.of(scope).region,
   });
   return { httpApi, authorizer };

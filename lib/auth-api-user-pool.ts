@@ -47,6 +47,8 @@ export interface AuthApiUserPool {
   readonly firstAuthFactors: string[];
   /** `preferred` or `required` (`PASSKEY_USER_VERIFICATION`). */
   readonly passkeyUserVerification: string;
+  /** The settings of the created client, which other apps' clients copy (undefined with an existing userPoolClient). */
+  readonly userClientOptions?: cognito.UserPoolClientOptions;
 }
 
 /**
@@ -207,6 +209,7 @@ export function addUserPool(
 
   let clientSecret = props.userPoolClientSecret;
   let userPoolClient: cognito.IUserPoolClient;
+  let userClientOptions: cognito.UserPoolClientOptions | undefined;
   if (props.userPoolClient) {
     userPoolClient = props.userPoolClient;
     noteImportedClient(scope, props.userPoolClient);
@@ -217,8 +220,7 @@ export function addUserPool(
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 60) {
       throw new Error(`CognitoAuthApi: refreshTokenRotationGracePeriod must be 0 to 60 whole seconds (Cognito's RetryGracePeriodSeconds); got ${graceSeconds} seconds.`);
     }
-    const client = new cognito.UserPoolClient(scope, 'AppClient', {
-      userPool,
+    userClientOptions = {
       generateSecret: true,
       // user: choice-based sign-in (USER_AUTH) for /auth/login/start's passkeys and email codes.
       authFlows: { adminUserPassword: true, userPassword: false, userSrp: false, custom: false, user: true },
@@ -236,7 +238,8 @@ export function addUserPool(
       refreshTokenRotationGracePeriod: grace,
       disableOAuth: true,
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-    });
+    };
+    const client = new cognito.UserPoolClient(scope, 'AppClient', { userPool, ...userClientOptions });
     userPoolClient = client;
     // The CloudFormation attribute, not `client.userPoolClientSecret` (which adds a custom resource and a Lambda).
     const cfnClient = client.node.defaultChild as cognito.CfnUserPoolClient;
@@ -256,7 +259,23 @@ export function addUserPool(
     });
   }
 
-  return { userPool, userPoolClient, clientSecret: clientSecret!, firstAuthFactors, passkeyUserVerification };
+  return { userPool, userPoolClient, clientSecret: clientSecret!, firstAuthFactors, passkeyUserVerification, userClientOptions };
+}
+
+/**
+ * The app client and secret of another app (the `apps` prop's apps with `origins`): the settings of the API's own
+ * client (secret, admin password and USER_AUTH flows, rotation, lifetimes), under construct ids of that app
+ * (`App-<id>-UserClient`, `App-<id>-UserClientSecret`), so adding or removing an app touches no other client.
+ */
+export function addAppUserClient(scope: Construct, appId: string, userPool: cognito.IUserPool, options: cognito.UserPoolClientOptions):
+{ client: cognito.UserPoolClient; secret: secretsmanager.Secret } {
+  const client = new cognito.UserPoolClient(scope, `App-${appId}-UserClient`, { userPool, ...options, userPoolClientName: appId });
+  const secret = new secretsmanager.Secret(scope, `App-${appId}-UserClientSecret`, {
+    description: `Secret of the app client of app ${appId} (raw string); read by the functions that compute SECRET_HASH`,
+    secretStringValue: SecretValue.resourceAttribute((client.node.defaultChild as cognito.CfnUserPoolClient).attrClientSecret),
+  });
+  ack(secret, 'AwsSolutions-SMG4', 'The value is the Cognito app client secret, which Cognito generates and cannot rotate in place; rotating means a new app client (a new deploy).');
+  return { client, secret };
 }
 
 /**

@@ -21,7 +21,7 @@ import { addRouteFunction, requestDeadlineMs, routeEnvironmentValues } from './a
 import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
-import { ThreatProtection, addUserPool } from './auth-api-user-pool';
+import { ThreatProtection, addAppUserClient, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
 import { QuotaRateRule, QuotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, parseApiDefinition } from './route-definition';
@@ -385,7 +385,9 @@ export class CognitoAuthApi extends Construct {
     const frontDoor = props.frontDoor ?? true;
     const apps = parseApps(props.apps ?? [], 'CognitoAuthApi: apps');
     const session = sessionCookieSettings(this, props, poolDef);
-    const corsOrigins = validateCorsOrigins(props.corsOrigins, session.allowCredentials);
+    const ownOrigins = validateCorsOrigins(props.corsOrigins, session.allowCredentials);
+    // CORS answers every app's origins; which app a request is for the functions check (X-App-Id).
+    const corsOrigins = [...new Set([...ownOrigins, ...apps.flatMap((a) => a.origins ?? [])])];
     const totpIssuer = props.totpIssuer ?? 'AuthApi';
     if (!Token.isUnresolved(totpIssuer) && (totpIssuer.length === 0 || totpIssuer.includes(':'))) {
       throw new Error(`CognitoAuthApi: totpIssuer must be non-empty and contain no ':' (it is the issuer label of otpauth URIs); got "${totpIssuer}".`);
@@ -418,7 +420,18 @@ export class CognitoAuthApi extends Construct {
     this.userPoolClient = pool.userPoolClient;
     this.clientSecret = pool.clientSecret;
     this.firstAuthFactors = pool.firstAuthFactors;
-    this.apps = addApps(this, this.userPool, apps);
+    // Apps with origins sign their users in through the API with clients of their own (X-App-Id).
+    const userApps = apps.filter((a) => a.origins !== undefined);
+    if (userApps.length > 0 && pool.userClientOptions === undefined) {
+      throw new Error('CognitoAuthApi: apps with origins get app clients like the one the construct creates; with an existing userPoolClient, list no origins in apps (or let the construct create the client).');
+    }
+    const userClients = new Map(userApps.map((a) => [a.id, addAppUserClient(this, a.id, this.userPool, pool.userClientOptions!)]));
+    this.apps = addApps(this, this.userPool, apps).map((a) => ({ ...a, userClient: userClients.get(a.id)?.client, userClientSecret: userClients.get(a.id)?.secret }));
+    // AUTH_APPS (lambda/auth-api/src/apps.rs): the API's own app `default` first, then each app with its client.
+    const authApps = userApps.length === 0 ? undefined : stack.toJsonString([
+      { id: 'default', clientId: this.userPoolClient.userPoolClientId, clientSecretArn: this.clientSecret.secretArn, origins: ownOrigins },
+      ...userApps.map((a) => ({ id: a.id, clientId: userClients.get(a.id)!.client.userPoolClientId, clientSecretArn: userClients.get(a.id)!.secret.secretArn, origins: a.origins })),
+    ]);
 
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
     const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture);
@@ -436,10 +449,12 @@ export class CognitoAuthApi extends Construct {
       passkeyUserVerification: pool.passkeyUserVerification,
       firstAuthFactors: pool.firstAuthFactors,
       environment: props.environment,
+      authApps,
     });
 
     // ---- HTTP API and its authorizer (auth-api-http-api.ts) -----------------------------------------
-    const { httpApi, authorizer } = addHttpApi(this, definition, corsOrigins, session.allowCredentials, this.userPool, this.userPoolClient, session.allowHeaders);
+    const { httpApi, authorizer } = addHttpApi(this, definition, corsOrigins, session.allowCredentials, this.userPool,
+      [this.userPoolClient, ...[...userClients.values()].map((c) => c.client)], session.allowHeaders);
     this.httpApi = httpApi;
 
     // ---- front door: CloudFront + WAF + origin-verify secret (the functions need the secret's ARN) -----
@@ -469,6 +484,7 @@ export class CognitoAuthApi extends Construct {
         envValues,
         userPool: this.userPool,
         clientSecret: this.clientSecret,
+        appClientSecrets: [...userClients.values()].map((c) => c.secret),
         originVerifySecret: this.originVerifySecret,
         memorySize,
         timeout,

@@ -1,6 +1,6 @@
 // The apps prop: resource servers with their scopes, machine clients (client-credentials grant only) with their
 // secrets in Secrets Manager, and nothing of today's stack changed when no apps are given.
-import { AuthApiDefinitions, CognitoAuthApi, loadAppsDefinition, parseApps } from '../../lib';
+import { AuthApiDefinitions, CognitoAuthApi, loadApiDefinition, loadAppsDefinition, parseApps } from '../../lib';
 import { allStrings, appFromContext, logicalId, resourcesOf, stackWith, template } from './helpers';
 
 const apps = loadAppsDefinition().apps;
@@ -85,6 +85,60 @@ describe('cdk/apps.json deployed', () => {
     expect(stacks.api.authApi.apps.map((a) => a.machineClients.map((m) => m.id))).toEqual([['worker'], ['exporter']]);
   });
 });
+
+describe('apps with origins: a user app client each, named by X-App-Id', () => {
+  const shop = { id: 'shop', origins: ['https://shop.example.com'] };
+  const stack = stackWith({ frontDoor: false, apps: [...apps, shop], passkeyRelyingPartyId: 'example.com' });
+  const t = template(stack);
+  const res = t.toJSON().Resources;
+  const own = logicalId(stack, stack.authApi.userPoolClient as any);
+  const shopApp = stack.authApi.apps.find((a) => a.id === 'shop')!;
+  const shopClient = logicalId(stack, shopApp.userClient!);
+
+  test('the app\'s client has the API client\'s settings, its own name and secret; the API client keeps its logical id', () => {
+    expect(own).toEqual(logicalId(stackWith({ frontDoor: false }), stackWith({ frontDoor: false }).authApi.userPoolClient as any));
+    const { ClientName, ...mine } = res[shopClient].Properties;
+    const { ClientName: _, ...theirs } = res[own].Properties;
+    expect(ClientName).toBe('shop');
+    expect(mine).toEqual(theirs);
+    expect(res[logicalId(stack, shopApp.userClientSecret as any)].Properties.SecretString).toEqual({ 'Fn::GetAtt': [shopClient, 'ClientSecret'] });
+    expect(stack.authApi.apps.filter((a) => a.userClient).map((a) => a.id)).toEqual(['shop']); // apps without origins get none
+  });
+
+  test('every function gets AUTH_APPS: the API\'s own app default first, then each app with its client, secret and origins', () => {
+    for (const [, fn] of resourcesOf(t, 'AWS::Lambda::Function')) {
+      const v = fn.Properties.Environment.Variables.AUTH_APPS;
+      expect(v).toBeDefined();
+      const text = JSON.stringify(v);
+      expect(text).toContain('\\"id\\":\\"default\\"');
+      expect(text).toContain('\\"id\\":\\"shop\\"');
+      expect(text).toContain(shopClient);
+      expect(text).toContain('https://shop.example.com');
+    }
+    const plain = template(stackWith({ frontDoor: false, apps }));
+    for (const [, fn] of resourcesOf(plain, 'AWS::Lambda::Function')) expect(fn.Properties.Environment.Variables.AUTH_APPS).toBeUndefined();
+  });
+
+  test('the functions that read the client secret read the app\'s too; the authorizer takes both clients\' tokens; CORS has the app\'s origins', () => {
+    const secretId = logicalId(stack, shopApp.userClientSecret as any);
+    const readers = resourcesOf(t, 'AWS::IAM::Role').filter(([, r]) => allStrings(r).includes(secretId)).length;
+    expect(readers).toBe(definitionRoutesReadingTheSecret());
+    const authz = resourcesOf(t, 'AWS::ApiGatewayV2::Authorizer')[0][1].Properties.JwtConfiguration.Audience;
+    expect(authz).toEqual([{ Ref: own }, { Ref: shopClient }]);
+    const cors = resourcesOf(t, 'AWS::ApiGatewayV2::Api')[0][1].Properties.CorsConfiguration.AllowOrigins;
+    expect(cors).toEqual(['https://app.example.com', 'https://shop.example.com']);
+  });
+
+  test('an app named default, a bad origin, or origins with an existing client fail synth', () => {
+    expect(() => stackWith({ frontDoor: false, apps: [{ id: 'default', origins: [] }] })).toThrow(/"default" is the API's own app/);
+    expect(() => stackWith({ frontDoor: false, apps: [{ id: 'a', origins: ['https://a.example.com/'] }] })).toThrow(/origins\[0\] must be an exact origin/);
+    expect(() => stackWith({ frontDoor: false, apps: [{ id: 'a', origins: ['http://a.example.com'] }] })).toThrow(/origins\[0\] must be an exact origin/);
+  });
+});
+
+function definitionRoutesReadingTheSecret(): number {
+  return loadApiDefinition().routes.filter((r) => r.env.includes('COGNITO_APP_CLIENT_SECRET_ARN')).length;
+}
 
 describe('bad apps fail synth with the entry and the fix', () => {
   const server = { identifier: 'notes-api', scopes: [{ name: 'notes.read', description: 'Read notes' }] };
