@@ -1,4 +1,4 @@
-"""Admin user management: AdminCreateUser, AdminDeleteUser, AdminDisableUser,
+"""Admin user management: AdminCreateUser (with the pre sign-up trigger), AdminDeleteUser, AdminDisableUser,
 AdminResetUserPassword (the other Admin* operations live with their feature: sign-in in signin.py,
 sign-out in tokens.py, MFA preference in mfa.py).
 """
@@ -10,6 +10,7 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from codes import issue_code
 from core import CognitoError, find_user
+import triggers
 from sessions import drop_sessions
 from tokens import revoke_tokens
 from users import delete_user_everywhere
@@ -21,6 +22,13 @@ class AdminOperations(CognitoIdpResponse):
         pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
         username = self._get_param("Username")
         if self._get_param("MessageAction") != "RESEND":
+            attributes = {a["Name"]: a.get("Value", "") for a in self._get_param("UserAttributes", []) or [] if isinstance(a, dict) and "Name" in a}
+            # PreSignUp_AdminCreateUser: no app client ("CLIENT_ID_NOT_APPLICABLE", as deployed pools
+            # send it); its response flags are ignored (the pre sign-up page).
+            triggers.pre_sign_up(
+                pool, "PreSignUp_AdminCreateUser", username, "CLIENT_ID_NOT_APPLICABLE", self.headers.get("User-Agent"),
+                attributes, self._get_param("ValidationData"), self._get_param("ClientMetadata"),
+            )
             if find_user(pool, username) is not None:
                 raise CognitoError("UsernameExistsException", "User account already exists")
             temporary = self._get_param("TemporaryPassword")

@@ -4,7 +4,7 @@
 Layout: LocalCognitoResponse (below) is composed of one mixin of operations per feature module
 beside this file: codes.py (sign-up, reset codes), signin.py (auth flows, challenges; sessions.py),
 tokens.py (minting, revocation), rotation.py (GetTokensFromRefreshToken, refresh-token rotation),
-users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py,
+users.py (passwords, usernames, own account), mfa.py (TOTP), admin.py, triggers.py (Lambda triggers),
 choice_signin.py (USER_AUTH and its challenges), passkeys.py (WebAuthn registration and credentials),
 machine.py (resource-server scopes on clients, the token endpoint's client-credentials grant);
 shared: core.py (errors, lookups), controls.py (/_local settings), wsgi_app.py (WSGI front), fidelity.py.
@@ -20,6 +20,7 @@ with refresh-token rotation, choice-based sign-in (USER_AUTH: passkeys, email on
 codes, password), the passkey operations, and a control endpoint for failure drills.
 
     .venv/bin/python tests/local-cognito/local_cognito.py [--host 127.0.0.1] [--port 0] [--bootstrap] [--relying-party-id ID]
+        [--triggers preSignUp,...] [--lambda-endpoint http://127.0.0.1:PORT]
 
 When ready it prints exactly one JSON line on stdout, e.g.
     {"endpoint": "http://127.0.0.1:PORT", "region": "us-east-1",
@@ -42,6 +43,11 @@ with Cognito's default sender, so it does not offer EMAIL_OTP as a first factor
 (firstAuthFactorsNeedingSes of that file), unless --ses gives it an Amazon SES
 configuration (make dev EMAIL_OTP=on); the ready line's "firstAuthFactors" is
 the list the functions get (FIRST_AUTH_FACTORS).
+
+--triggers gives the bootstrap pool the LambdaConfig the stack gives a pool with those triggers of
+cdk/triggers.json on (ready line: "triggers"); --lambda-endpoint is where the emulator invokes their
+functions with Lambda's Invoke API (auth-local's TRIGGER_PORT listener; or later, POST /_local/lambda).
+triggers.py says which operations run which trigger and what Cognito does with each answer.
 
 Control endpoint (same port):
     GET    /_local/faults   current settings
@@ -77,6 +83,10 @@ Control endpoint (same port):
     DELETE /_local/faults   reset
     GET    /_local/calls    Cognito operations received so far (names, statuses, error types)
     DELETE /_local/calls    forget them
+    GET    /_local/lambda   the function endpoint, Cognito's trigger wait, and the invocations so far
+    POST   /_local/lambda   {"endpoint": "http://127.0.0.1:PORT" | null, "timeoutSeconds": 0.1-5}
+                            (default: --lambda-endpoint, 5 s); forgets the invocations
+    DELETE /_local/lambda   the wait back to 5 s; forgets the invocations
 
 Passwords, codes, tokens and secrets are never logged.
 """
@@ -95,6 +105,7 @@ from typing import Any
 
 REGION = "us-east-1"
 RELYING_PARTY_ID: str | None = None  # --relying-party-id
+TRIGGER_NAMES: list[str] = []  # --triggers
 SENDS_WITH_SES = False  # --ses
 APPS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cdk", "apps.json")  # --apps
 
@@ -148,6 +159,7 @@ from rotation import RotationOperations  # noqa: E402
 from wsgi_app import LocalCognitoApp, QuietRequestHandler  # noqa: E402
 from signin import SignInOperations  # noqa: E402
 import tokens  # noqa: E402
+import triggers  # noqa: E402
 from tokens import TokenOperations, patched_log_user_in  # noqa: E402
 from users import AccountOperations, pool_get_user, validate_password  # noqa: E402
 
@@ -196,6 +208,8 @@ def bootstrap() -> dict[str, str]:
     """The pool and client of cdk/user-pool.json (the construct's defaults), as fidelity.py maps them."""
     backend = cm.cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION]
     settings = fidelity.pool_settings(POOL_DEFINITION, SENDS_WITH_SES)
+    if TRIGGER_NAMES:
+        settings["LambdaConfig"] = triggers.lambda_config_for(REGION, TRIGGER_NAMES)
     pool = backend.create_user_pool("local-auth-pool", settings)
     backend.set_user_pool_mfa_config(pool.id, None, {"Enabled": POOL_DEFINITION["mfaSecondFactor"]["otp"]}, settings["MfaConfiguration"])
     client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
@@ -211,6 +225,7 @@ def bootstrap() -> dict[str, str]:
         "passwordPolicy": fidelity.password_policy_env(POOL_DEFINITION),
         # FIRST_AUTH_FACTORS for the functions, as the stack passes the pool's factors.
         "firstAuthFactors": ",".join(settings["Policies"]["SignInPolicy"]["AllowedFirstAuthFactors"]),
+        "triggers": list(TRIGGER_NAMES),
     }
 
 
@@ -238,10 +253,19 @@ def main(argv: list[str] | None = None) -> int:
         "(cdk/user-pool.json firstAuthFactorsNeedingSes); make dev EMAIL_OTP=on",
     )
     parser.add_argument("--apps", help="the bootstrap pool's apps definition (default: cdk/apps.json): resource servers and machine clients")
+    parser.add_argument("--triggers", default="", help="comma list of cdk/triggers.json triggers the bootstrap pool runs (its LambdaConfig)")
+    parser.add_argument("--lambda-endpoint", help="where the triggers' functions are invoked (Lambda's Invoke API), e.g. auth-local's TRIGGER_PORT listener")
     args = parser.parse_args(argv)
-    global RELYING_PARTY_ID, SENDS_WITH_SES, APPS_FILE
+    global RELYING_PARTY_ID, SENDS_WITH_SES, APPS_FILE, TRIGGER_NAMES
     if args.apps:
         APPS_FILE = args.apps
+    TRIGGER_NAMES = [t.strip() for t in args.triggers.split(",") if t.strip()]
+    try:
+        triggers.lambda_config_for(REGION, TRIGGER_NAMES)
+        if args.lambda_endpoint:
+            triggers.configure({"endpoint": args.lambda_endpoint})
+    except ValueError as exc:
+        parser.error(str(exc))
     RELYING_PARTY_ID = args.relying_party_id
     SENDS_WITH_SES = args.ses
     wsgi_app.VERBOSE = args.verbose

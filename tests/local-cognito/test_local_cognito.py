@@ -199,7 +199,8 @@ POOL_FILE = Path(__file__).resolve().parents[2] / "cdk" / "user-pool.json"
 def test_ready_line_and_bootstrap_configuration(emu, idp):
     """The bootstrap pool is the one cdk/user-pool.json defines (the construct reads the same file)."""
     definition = json.loads(POOL_FILE.read_text())
-    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret", "passwordPolicy", "firstAuthFactors", "apps", "tokenEndpoint"}
+    assert set(emu) - {"proc"} == {"endpoint", "region", "userPoolId", "clientId", "clientSecret", "passwordPolicy", "firstAuthFactors", "apps", "tokenEndpoint", "triggers"}
+    assert emu["triggers"] == []  # no --triggers: the pool has no LambdaConfig, as the stack's by default
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emu["endpoint"])
     assert emu["region"] == "us-east-1"
     rules = {k: v for k, v in definition["passwordPolicy"].items() if k != "tempPasswordValidityDays"}

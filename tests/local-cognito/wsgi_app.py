@@ -1,5 +1,6 @@
-"""The WSGI front the entry module serves: /_local/ control endpoints, injected faults, the call
-log, and one lock around moto's state for every Cognito call.
+"""The WSGI front the entry module serves: /_local/ control endpoints (faults, the call log, the
+Lambda triggers' function endpoint), injected faults, and one lock around moto's state for every
+Cognito call (released while a trigger runs: triggers.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
 
 import oauth  # beside this file: the user pool domain's endpoints
 from controls import CALLS, CALLS_LOCK, CONTROLS, record_call
+import triggers
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
@@ -164,6 +166,19 @@ class LocalCognitoApp:
                     return _json_response(start_response, 400, {"error": str(exc)})
                 log.info("faults set: %s", json.dumps(settings))
                 return _json_response(start_response, 200, settings)
+            return _json_response(start_response, 405, {"error": "use GET, POST or DELETE"})
+        if path == "/_local/lambda":
+            if method == "GET":
+                return _json_response(start_response, 200, triggers.settings())
+            if method == "DELETE":
+                return _json_response(start_response, 200, triggers.reset())
+            if method == "POST":
+                try:
+                    length = int(environ.get("CONTENT_LENGTH") or 0)
+                    raw = environ["wsgi.input"].read(length) if length else b""
+                    return _json_response(start_response, 200, triggers.configure(json.loads(raw) if raw.strip() else {}))
+                except (ValueError, json.JSONDecodeError) as exc:
+                    return _json_response(start_response, 400, {"error": str(exc)})
             return _json_response(start_response, 405, {"error": "use GET, POST or DELETE"})
         if path == "/_local/calls":
             if method == "GET":

@@ -111,6 +111,13 @@ pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_millis(9000);
 /// Largest request body accepted (bytes); larger is a 413.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// `SIGN_UP_EMAIL_DOMAINS` (comma-separated; unset or empty: no allow-list), read by the register
+/// route and the pre sign-up trigger (see [`crate::email_domains`]).
+pub fn sign_up_email_domains(get: impl Fn(&str) -> Option<String>) -> Result<Option<crate::email_domains::EmailDomains>, ConfigError> {
+    crate::email_domains::EmailDomains::parse(&get("SIGN_UP_EMAIL_DOMAINS").unwrap_or_default())
+        .map_err(|reason| ConfigError::Invalid { name: "SIGN_UP_EMAIL_DOMAINS", reason })
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -258,6 +265,15 @@ mod tests {
         let text = format!("{:?}", cfg(&v).unwrap());
         assert!(!text.contains("client-secret-value") && !text.contains("origin-verify-value"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    #[test]
+    fn sign_up_email_domains_from_the_environment() {
+        let with = |v: Option<&str>| sign_up_email_domains(|k| (k == "SIGN_UP_EMAIL_DOMAINS").then(|| v.map(str::to_string)).flatten());
+        assert_eq!(with(None), Ok(None));
+        assert_eq!(with(Some("")), Ok(None));
+        assert_eq!(with(Some("example.com")).unwrap().unwrap().domains(), ["example.com"]);
+        assert!(matches!(with(Some("*.example.com")), Err(ConfigError::Invalid { name: "SIGN_UP_EMAIL_DOMAINS", .. })));
     }
 
     #[test]

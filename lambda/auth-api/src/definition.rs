@@ -1,5 +1,6 @@
-//! The route definition shared with CDK and the OpenAPI document: `cdk/routes.json`, embedded at
-//! compile time so the binary and the stack can never disagree.
+//! The definitions shared with CDK and the OpenAPI document, embedded at compile time so the binary
+//! and the stack can never disagree: the routes (`cdk/routes.json`) and the Cognito triggers
+//! (`cdk/triggers.json`).
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -103,6 +104,60 @@ fn normalise_path(path: &str) -> &str {
     }
 }
 
+/// One Cognito trigger, as written in `cdk/triggers.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trigger {
+    /// Stable identifier: the function's `COGNITO_TRIGGER`, the audit `action`, the handler module.
+    pub name: String,
+    /// The user pool's `LambdaConfig` key this function is wired to (`PreSignUp`, ...); also how
+    /// Cognito names the trigger in its errors ("PreSignUp failed with error ...").
+    pub cognito_trigger: String,
+    /// The `triggerSource` values of the events Cognito sends this trigger.
+    pub trigger_sources: Vec<String>,
+    /// Cognito API operations the handler may call (IAM: `cognito-idp:<name>`).
+    pub cognito_actions: Vec<String>,
+    /// Environment variables the stack gives this trigger's function.
+    pub env: Vec<String>,
+    /// The function's timeout; Cognito waits at most 5 s for a trigger.
+    pub timeout_seconds: u64,
+    pub summary: String,
+}
+
+/// The JSON file, as written in `cdk/triggers.json`.
+pub const TRIGGERS_JSON: &str = include_str!("../../../cdk/triggers.json");
+
+/// Cognito's wait for a trigger: "your Lambda function must respond within 5 seconds. If it doesn't,
+/// Amazon Cognito retries the call. After 3 unsuccessful attempts, the function times out"
+/// (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html).
+pub const COGNITO_TRIGGER_WAIT_SECONDS: u64 = 5;
+
+#[derive(Debug, Deserialize)]
+pub struct Triggers {
+    pub triggers: Vec<Trigger>,
+}
+
+impl Triggers {
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.name == name)
+    }
+
+    /// The trigger whose events carry this `triggerSource`.
+    pub fn by_source(&self, source: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.trigger_sources.iter().any(|s| s == source))
+    }
+}
+
+/// The embedded trigger definition, parsed once (a unit test proves it parses).
+pub fn triggers() -> &'static Triggers {
+    static DEF: OnceLock<Triggers> = OnceLock::new();
+    DEF.get_or_init(|| Triggers::parse(TRIGGERS_JSON).expect("cdk/triggers.json is valid (unit-tested)"))
+}
+
 /// The embedded definition, parsed once. A unit test proves it parses, so this cannot fail at run time.
 pub fn definition() -> &'static Definition {
     static DEF: OnceLock<Definition> = OnceLock::new();
@@ -153,6 +208,38 @@ mod tests {
             // Not required to start, but every function must get the deadline derived from its timeout.
             assert!(r.env.iter().any(|e| e == "REQUEST_DEADLINE_MS"), "route {} does not list REQUEST_DEADLINE_MS", r.name);
         }
+    }
+
+    #[test]
+    fn every_trigger_is_well_formed_and_sources_are_unique() {
+        let def = Triggers::parse(TRIGGERS_JSON).unwrap();
+        assert!(!def.triggers.is_empty());
+        let mut sources = Vec::new();
+        for t in &def.triggers {
+            assert_eq!(def.triggers.iter().filter(|x| x.name == t.name).count(), 1, "duplicate trigger {}", t.name);
+            assert!(!t.trigger_sources.is_empty(), "{}", t.name);
+            for s in &t.trigger_sources {
+                // Cognito's triggerSource values start with the trigger's name, e.g. PreSignUp_SignUp.
+                assert!(s.starts_with(&format!("{}_", t.cognito_trigger)) || t.cognito_trigger == "PreTokenGeneration", "{}: {s}", t.name);
+                sources.push(s.clone());
+            }
+            assert!((1..=COGNITO_TRIGGER_WAIT_SECONDS).contains(&t.timeout_seconds), "{}: timeoutSeconds", t.name);
+            for a in &t.cognito_actions {
+                assert!(a.chars().next().unwrap().is_ascii_uppercase() && !a.contains(':'), "{}: {a}", t.name);
+            }
+            // A trigger reads its pool from the event: the pool's own id in its environment would be a
+            // CloudFormation cycle (the pool refers to the function).
+            for e in &t.env {
+                assert!(e.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{}: {e}", t.name);
+                assert!(!e.starts_with("COGNITO_"), "{}: {e}", t.name);
+            }
+        }
+        let n = sources.len();
+        sources.sort();
+        sources.dedup();
+        assert_eq!(sources.len(), n, "a triggerSource listed by two triggers");
+        assert_eq!(triggers().by_source("PreSignUp_SignUp").unwrap().name, "preSignUp");
+        assert!(triggers().by_source("PreSignUp_Nope").is_none());
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub enum ApiError {
     PasskeyNotFound,
     #[error("This account has as many passkeys as it may have: delete one before adding another")]
     PasskeyLimitReached,
+    #[error("Sign-up with this email address is not allowed")]
+    SignUpNotAllowed,
     #[error("Cognito rejected a parameter")]
     InvalidParameter,
     #[error("Too many attempts: wait before trying again")]
@@ -86,7 +88,7 @@ impl ApiError {
             | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | AppRequired => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
             | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
-            UserNotConfirmed | PasswordResetRequired | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
+            UserNotConfirmed | PasswordResetRequired | SignUpNotAllowed | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
                 StatusCode::FORBIDDEN
             },
             NotFound | PasskeyNotFound => StatusCode::NOT_FOUND,
@@ -127,6 +129,7 @@ impl ApiError {
             PasskeyRejected => "passkey_rejected",
             PasskeyNotFound => "passkey_not_found",
             PasskeyLimitReached => "passkey_limit_reached",
+            SignUpNotAllowed => "sign_up_not_allowed",
             InvalidParameter => "invalid_parameter",
             LimitExceeded => "limit_exceeded",
             TooManyRequests => "too_many_requests",
@@ -186,6 +189,7 @@ impl ApiError {
             PasskeyRejected,
             PasskeyNotFound,
             PasskeyLimitReached,
+            SignUpNotAllowed,
             InvalidParameter,
             LimitExceeded,
             TooManyRequests,
@@ -198,6 +202,14 @@ impl ApiError {
             ServiceUnavailable,
             Internal,
         ]
+    }
+
+    /// How a trigger's deliberate refusal names this error in the message Cognito passes on (its
+    /// UserLambdaValidationException says "<Trigger> failed with error <the function's message>."):
+    /// `[sign_up_not_allowed]`. The exception type stays the classification key; this marker only
+    /// tells a refusal from a failing trigger among those exceptions (cognito/errors.rs).
+    pub fn refusal_marker(&self) -> String {
+        format!("[{}]", self.code())
     }
 
     /// The catalogue entry for a code.
@@ -241,7 +253,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 34, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 35, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

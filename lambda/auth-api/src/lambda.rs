@@ -1,4 +1,7 @@
-//! Lambda adapter: API Gateway HTTP API (payload 2.0) events to the router and back.
+//! Lambda adapters: API Gateway HTTP API (payload 2.0) events to the router and back ([`run`]), and
+//! Cognito trigger events to [`crate::triggers::invoke`] ([`run_trigger`]). Which one a function runs
+//! is decided once at start-up by `COGNITO_TRIGGER` (bootstrap.rs), not per event: lambda_http reads
+//! only HTTP events, and the HTTP path keeps its typed deserialisation (no second parse per request).
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 use lambda_http::request::RequestContext;
@@ -51,6 +54,25 @@ pub async fn run(state: Arc<AppState>) -> Result<(), lambda_http::Error> {
             let resp = crate::router::handle(&state, to_api_request(req)).await;
             Ok::<_, std::convert::Infallible>(to_lambda_response(resp))
         }
+    }))
+    .await
+}
+
+/// The trigger function's error as Lambda reports it to Cognito (`errorType`, `errorMessage`).
+impl From<crate::triggers::TriggerError> for lambda_http::lambda_runtime::Diagnostic {
+    fn from(e: crate::triggers::TriggerError) -> Self {
+        lambda_http::lambda_runtime::Diagnostic { error_type: e.kind().into(), error_message: e.to_string() }
+    }
+}
+
+/// Polls the Lambda Runtime API forever, serving each Cognito event with trigger `trigger` (raw
+/// JSON: an event that is not JSON is the runtime's own logged error; one that is JSON but not the
+/// trigger's is [`crate::triggers::invoke`]'s).
+pub async fn run_trigger(state: Arc<crate::triggers::TriggerState>, trigger: &'static crate::definition::Trigger) -> Result<(), lambda_http::Error> {
+    use lambda_http::lambda_runtime::{self, Diagnostic, LambdaEvent};
+    lambda_runtime::run(lambda_http::service_fn(move |ev: LambdaEvent<serde_json::Value>| {
+        let state = state.clone();
+        async move { crate::triggers::invoke(&state, trigger, ev.payload, &ev.context.request_id).await.map_err(Diagnostic::from) }
     }))
     .await
 }

@@ -1,11 +1,13 @@
 //! The auth API: a JSON API in front of Amazon Cognito. One router ([`router::handle`]) serves every
 //! route of `cdk/routes.json`, in Lambda (`bootstrap`, via [`lambda`]) and locally (`auth-local`,
-//! via [`local`]).
+//! via [`local`]); the same binary serves the Cognito triggers of `cdk/triggers.json`
+//! ([`triggers::invoke`], dispatched on the event's `triggerSource`).
 pub mod apps;
 pub mod cognito;
 pub mod config;
 pub mod context;
 pub mod definition;
+pub mod email_domains;
 pub mod error;
 pub mod http;
 pub mod lambda;
@@ -18,6 +20,7 @@ pub mod secrets;
 pub mod session_cookie;
 pub mod state;
 pub mod telemetry;
+pub mod triggers;
 
 pub use router::handle;
 pub use state::AppState;

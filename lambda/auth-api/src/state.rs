@@ -35,6 +35,9 @@ pub struct AppState {
     pub session_cookie: Option<SessionCookie>,
     /// See [`Config::passkeys`].
     pub passkeys: config::PasskeySettings,
+    /// The sign-up allow-list of email domains (`SIGN_UP_EMAIL_DOMAINS`), which `POST /auth/register`
+    /// checks before calling Cognito (the pre sign-up trigger enforces the same list in the pool).
+    pub sign_up_email_domains: Option<crate::email_domains::EmailDomains>,
 }
 
 /// The shared SDK configuration, as the functions run it: credentials from the environment,
@@ -134,8 +137,11 @@ impl AppState {
             .map(|v| crate::apps::parse(&v))
             .transpose()
             .map_err(|reason| config::ConfigError::Invalid { name: "AUTH_APPS", reason })?;
+        let domains = config::sign_up_email_domains(|k| std::env::var(k).ok())?;
         let sdk = sdk_config(&cfg.region);
-        let state = Self::new(cfg, cognito_client(&sdk), &sdk).with_session_cookie(session_cookie);
+        let state = Self::new(cfg, cognito_client(&sdk), &sdk)
+            .with_session_cookie(session_cookie)
+            .with_sign_up_email_domains(domains);
         Ok(match apps {
             Some(list) => state.with_apps(&list, &sdk),
             None => state,
@@ -162,6 +168,7 @@ impl AppState {
             password_policy: cfg.password_policy,
             session_cookie: None,
             passkeys: cfg.passkeys,
+            sign_up_email_domains: None,
         }
     }
 
@@ -186,6 +193,12 @@ impl AppState {
             let cors = Cors::new(&self.apps.all_origins());
             self.cors = if self.session_cookie.is_some() { cors.with_credentials() } else { cors };
         }
+        self
+    }
+
+    /// Sets the sign-up allow-list `POST /auth/register` checks (`None`: every domain).
+    pub fn with_sign_up_email_domains(mut self, domains: Option<crate::email_domains::EmailDomains>) -> Self {
+        self.sign_up_email_domains = domains;
         self
     }
 

@@ -31,6 +31,16 @@ pub enum CognitoErrorKind {
     /// ResourceNotFoundException: for DeleteWebAuthnCredential, no such passkey for this user;
     /// elsewhere a missing pool or client (a deployment fault, 500).
     ResourceNotFound,
+    /// A trigger refused the operation on purpose: a UserLambdaValidationException whose message
+    /// carries the pre sign-up trigger's refusal marker (`[sign_up_not_allowed]`, see
+    /// `ApiError::refusal_marker`).
+    SignUpRefused,
+    /// A trigger of the pool failed: it answered an error (UserLambdaValidationException without a
+    /// refusal marker), its answer was not one Cognito could read (InvalidLambdaResponseException), or
+    /// Cognito could not invoke it or it did not answer within Cognito's 5 s, three times
+    /// (UnexpectedLambdaException). Errors of the operations that run triggers, e.g.
+    /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html#API_SignUp_Errors.
+    TriggerFailed,
     /// Cognito is unreachable, timed out, or failed on its side.
     Unavailable,
     /// The handler called an operation its route does not declare (a bug; 500).
@@ -77,8 +87,8 @@ impl CognitoErrorKind {
             "WebAuthnChallengeNotFoundException" | "WebAuthnClientMismatchException" | "WebAuthnCredentialNotSupportedException"
             | "WebAuthnOriginNotAllowedException" | "WebAuthnRelyingPartyMismatchException" => WebAuthnRejected,
             "ResourceNotFoundException" => ResourceNotFound,
-            "InternalErrorException" | "CodeDeliveryFailureException" | "UnexpectedLambdaException"
-            | "UserLambdaValidationException" | "InvalidLambdaResponseException" => Unavailable,
+            "UserLambdaValidationException" | "InvalidLambdaResponseException" | "UnexpectedLambdaException" => TriggerFailed,
+            "InternalErrorException" | "CodeDeliveryFailureException" => Unavailable,
             _ => Other,
         }
     }
@@ -96,7 +106,12 @@ where
         let (kind, code, message) = match &err {
             SdkError::ServiceError(se) => {
                 let code = se.err().code().unwrap_or("Unknown").to_string();
-                let kind = CognitoErrorKind::from_exception(&code);
+                let mut kind = CognitoErrorKind::from_exception(&code);
+                if code == "UserLambdaValidationException"
+                    && se.err().message().is_some_and(|m| m.contains(&ApiError::SignUpNotAllowed.refusal_marker()))
+                {
+                    kind = CognitoErrorKind::SignUpRefused;
+                }
                 let msg = (kind == CognitoErrorKind::InvalidPassword).then(|| se.err().message().map(str::to_string)).flatten();
                 (kind, code, msg)
             }
@@ -150,6 +165,15 @@ impl From<CognitoError> for ApiError {
             ResourceNotFound => {
                 tracing::error!(cognito_error = %e.code, "Cognito resource not found");
                 ApiError::Internal
+            }
+            SignUpRefused => {
+                tracing::info!(cognito_error = %e.code, "sign-up refused by the pre sign-up trigger");
+                ApiError::SignUpNotAllowed
+            }
+            // The caller can do nothing about it but try later; the trigger's own log says why.
+            TriggerFailed => {
+                tracing::error!(cognito_error = %e.code, "a Cognito trigger of the user pool failed");
+                ApiError::ServiceUnavailable
             }
             Unavailable => {
                 tracing::warn!(cognito_error = %e.code, "Cognito unavailable");

@@ -1,7 +1,7 @@
 //! The narrow wrapper through which every handler reaches Cognito: one method of [`Cognito`] per
 //! operation, SECRET_HASH handled here, errors classified by Cognito's exception type (never by
-//! message), and a guard that refuses any operation the current route does not declare in
-//! `cdk/routes.json` (the local twin of the IAM policy the stack generates from the same list).
+//! message), and a guard that refuses any operation the current route or trigger does not declare in
+//! `cdk/routes.json` or `cdk/triggers.json` (the local twin of the IAM policy the stack generates from the same list).
 //!
 //! One type, one door; its operations are grouped by feature, as the routes are (files beside this
 //! one, each private: everything is used through this module, `crate::cognito::...`):
@@ -25,7 +25,7 @@ mod tokens;
 pub use account::UserProfile;
 pub use client::{secret_hash, AppClient, CResult, Cognito};
 pub use errors::{CognitoError, CognitoErrorKind};
-pub use guard::{current_call, current_route, with_route, DeclaredActionsGuard, UndeclaredOperation};
+pub use guard::{current, current_call, current_route, with_route, with_trigger, Declared, DeclaredActionsGuard, UndeclaredOperation};
 pub use passkeys::{document_to_json, json_to_document, PasskeyInfo, MAX_PASSKEY_PAGES};
 pub use retry::{never_sent, safe_to_repeat, RetryOnlyWhatIsSafe};
 pub use sign_in::{AuthOutcome, Caller, Tokens};

@@ -92,7 +92,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let wrong = |e: CognitoError| -> ApiError {
         match (&challenge, e.kind) {
             // Outages and throttling look the same for every session.
-            (_, K::Unavailable | K::TooManyRequests | K::LimitExceeded | K::Undeclared) => e.into(),
+            (_, K::Unavailable | K::TriggerFailed | K::TooManyRequests | K::LimitExceeded | K::Undeclared) => e.into(),
             (ChallengeNameType::WebAuthn, _) => {
                 tracing::info!(cognito_error = %e.code, "passkey assertion refused");
                 ApiError::InvalidPasskey
@@ -108,7 +108,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         // Cognito was asked as for a real session (same calls, same time); whatever it said, the
         // answer is that of a wrong code or a refused passkey.
         return Err(match result {
-            Err(e) if matches!(e.kind, K::Unavailable | K::TooManyRequests | K::LimitExceeded) => e.into(),
+            Err(e) if matches!(e.kind, K::Unavailable | K::TriggerFailed | K::TooManyRequests | K::LimitExceeded) => e.into(),
             _ if challenge == ChallengeNameType::WebAuthn => ApiError::InvalidPasskey,
             _ => ApiError::InvalidCode,
         });

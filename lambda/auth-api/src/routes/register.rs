@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 pub type Response = CodeSentResponse;
 pub const STATUS: u16 = 202;
-pub const ERRORS: &[&str] = &["invalid_password"];
+pub const ERRORS: &[&str] = &["invalid_password", "sign_up_not_allowed"];
 
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "RegisterRequest")]
@@ -31,6 +31,11 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     input::password("password", &b.password)?;
+    if let Some(domains) = &ctx.state.sign_up_email_domains {
+        if !domains.allows(&email) {
+            return Err(ApiError::SignUpNotAllowed);
+        }
+    }
     // Before any Cognito call: the same 400 whether or not the address has an account.
     input::new_password(ctx.state.password_policy.as_ref(), &b.password)?;
     let cognito = &ctx.state.cognito;

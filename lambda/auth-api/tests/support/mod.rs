@@ -99,7 +99,7 @@ impl Drop for Emulator {
     }
 }
 
-/// (route name, Cognito operation) for every call a handler made.
+/// (route or trigger name, Cognito operation) for every call a handler made.
 pub type Calls = Arc<Mutex<Vec<(String, String)>>>;
 
 #[derive(Debug)]
@@ -118,8 +118,8 @@ impl Intercept for Recorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some((route, operation)) = auth_api::cognito::current_call(cfg) {
-            self.calls.lock().unwrap().push((route.name.clone(), operation.to_string()));
+        if let Some((running, operation)) = auth_api::cognito::current_call(cfg) {
+            self.calls.lock().unwrap().push((running.name().to_string(), operation.to_string()));
         }
         Ok(())
     }
@@ -130,8 +130,8 @@ impl Intercept for Recorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some((route, operation)) = auth_api::cognito::current_call(cfg) {
-            self.attempts.lock().unwrap().push((route.name.clone(), operation.to_string()));
+        if let Some((running, operation)) = auth_api::cognito::current_call(cfg) {
+            self.attempts.lock().unwrap().push((running.name().to_string(), operation.to_string()));
         }
         Ok(())
     }
