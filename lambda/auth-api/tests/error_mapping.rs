@@ -204,7 +204,31 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("loginChallengePasskey", "AdminRespondToAuthChallenge", "TooManyRequestsException", 429, "too_many_requests"),
     ("loginChallengeOtp", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
     ("loginChallengeOtp", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
+    // A trigger of the pool that failed (an error, no answer in time, an answer Cognito cannot read):
+    // the operation did nothing; the caller can only try later. (A pre sign-up refusal: below.)
+    ("register", "SignUp", "UserLambdaValidationException", 503, "service_unavailable"),
+    ("register", "SignUp", "UnexpectedLambdaException", 503, "service_unavailable"),
+    ("register", "SignUp", "InvalidLambdaResponseException", 503, "service_unavailable"),
+    ("login", "AdminInitiateAuth", "UserLambdaValidationException", 503, "service_unavailable"),
+    ("refresh", "GetTokensFromRefreshToken", "InvalidLambdaResponseException", 503, "service_unavailable"),
+    ("loginChallengePasskey", "AdminRespondToAuthChallenge", "UnexpectedLambdaException", 503, "service_unavailable"),
+    ("passwordForgot", "ForgotPassword", "UserLambdaValidationException", 503, "service_unavailable"),
 ];
+
+/// The pre sign-up trigger's refusal: Cognito's UserLambdaValidationException carrying the
+/// trigger's `[sign_up_not_allowed]` marker ("PreSignUp failed with error <message>.") is the API's
+/// 403, without Retry-After; the same exception without the marker is a failing trigger (the table).
+#[tokio::test]
+async fn a_pre_sign_up_refusal_is_sign_up_not_allowed() {
+    let message = format!("PreSignUp failed with error {} {}.", auth_api::error::ApiError::SignUpNotAllowed.refusal_marker(), "Sign-up with this email address is not allowed");
+    let body = json!({"__type": "UserLambdaValidationException", "message": message}).to_string();
+    let rule = mock!(Client::sign_up).then_http_response(move || HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(body.clone())));
+    let (status, body, headers) = call("register", &[&rule]).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("sign_up_not_allowed")), "{body}");
+    assert!(!body.to_string().contains("PreSignUp"), "Cognito's message leaked: {body}");
+    assert!(headers.get("retry-after").is_none());
+    assert_eq!(rule.num_calls(), 1);
+}
 
 /// Cognito's refusals of a sign-in without a password never show: every one is answered with the
 /// asked factor's challenge shape (a stand-in), as an unknown address is.

@@ -41,6 +41,12 @@ pub struct TriggerEvent {
 /// value could be an address or an attribute, which never goes to logs or errors).
 fn where_(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = e.path().to_string();
+    let inner = e.inner().to_string();
+    // serde's "missing field `name`" names one of our fields, never a value of the event.
+    if inner.starts_with("missing field") {
+        let at = if path == "." || path.is_empty() { String::new() } else { format!(" in {path}") };
+        return format!("{}{at}", inner.split(" at line").next().unwrap_or(&inner));
+    }
     if path == "." || path.is_empty() {
         "the event is not a JSON object with the documented fields".into()
     } else {

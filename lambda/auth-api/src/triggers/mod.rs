@@ -143,7 +143,9 @@ pub async fn invoke(state: &TriggerState, function: &'static Trigger, event: Val
     let result = match resolve(function, event) {
         Ok(ev) => {
             let ctx = TriggerCtx { state, trigger: function, event: ev };
-            let run = crate::cognito::with_trigger(function, dispatch(&ctx));
+            // Boxed: a handler's SDK futures nested in the runtime's are deep enough to overflow the
+            // compiler's layout query of bootstrap's main otherwise (seen with one Cognito call).
+            let run = crate::cognito::with_trigger(function, Box::pin(dispatch(&ctx)));
             match tokio::time::timeout(deadline(function), run).await {
                 Ok(Some(r)) => r,
                 Ok(None) => Err(TriggerError::Failed(format!("trigger {} has no handler", function.name))),

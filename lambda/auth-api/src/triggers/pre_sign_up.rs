@@ -27,7 +27,8 @@ struct Request {
     user_attributes: HashMap<String, String>,
 }
 
-pub const REFUSAL: &str = "Sign-up with this email address is not allowed.";
+/// The refusal's message (Cognito appends its own full stop: "PreSignUp failed with error <this>.").
+pub const REFUSAL: &str = "Sign-up with this email address is not allowed";
 
 pub async fn handle(ctx: &TriggerCtx<'_>) -> Result<Value, TriggerError> {
     let request: Request = ctx

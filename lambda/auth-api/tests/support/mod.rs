@@ -471,3 +471,79 @@ impl std::io::Write for LogBuf {
         Ok(())
     }
 }
+
+/// The Cognito triggers of cdk/triggers.json behind Lambda's Invoke API (auth-local's trigger
+/// listener, the real handlers), on an ephemeral port, with a Cognito client that records which
+/// operation each trigger calls (under the declared-actions guard).
+pub struct TriggerListener {
+    pub url: String,
+    pub calls: Calls,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TriggerListener {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TriggerListener {
+    /// `domains`: the pre sign-up allow-list (`SIGN_UP_EMAIL_DOMAINS`); `cognito_endpoint`: where its
+    /// Cognito calls go (the emulator).
+    pub async fn start(domains: Option<&str>, cognito_endpoint: &str) -> Self {
+        let sdk = sdk_for(cognito_endpoint).await;
+        let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
+        let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(Recorder { calls: calls.clone(), attempts }).build());
+        let state = auth_api::triggers::TriggerState {
+            sign_up_email_domains: domains.and_then(|d| auth_api::email_domains::EmailDomains::parse(d).unwrap()),
+            cognito: Some(client),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(auth_api::local::serve_triggers(listener, Arc::new(state)));
+        TriggerListener { url, calls, server }
+    }
+}
+
+impl Emulator {
+    /// The emulator's function endpoint and trigger wait (`/_local/lambda`); returns its settings
+    /// and the invocations so far.
+    pub async fn lambda(&self, body: Value) -> Value {
+        let r = reqwest::Client::new().post(format!("{}/_local/lambda", self.endpoint)).json(&body).send().await.unwrap();
+        assert!(r.status().is_success(), "lambda: {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    pub async fn invocations(&self) -> Vec<Value> {
+        let v: Value = reqwest::get(format!("{}/_local/lambda", self.endpoint)).await.unwrap().json().await.unwrap();
+        v["invocations"].as_array().unwrap().clone()
+    }
+}
+
+/// An emulator whose pool runs every trigger of cdk/triggers.json, the API in front of it (with
+/// `api_domains` as its register allow-list), and the trigger listener it invokes (with
+/// `trigger_domains` as the pre sign-up allow-list).
+pub struct TriggerEnv {
+    pub emu: Emulator,
+    pub api: Api,
+    pub triggers: TriggerListener,
+}
+
+impl TriggerEnv {
+    pub async fn start(api_domains: Option<&str>, trigger_domains: Option<&str>) -> Self {
+        let names: Vec<&str> = auth_api::definition::triggers().triggers.iter().map(|t| t.name.as_str()).collect();
+        let emu = Emulator::start_with(&["--triggers", &names.join(",")]);
+        let sdk = sdk_for(&emu.endpoint).await;
+        let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
+        let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(Recorder { calls: calls.clone(), attempts: attempts.clone() }).build());
+        let domains = api_domains.and_then(|d| auth_api::email_domains::EmailDomains::parse(d).unwrap());
+        let state = Arc::new(AppState::new(config_for(&emu), client, &sdk).with_sign_up_email_domains(domains));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(auth_api::local::serve(listener, state));
+        let api = Api { base, http: reqwest::Client::new(), calls, attempts, server };
+        let triggers = TriggerListener::start(trigger_domains, &emu.endpoint).await;
+        emu.lambda(serde_json::json!({"endpoint": triggers.url})).await;
+        TriggerEnv { emu, api, triggers }
+    }
+}
