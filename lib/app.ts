@@ -30,6 +30,7 @@ export const CONTEXT_KEYS = {
   passkeyUserVerification: 'required|preferred: whether passkey sign-in needs user verification, not only presence (default required)',
   appsFile: 'Path of an apps definition (the format of cdk/apps.json): resource servers and machine clients per app (default: none)',
   sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
+  signUpEmailDomains: 'Comma list of the email domains whose addresses may sign up; turns on the pre sign-up trigger (default: every domain, no trigger)',
 };
 
 export interface AuthApiAppStacks {
@@ -124,6 +125,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     passkeyUserVerification: uv as cognito.PasskeyUserVerification | undefined,
     sessionCookie: bool(ctx(app, 'sessionCookie'), 'sessionCookie', false),
     apps: ctx(app, 'appsFile') === undefined ? undefined : loadAppsDefinition(ctx(app, 'appsFile')).apps,
+    signUpEmailDomains: ctx(app, 'signUpEmailDomains')?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });

@@ -13,7 +13,7 @@ import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS', 'SIGN_UP_EMAIL_DOMAINS'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -41,6 +41,8 @@ export interface ProvidedEnvironment {
   readonly passkeyUserVerification: string;
   /** The first factors the pool offers (`FIRST_AUTH_FACTORS`, comma-separated). */
   readonly firstAuthFactors: readonly string[];
+  /** The sign-up allow-list of email domains (`SIGN_UP_EMAIL_DOMAINS`, comma-separated; empty: every domain). */
+  readonly signUpEmailDomains?: string[];
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
   /** AUTH_APPS (JSON) when apps have their own clients; every function that lists COGNITO_APP_CLIENT_ID gets it. */
@@ -61,6 +63,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     PASSKEY_RP_ID: p.passkeyRelyingPartyId,
     PASSKEY_USER_VERIFICATION: p.passkeyUserVerification,
     FIRST_AUTH_FACTORS: p.firstAuthFactors.join(','),
+    SIGN_UP_EMAIL_DOMAINS: (p.signUpEmailDomains ?? []).join(','),
     ...(p.environment ?? {}),
     ...(p.authApps === undefined ? {} : { AUTH_APPS: p.authApps }),
   };

@@ -1,6 +1,7 @@
 // The CognitoAuthApi construct: its props, and the constructor that checks them and composes the features, each in
 // its own file beside this one: auth-api-throttles.ts (throttles vs Cognito quotas), auth-api-user-pool.ts (user
-// pool, app client, client secret), auth-api-functions.ts (per route: log group, role, function), auth-api-http-api.ts
+// pool, app client, client secret), auth-api-functions.ts (per route: log group, role, function), auth-api-triggers.ts
+// (the Cognito triggers the props turn on: per trigger a log group, role, function and the pool's LambdaConfig), auth-api-http-api.ts
 // (HTTP API, CORS, authorizer, routes, stage, access logs), front-door.ts, auth-api-alarms.ts. Each feature takes
 // the scope and the slice of the props it reads (its own props interface), and none imports this file. The features
 // create their resources in this construct's scope, so the logical IDs do not depend on which file creates them.
@@ -21,6 +22,8 @@ import { addRouteFunction, requestDeadlineMs, routeEnvironmentValues } from './a
 import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
+import { addTriggers, checkSignUpEmailDomains, enabledTriggers } from './auth-api-triggers';
+import { TriggerDefinition, TriggerDefinitions, loadTriggerDefinitions, parseTriggerDefinitions } from './trigger-definition';
 import { ThreatProtection, addAppUserClient, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
 import { QuotaRateRule, QuotaUsage } from './cognito-quotas';
@@ -69,6 +72,24 @@ export interface CognitoAuthApiProps {
    * @default - this repository's `cdk/routes.json`
    */
   readonly apiDefinition?: ApiDefinition;
+
+  /**
+   * The Cognito trigger definition: the triggers the props can turn on, each with its Cognito actions, environment and
+   * timeout (one function per trigger that is on, with exactly those actions on exactly the pool).
+   * @default - this repository's `cdk/triggers.json`
+   */
+  readonly triggerDefinitions?: TriggerDefinitions;
+
+  /**
+   * Who may sign up: the email domains whose addresses may create an account (exact domains, e.g. `['example.com']`;
+   * list sub-domains one by one). Turns on the pre sign-up trigger, which refuses any other address on every way into
+   * the pool (the API's /auth/register, AdminCreateUser, a first federated sign-in), so Cognito creates no user; the
+   * API answers such a sign-up 403 `sign_up_not_allowed`, the same whether or not the address has an account (it
+   * checks the list before calling Cognito). Users who already exist keep signing in. Needs a user pool this app
+   * defines (not an imported one). Context key `signUpEmailDomains` (comma-separated).
+   * @default - every domain; no pre sign-up trigger
+   */
+  readonly signUpEmailDomains?: string[];
 
   /**
    * The user pool settings (password policy, case sensitivity, MFA, recovery, lifetimes) that are the
@@ -322,6 +343,16 @@ export interface AuthApiRoute {
   readonly throttle: RouteThrottle;
 }
 
+/** What the construct built for one Cognito trigger. */
+export interface AuthApiTrigger {
+  readonly definition: TriggerDefinition;
+  readonly function: lambda.IFunction;
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  /** The separate policy of exactly the trigger's Cognito actions on the pool, when it declares any. */
+  readonly cognitoPolicy?: iam.Policy;
+}
+
 /**
  * The serverless auth API: a Cognito user pool and app client, one Rust Lambda function per route of the
  * definition (one shared `bootstrap` binary), an HTTP API with a Cognito JWT authorizer, CORS, throttles
@@ -354,6 +385,8 @@ export class CognitoAuthApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** One entry per route of the definition, in definition order. */
   public readonly routes: AuthApiRoute[];
+  /** One entry per Cognito trigger the props turn on (none by default; see `signUpEmailDomains`). */
+  public readonly triggers: AuthApiTrigger[];
   /** The front door (CloudFront, WAF, origin-verify secret), when on. */
   public readonly frontDoor?: AuthApiFrontDoor;
   /** The front door's distribution, when on. */
@@ -380,6 +413,10 @@ export class CognitoAuthApi extends Construct {
     // A definition given as a prop is checked as strictly as the files: from Python or Java its string-literal
     // fields arrive as plain strings, unchecked by any compiler.
     const definition = props.apiDefinition ? parseApiDefinition(props.apiDefinition, 'CognitoAuthApi: apiDefinition') : loadApiDefinition();
+    const triggerDefinitions = props.triggerDefinitions
+      ? parseTriggerDefinitions(props.triggerDefinitions, 'CognitoAuthApi: triggerDefinitions')
+      : loadTriggerDefinitions();
+    const signUpEmailDomains = checkSignUpEmailDomains(props.signUpEmailDomains);
     const poolDef = props.userPoolDefinition ? parseUserPoolDefinition(props.userPoolDefinition, 'CognitoAuthApi: userPoolDefinition') : loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
@@ -434,7 +471,8 @@ export class CognitoAuthApi extends Construct {
     ]);
 
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
-    const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture);
+    const triggerNames = enabledTriggers(props);
+    const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture, triggerNames);
     this.version = code.version;
     const envValues = routeEnvironmentValues(definition, {
       userPool: this.userPool,
@@ -448,8 +486,18 @@ export class CognitoAuthApi extends Construct {
       passkeyRelyingPartyId: this.passkeyRelyingPartyId,
       passkeyUserVerification: pool.passkeyUserVerification,
       firstAuthFactors: pool.firstAuthFactors,
+      signUpEmailDomains,
       environment: props.environment,
       authApps,
+    });
+
+    // ---- Cognito triggers the props turn on (auth-api-triggers.ts) ----------------------------------
+    this.triggers = addTriggers(this, triggerDefinitions, triggerNames, {
+      code,
+      userPool: this.userPool,
+      envValues: { SIGN_UP_EMAIL_DOMAINS: envValues.SIGN_UP_EMAIL_DOMAINS, ...(props.environment ?? {}) },
+      memorySize,
+      retention,
     });
 
     // ---- HTTP API and its authorizer (auth-api-http-api.ts) -----------------------------------------

@@ -98,8 +98,11 @@ export abstract class AuthApiCode {
     return new SourceCode(options.manifestPath ?? DEFAULT_MANIFEST_PATH);
   }
 
-  /** Resolve the code for one construct instance (called once per CognitoAuthApi). */
-  public abstract bind(definition: ApiDefinition, architecture: lambda.Architecture): IBoundAuthApiCode;
+  /**
+   * Resolve the code for one construct instance (called once per CognitoAuthApi). `triggers`: the names of the
+   * Cognito triggers (cdk/triggers.json) its functions serve.
+   */
+  public abstract bind(definition: ApiDefinition, architecture: lambda.Architecture, triggers?: string[]): IBoundAuthApiCode;
 }
 
 function sha256(file: string): string {
@@ -124,7 +127,7 @@ export class PackagedCode extends AuthApiCode {
     super();
   }
 
-  public bind(definition: ApiDefinition, architecture: lambda.Architecture): IBoundAuthApiCode {
+  public bind(definition: ApiDefinition, architecture: lambda.Architecture, triggers: string[] = []): IBoundAuthApiCode {
     const dir = path.join(this.root, ARTIFACT_DIR);
     const manifestFile = path.join(dir, 'manifest.json');
     const fail = (msg: string): never => {
@@ -155,6 +158,13 @@ export class PackagedCode extends AuthApiCode {
     const unknown = definition.routes.filter((r) => !known.has(routeKey(r))).map(routeKey);
     if (unknown.length > 0) {
       fail(`the packaged bootstrap binary has no handler for ${unknown.join(', ')}. To add routes, change the Rust code and build from source with \`code: AuthApiCode.fromSource()\`.`);
+    }
+    // Likewise for triggers: the binary serves the triggers of the cdk/triggers.json it was built with.
+    const triggersFile = path.join(this.root, 'cdk', 'triggers.json');
+    const packagedTriggers = fs.existsSync(triggersFile) ? (JSON.parse(fs.readFileSync(triggersFile, 'utf-8')).triggers as { name: string }[]).map((t) => t.name) : [];
+    const unknownTriggers = triggers.filter((t) => !packagedTriggers.includes(t));
+    if (unknownTriggers.length > 0) {
+      fail(`the packaged bootstrap binary has no handler for the Cognito trigger(s) ${unknownTriggers.join(', ')}. Build from source with \`code: AuthApiCode.fromSource()\`.`);
     }
     const arch = archName(architecture);
     const entry = manifest.artifacts?.[arch];

@@ -12,3 +12,4 @@ export * from './front-door';
 export * from './user-pool-definition';
 export * from './definitions';
 export * from './apps-definition';
+export * from './trigger-definition';

@@ -11,6 +11,7 @@ export const GROUPS = [
   'Passkeys and email codes',
   'Federated sign-in',
   'Apps and machine clients',
+  'Cognito triggers',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 

@@ -18,14 +18,14 @@ const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function fakePackage(edit: (m: any) => void = () => {}): string {
+function fakePackage(edit: (m: any) => void = () => {}, files = ['routes.json', 'openapi.json', 'triggers.json']): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-api-code-'));
   made.push(root);
   fs.mkdirSync(path.join(root, 'cdk'));
   fs.mkdirSync(path.join(root, ARTIFACT_DIR), { recursive: true });
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'cognito-auth-api', version: '1.2.3' }));
   const definitionFiles: Record<string, string> = {};
-  for (const f of ['routes.json', 'openapi.json']) {
+  for (const f of files) {
     fs.copyFileSync(path.join(repo, 'cdk', f), path.join(root, 'cdk', f));
     definitionFiles[`cdk/${f}`] = sha(fs.readFileSync(path.join(root, 'cdk', f)));
   }
@@ -85,6 +85,17 @@ test('a route the packaged binary has no handler for is refused (adding routes m
   const added = { ...definition.routes[0], name: 'added', method: 'GET', path: '/auth/added', cognitoActions: [], env: ['CORS_ORIGIN'], throttle: { rateLimit: 1, burstLimit: 1 } };
   expect(() => build(fakePackage(), { apiDefinition: { routes: [...definition.routes, added] } }))
     .toThrow(/has no handler for GET \/auth\/added\. .*AuthApiCode\.fromSource\(\)/);
+});
+
+test('a trigger runs the packaged zip too; a trigger the packaged binary does not know is refused', () => {
+  const { stack, api } = build(fakePackage(), { signUpEmailDomains: ['example.com'] });
+  const fns = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function');
+  expect(fns).toHaveLength(definition.routes.length + 1);
+  expect(new Set(fns.map(([, f]) => JSON.stringify(f.Properties.Code))).size).toBe(1);
+  expect(api.triggers.map((t) => t.definition.name)).toEqual(['preSignUp']);
+  // A package whose binary was built before the trigger existed (no cdk/triggers.json).
+  expect(() => build(fakePackage(() => {}, ['routes.json', 'openapi.json']), { signUpEmailDomains: ['example.com'] }))
+    .toThrow(/no handler for the Cognito trigger\(s\) preSignUp\. Build from source/);
 });
 
 test('arm64 without an arm64 artifact is refused with the ways out', () => {

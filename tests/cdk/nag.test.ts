@@ -31,6 +31,7 @@ const variants: [string, () => App][] = [
   ['default app, us-east-1', () => appFromContext({ region: 'us-east-1' }, false).app],
   ['default app, eu-west-1 + WAF stack', () => appFromContext({ region: 'eu-west-1' }, false).app],
   ['front door off', () => appFromContext({ region: 'eu-west-1', frontDoor: 'false' }, false).app],
+  ['the pre sign-up trigger on', () => appFromContext({ region: 'eu-west-1', signUpEmailDomains: 'example.com' }, false).app],
   ['threat protection on, user pool web ACL, alarm topic', () => {
     const app = new App({ context: SKIP_BUNDLING });
     new CognitoAuthApiStack(app, 'Full', {

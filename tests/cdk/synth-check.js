@@ -7,8 +7,12 @@
 //   - the web ACL's capacity (WCUs, as the construct counts them) is printed and within the 1,500 its price includes;
 //   - cfn-lint passes on every synthesized template (cdk-nag already ran inside the synth: an
 //     unacknowledged finding fails it).
-// Two synths: the API in eu-west-1 with its us-east-1 WAF stack (cold, the realistic multi-region case), then
-// the default single-stack app (warm cargo cache). Timings go to cdk.out/synth-check.json.
+//   - with a Cognito trigger on: its function runs the same asset, the pool's LambdaConfig names it, and a trigger
+//     granted Cognito actions on its own pool (tests/cdk/trigger-grants-app.ts) makes no dependency cycle (cfn-lint
+//     E3004, and CloudFormation's own validation that synth runs);
+// Three synths: the API in eu-west-1 with its us-east-1 WAF stack and the pre sign-up trigger (cold, the realistic
+// multi-region case), the default single-stack app (warm cargo cache), and the trigger-grants app. Timings go to
+// cdk.out/synth-check.json.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -20,6 +24,7 @@ const venvBin = path.join(root, '.venv', 'bin');
 const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}` };
 delete env.CDK_DEFAULT_REGION; // the checks below choose the region explicitly (context), not the caller's profile
 const routes = JSON.parse(fs.readFileSync(path.join(root, 'cdk', 'routes.json'), 'utf-8')).routes;
+const triggerNames = JSON.parse(fs.readFileSync(path.join(root, 'cdk', 'triggers.json'), 'utf-8')).triggers.map((t) => t.name);
 const cfnLintCfg = JSON.parse(fs.readFileSync(path.join(__dirname, 'cfn-lint.json'), 'utf-8'));
 
 let passed = 0;
@@ -44,9 +49,10 @@ if (cl.status !== 0) {
 }
 console.log(`using ${cl.stdout.trim()}`);
 
-function synth(label, outdir, context) {
+function synth(label, outdir, context, opts = {}) {
+  const triggersOn = opts.triggers || [];
   fs.rmSync(path.join(root, outdir), { recursive: true, force: true });
-  const args = ['synth', '--quiet', '--output', outdir];
+  const args = ['synth', '--quiet', '--output', outdir, ...(opts.app ? ['--app', opts.app] : [])];
   for (const [k, v] of Object.entries(context)) args.push('--context', `${k}=${v}`);
   console.log(`\n== ${label}: npx cdk ${args.join(' ')}`);
   const p = run(path.join(root, 'node_modules', '.bin', 'cdk'), args);
@@ -64,15 +70,30 @@ function synth(label, outdir, context) {
   const dir = path.join(root, outdir);
   const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(dir, f));
   const fns = [];
+  const lambdaConfigs = [];
+  const fnIds = {};
   for (const t of templates) {
     const tpl = JSON.parse(fs.readFileSync(t, 'utf-8'));
-    for (const res of Object.values(tpl.Resources || {})) {
-      if (res.Type === 'AWS::Lambda::Function' && res.Properties.Handler === 'bootstrap') fns.push(res.Properties);
+    for (const [id, res] of Object.entries(tpl.Resources || {})) {
+      if (res.Type === 'AWS::Lambda::Function' && res.Properties.Handler === 'bootstrap') {
+        fns.push(res.Properties);
+        fnIds[id] = res.Properties;
+      }
+      if (res.Type === 'AWS::Cognito::UserPool') lambdaConfigs.push(res.Properties.LambdaConfig || {});
     }
   }
+  if (opts.grant) {
+    const granted = templates.some((t) => Object.values(JSON.parse(fs.readFileSync(t, 'utf-8')).Resources || {})
+      .some((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes(opts.grant)));
+    check(`${label}: the trigger's ${opts.grant} is in a policy of its own`, granted);
+  }
   const keys = [...new Set(fns.map((f) => f.Code && f.Code.S3Key))];
-  check(`${label}: one function per route (${routes.length}), all on one asset`, fns.length === routes.length && keys.length === 1,
-    `${fns.length} functions, ${keys.length} distinct asset(s)`);
+  check(`${label}: one function per route (${routes.length}) and per trigger on (${triggersOn.length}), all on one asset`,
+    fns.length === routes.length + triggersOn.length && keys.length === 1, `${fns.length} functions, ${keys.length} distinct asset(s)`);
+  const wired = lambdaConfigs.flatMap((c) => Object.values(c)).map((v) => fnIds[v && v['Fn::GetAtt'] && v['Fn::GetAtt'][0]]);
+  const served = wired.map((f) => f && f.Environment && f.Environment.Variables.COGNITO_TRIGGER).filter(Boolean).sort();
+  check(`${label}: the pool's LambdaConfig names exactly the trigger functions on (${triggersOn.join(', ') || 'none'})`,
+    JSON.stringify(served) === JSON.stringify([...triggersOn].sort()) && wired.length === triggersOn.length, JSON.stringify(lambdaConfigs));
   if (keys.length === 1 && typeof keys[0] === 'string') {
     const assetDir = path.join(dir, `asset.${keys[0].replace(/\.zip$/, '')}`);
     const bin = path.join(assetDir, 'bootstrap');
@@ -118,8 +139,11 @@ function synth(label, outdir, context) {
   check(`${label}: cfn-lint passes on ${templates.length} template(s)`, lint.status === 0 && out === '', out.split('\n').slice(0, 20).join('\n'));
 }
 
-synth('eu-west-1 + us-east-1 WAF stack', 'cdk.out/check-eu-west-1', { region: 'eu-west-1' });
+synth('eu-west-1 + us-east-1 WAF stack, pre sign-up trigger on', 'cdk.out/check-eu-west-1', { region: 'eu-west-1', signUpEmailDomains: 'example.com' }, { triggers: ['preSignUp'] });
 synth('default app (us-east-1)', 'cdk.out/check-default', {});
+synth('a trigger granted Cognito actions on its own pool', 'cdk.out/check-trigger-grants', {},
+  { app: 'npx ts-node --prefer-ts-exts tests/cdk/trigger-grants-app.ts', triggers: ['preSignUp'], grant: 'cognito-idp:AdminLinkProviderForUser' });
+check('the trigger definition names the triggers the synths turned on', triggerNames.includes('preSignUp'), triggerNames.join(', '));
 
 fs.mkdirSync(path.join(root, 'cdk.out'), { recursive: true });
 fs.writeFileSync(path.join(root, 'cdk.out', 'synth-check.json'), JSON.stringify(results, null, 2));

@@ -8,8 +8,11 @@
 # page linked with the API on localhost, the page's site), REFERENCE_PORT (default 5174; 0: no API
 # reference page), EMAIL_OTP (default off; on: the local pool sends "through Amazon SES" (a made-up
 # configuration; nothing is sent), so it offers sign-in with an emailed code, as a deployed pool
-# does only with the email prop set to SES). The end-to-end and contract tests run this script
-# too, on free ports.
+# does only with the email prop set to SES), SIGN_UP_EMAIL_DOMAINS (default unset; a comma list of
+# domains: only their addresses may sign up, and the local pool runs the pre sign-up trigger, as the
+# stack's signUpEmailDomains prop does), TRIGGER_PORT (default: a free port; where auth-local serves
+# the Cognito triggers behind Lambda's Invoke API, which the local pool invokes). The end-to-end and
+# contract tests run this script too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -25,7 +28,16 @@ case "$EMAIL_OTP" in
   off) ses=() ;;
   *) echo "EMAIL_OTP must be on or off (got $EMAIL_OTP)" >&2; exit 2 ;;
 esac
-.venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap "${ses[@]}" >"$info" &
+# The Cognito triggers (cdk/triggers.json) the settings turn on, as the stack's props do; the pool
+# invokes them on auth-local's trigger listener (this project's own handlers).
+triggers=()
+[ -n "${SIGN_UP_EMAIL_DOMAINS:-}" ] && triggers+=(preSignUp)
+TRIGGER_PORT="${TRIGGER_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+trigger_args=()
+if [ ${#triggers[@]} -gt 0 ]; then
+  trigger_args=(--triggers "$(IFS=,; echo "${triggers[*]}")" --lambda-endpoint "http://127.0.0.1:$TRIGGER_PORT")
+fi
+.venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap "${ses[@]}" "${trigger_args[@]}" >"$info" &
 emu=$!
 api=""
 page=""
@@ -60,7 +72,8 @@ export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
 export PASSWORD_POLICY="$(field passwordPolicy)"   # from cdk/user-pool.json, as the stack passes it
 export FIRST_AUTH_FACTORS="$(field firstAuthFactors)"   # the local pool's first factors (EMAIL_OTP only with EMAIL_OTP=on)
 export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
-export PORT
+export PORT TRIGGER_PORT
+export SIGN_UP_EMAIL_DOMAINS="${SIGN_UP_EMAIL_DOMAINS:-}"   # the register route checks it too, as deployed
 # Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
 # pool definition's refresh token validity). Cookies are sent only within one site, so the demo
 # page (localhost:$DEMO_PORT) then calls the API as localhost:$PORT, not 127.0.0.1.
@@ -128,6 +141,7 @@ cat <<MSG
   CORS origin:     $CORS_ORIGIN
   Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
   First factors:   $FIRST_AUTH_FACTORS   (EMAIL_OTP=on: sign-in with an emailed code, as with SES)
+  Triggers:        ${triggers[*]:-none}   on http://127.0.0.1:$TRIGGER_PORT   (SIGN_UP_EMAIL_DOMAINS=example.com: pre sign-up, only those addresses may sign up)
   Ctrl-C stops everything.
 
 MSG

@@ -115,6 +115,8 @@ pub struct Trigger {
     pub cognito_trigger: String,
     /// The `triggerSource` values of the events Cognito sends this trigger.
     pub trigger_sources: Vec<String>,
+    /// The Cognito operations that run it (a route calling one of them is affected: `callerEffect`).
+    pub runs_on: Vec<String>,
     /// Cognito API operations the handler may call (IAM: `cognito-idp:<name>`).
     pub cognito_actions: Vec<String>,
     /// Environment variables the stack gives this trigger's function.
@@ -122,6 +124,10 @@ pub struct Trigger {
     /// The function's timeout; Cognito waits at most 5 s for a trigger.
     pub timeout_seconds: u64,
     pub summary: String,
+    /// The construct prop that turns it on.
+    pub prop: String,
+    /// What it changes for a caller of the routes that run it (the OpenAPI document says it).
+    pub caller_effect: String,
 }
 
 /// The JSON file, as written in `cdk/triggers.json`.

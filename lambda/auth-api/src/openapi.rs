@@ -96,6 +96,20 @@ pub fn document() -> Value {
                 "schema": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,31}$"}
             }]);
         }
+        // The Cognito triggers the route's operations run (cdk/triggers.json runsOn), each on by a prop.
+        let triggers: Vec<&crate::definition::Trigger> = crate::definition::triggers()
+            .triggers
+            .iter()
+            .filter(|t| t.runs_on.iter().any(|o| route.cognito_actions.contains(o)))
+            .collect();
+        if !triggers.is_empty() {
+            op["x-cognito-triggers"] = json!(triggers.iter().map(|t| json!({"name": t.name, "prop": t.prop, "effect": t.caller_effect})).collect::<Vec<_>>());
+            op["description"] = json!(triggers
+                .iter()
+                .map(|t| format!("Cognito trigger {} (on with the `{}` prop): {}", t.name, t.prop, t.caller_effect))
+                .collect::<Vec<_>>()
+                .join("\n\n"));
+        }
         crate::session_cookie::document_operation(&route.name, &mut op, doc.status);
         paths.entry(route.path.clone()).or_default().insert(route.method.to_lowercase(), op);
     }

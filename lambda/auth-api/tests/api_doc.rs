@@ -32,3 +32,23 @@ fn every_route_is_in_the_api_doc() {
         assert!(text.contains(&format!("| `{} {}` |", r.method, r.path)), "docs/api.md lacks route {} {}", r.method, r.path);
     }
 }
+
+#[test]
+fn every_trigger_is_in_the_api_doc_trigger_table_with_its_prop_and_routes() {
+    let text = api_doc();
+    let table: Vec<&str> =
+        text.lines().skip_while(|l| !l.contains("<!-- trigger-table")).skip(1).take_while(|l| l.starts_with('|')).collect();
+    let rows = &table[2.min(table.len())..];
+    let triggers = &auth_api::definition::triggers().triggers;
+    assert_eq!(rows.len(), triggers.len(), "one row per trigger of cdk/triggers.json: {rows:?}");
+    for t in triggers {
+        let routes: Vec<String> = auth_api::definition::definition()
+            .routes
+            .iter()
+            .filter(|r| t.runs_on.iter().any(|o| r.cognito_actions.contains(o)))
+            .map(|r| format!("`{}`", r.name))
+            .collect();
+        let row = format!("| `{}` | `{}` | {} |", t.name, t.prop, routes.join(", "));
+        assert!(rows.iter().any(|l| l.starts_with(&row)), "docs/api.md trigger table lacks {row}");
+    }
+}

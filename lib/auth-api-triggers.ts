@@ -1,0 +1,148 @@
+// The triggers feature of CognitoAuthApi: which Cognito triggers of the trigger definition (cdk/triggers.json) the
+// props turn on, and for each one its log group, role, function (the same bootstrap asset as the routes, with
+// COGNITO_TRIGGER=<name>) and the user pool's LambdaConfig entry. Created in the CognitoAuthApi's own scope.
+//
+// No CloudFormation cycle: the pool refers to each trigger function (LambdaConfig) and to its invoke permission, so
+// nothing the function depends on may refer to the pool. The role's own inline policy holds only the log statement;
+// the declared Cognito actions on the pool ARN go into a separate AWS::IAM::Policy attached to the role, which the
+// function does not depend on (aws-cdk-lib's aws-cognito README, "Trigger Permissions": "Using the
+// `attachToRolePolicy` API to provide permissions to your user pool will result in a circular dependency ... use the
+// `attachInlinePolicy()` API instead", https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-cognito/README.md#trigger-permissions;
+// the cause, a DependsOn from the function to its role's default policy: https://github.com/aws/aws-cdk/issues/7016;
+// how such a cycle fails a deployment: https://repost.aws/knowledge-center/cloudformation-circular-dependency-sam).
+// And no environment value refers to the pool: a trigger reads userPoolId from its event (trigger-definition.ts
+// refuses COGNITO_* names). cfn-lint (E3004) checks the synthesized template for cycles (tests/cdk/cfn-lint.test.ts,
+// make synth-check).
+import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BoundAuthApiCode } from './function-code';
+import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions } from './trigger-definition';
+
+/** What the triggers feature takes from the construct's props (each documented on CognitoAuthApiProps). */
+export interface AuthApiTriggersProps {
+  readonly signUpEmailDomains?: string[];
+  readonly userPool?: cognito.IUserPool;
+  readonly environment?: { readonly [name: string]: string };
+}
+
+/** One trigger's function with its role, log group and Cognito policy. */
+export interface TriggerFunction {
+  readonly definition: TriggerDefinition;
+  readonly function: lambda.IFunction;
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  /** The policy of exactly the trigger's Cognito actions on the pool, when it declares any. */
+  readonly cognitoPolicy?: iam.Policy;
+}
+
+/** A DNS name of two or more labels (lower case; IDNs in their xn-- form): the rule the functions apply (email_domains.rs). */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The allow-list, lower-cased and checked; undefined when not set. Throws on a value that is not a domain. */
+export function checkSignUpEmailDomains(domains: string[] | undefined): string[] | undefined {
+  if (domains === undefined) return undefined;
+  if (domains.length === 0) {
+    throw new Error('CognitoAuthApi: signUpEmailDomains is empty, which would refuse every sign-up. Leave it unset to allow every domain, ' +
+      'or list the domains whose addresses may sign up (e.g. ["example.com"]).');
+  }
+  return [...new Set(domains.map((d) => {
+    if (Token.isUnresolved(d)) throw new Error('CognitoAuthApi: signUpEmailDomains must be literal domain names (the functions read them from their environment).');
+    const v = d.trim().toLowerCase();
+    if (!DOMAIN.test(v)) {
+      throw new Error(`CognitoAuthApi: signUpEmailDomains: "${d}" is not a domain name like example.com (no @, wildcard, scheme or port; ` +
+        'each domain is matched exactly, so list sub-domains one by one).');
+    }
+    return v;
+  }))];
+}
+
+/** The names of the triggers these props turn on: preSignUp with signUpEmailDomains. */
+export function enabledTriggers(props: AuthApiTriggersProps): string[] {
+  const on: string[] = [];
+  if (props.signUpEmailDomains !== undefined) on.push('preSignUp');
+  return on;
+}
+
+/** The IAM actions of a trigger's function: `cognito-idp:<name>` for each declared action. */
+export function triggerIamActions(t: TriggerDefinition): string[] {
+  return t.cognitoActions.map((a) => `cognito-idp:${a}`);
+}
+
+/** What every trigger function shares. */
+export interface TriggerFunctionOptions {
+  readonly code: BoundAuthApiCode;
+  readonly userPool: cognito.IUserPool;
+  /** Values of the environment names triggers may list (SIGN_UP_EMAIL_DOMAINS, and the environment prop's). */
+  readonly envValues: { readonly [name: string]: string };
+  readonly memorySize: number;
+  readonly retention: logs.RetentionDays;
+}
+
+/**
+ * The triggers named in `enabled`, each wired to the pool. Throws when one is not in the definition, when the pool is
+ * imported (CDK cannot set an imported pool's LambdaConfig), or when a trigger lists an env name nobody provides.
+ */
+export function addTriggers(scope: Construct, definitions: TriggerDefinitions, enabled: string[], o: TriggerFunctionOptions): TriggerFunction[] {
+  if (enabled.length === 0) return [];
+  const pool = o.userPool;
+  if (!(pool instanceof cognito.UserPool)) {
+    throw new Error(
+      `CognitoAuthApi: the Cognito triggers ${enabled.join(', ')} need a user pool whose LambdaConfig this app sets: one the construct creates, ` +
+        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains unset.',
+    );
+  }
+  return enabled.map((name) => {
+    const t = definitions.triggers.find((x) => x.name === name);
+    if (!t) {
+      throw new Error(`CognitoAuthApi: trigger ${name} is not in the trigger definition (it has ${definitions.triggers.map((x) => x.name).join(', ') || 'none'}).`);
+    }
+    const id = `${t.name}Trigger`;
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: o.retention, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Auth API Cognito trigger ${t.name} (${t.cognitoTrigger}): writes its own logs; its Cognito actions are a separate policy`,
+      inlinePolicies: {
+        Logs: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+        }),
+      },
+    });
+    const environment: { [k: string]: string } = { COGNITO_TRIGGER: t.name };
+    for (const e of t.env) {
+      const v = o.envValues[e];
+      if (v === undefined) {
+        throw new Error(`CognitoAuthApi: trigger ${t.name} lists env var ${e}, which the construct does not provide for triggers ` +
+          `(it provides ${Object.keys(o.envValues).join(', ')}). Pass its value in the environment prop, or fix the trigger's env list.`);
+      }
+      environment[e] = v;
+    }
+    const fn = o.code.createFunction(scope, `${id}Function`, {
+      memorySize: o.memorySize,
+      timeout: Duration.seconds(t.timeoutSeconds),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      environment,
+      description: `Auth API Cognito trigger ${t.name}: ${t.summary}`.slice(0, 256),
+    });
+    Tags.of(fn).add('cognito-auth-api:version', o.code.version);
+    if (o.code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', o.code.sha256);
+    let cognitoPolicy: iam.Policy | undefined;
+    if (t.cognitoActions.length > 0) {
+      cognitoPolicy = new iam.Policy(scope, `${id}CognitoPolicy`, {
+        statements: [new iam.PolicyStatement({ actions: triggerIamActions(t), resources: [pool.userPoolArn] })],
+      });
+      role.attachInlinePolicy(cognitoPolicy);
+    }
+    // LambdaConfig.<key> and the invoke permission for cognito-idp.amazonaws.com on this pool only.
+    pool.addTrigger(cognito.UserPoolOperation.of(COGNITO_TRIGGER_KEYS[t.cognitoTrigger]), fn);
+    return { definition: t, function: fn, role, logGroup, cognitoPolicy };
+  });
+}
