@@ -1,16 +1,19 @@
-// The shared definitions (cdk/routes.json, cdk/user-pool.json) for every language the package is built for. jsii
+// The shared definitions (cdk/routes.json, cdk/triggers.json, cdk/user-pool.json) for every language the package is built for. jsii
 // carries classes, interfaces and enums to Python and Java, not free functions or constants: these static members
 // give them what TypeScript has as loadApiDefinition(), routeKey(), ... (route-definition.ts, user-pool-definition.ts).
 import {
   ApiDefinition, DEFAULT_ROUTES_FILE, TOKEN_ONLY_COGNITO_ACTIONS, iamActionsOf, loadApiDefinition, parseApiDefinition,
 } from './route-definition';
 import {
+  COGNITO_TRIGGER_KEYS, COGNITO_TRIGGER_WAIT_SECONDS, DEFAULT_TRIGGERS_FILE, TriggerDefinitions, loadTriggerDefinitions, parseTriggerDefinitions,
+} from './trigger-definition';
+import {
   DEFAULT_USER_POOL_FILE, PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, offeredFirstAuthFactors, parseUserPoolDefinition,
   passwordPolicyEnv,
 } from './user-pool-definition';
 import { AppsDefinition, AuthApiApp, DEFAULT_APPS_FILE, loadAppsDefinition, parseApps } from './apps-definition';
 
-/** Reading and checking the route and user pool definitions (in TypeScript also loadApiDefinition() and the others). */
+/** Reading and checking the route, trigger and user pool definitions (in TypeScript also loadApiDefinition() and the others). */
 export class AuthApiDefinitions {
   /** The route definition shipped in the package (`cdk/routes.json`), the default of `apiDefinition`. */
   public static readonly DEFAULT_ROUTES_FILE: string = DEFAULT_ROUTES_FILE;
@@ -18,6 +21,12 @@ export class AuthApiDefinitions {
   public static readonly DEFAULT_USER_POOL_FILE: string = DEFAULT_USER_POOL_FILE;
   /** The apps definition shipped in the package (`cdk/apps.json`, what `make dev` runs); the construct's `apps` default is none. */
   public static readonly DEFAULT_APPS_FILE: string = DEFAULT_APPS_FILE;
+  /** The Cognito trigger definition shipped in the package (`cdk/triggers.json`), the default of `triggerDefinitions`. */
+  public static readonly DEFAULT_TRIGGERS_FILE: string = DEFAULT_TRIGGERS_FILE;
+  /** Cognito's wait for a trigger, in seconds: a trigger's timeout is at most this. */
+  public static readonly COGNITO_TRIGGER_WAIT_SECONDS: number = COGNITO_TRIGGER_WAIT_SECONDS;
+  /** The LambdaConfig keys a trigger may name (`cognitoTrigger`), each with aws-cdk-lib's operation name. */
+  public static readonly COGNITO_TRIGGER_KEYS: { [lambdaConfigKey: string]: string } = { ...COGNITO_TRIGGER_KEYS };
   /** Cognito operations no IAM policy can grant (the caller's access token authorizes them); roles leave them out. */
   public static readonly TOKEN_ONLY_COGNITO_ACTIONS: string[] = [...TOKEN_ONLY_COGNITO_ACTIONS];
 
@@ -29,6 +38,16 @@ export class AuthApiDefinitions {
   /** Check a parsed route definition (e.g. JSON you built), naming the offending route and field. */
   public static parseRoutes(raw: any, source?: string): ApiDefinition {
     return parseApiDefinition(raw, source);
+  }
+
+  /** Read and check a trigger definition file. @param file - default: the package's `cdk/triggers.json` */
+  public static loadTriggers(file?: string): TriggerDefinitions {
+    return loadTriggerDefinitions(file);
+  }
+
+  /** Check a parsed trigger definition, naming the offending trigger and field. */
+  public static parseTriggers(raw: any, source?: string): TriggerDefinitions {
+    return parseTriggerDefinitions(raw, source);
   }
 
   /** Read and check a user pool definition file. @param file - default: the package's `cdk/user-pool.json` */

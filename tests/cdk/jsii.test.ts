@@ -8,6 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as ts from 'typescript';
 import {
   ACCESS_TOKEN_SCOPE, ARTIFACT_DIR, AuthApiCode, AuthApiDefinitions, AuthApiFrontDoor, AuthApiWebAcl, COGNITO_QUOTA_CATEGORY_ACTIONS,
+  COGNITO_TRIGGER_KEYS, COGNITO_TRIGGER_WAIT_SECONDS, DEFAULT_TRIGGERS_FILE, loadTriggerDefinitions,
   CognitoAuthApi, CognitoQuotas, DEFAULT_COGNITO_QUOTAS, DEFAULT_MANIFEST_PATH, DEFAULT_ROUTES_FILE, DEFAULT_SENSITIVE_PATHS,
   DEFAULT_USER_POOL_FILE, EMAIL_OR_SECRET_ACTIONS, FRONT_DOOR_SAFETY_THROTTLE, MANAGED_RULE_GROUPS, ORIGIN_VERIFY_HEADER,
   QUOTA_RULE_WINDOW_SECONDS, RouteDefinition, TOKEN_ONLY_COGNITO_ACTIONS, VIEWER_IP_FUNCTION_FILE, VIEWER_IP_HEADER, iamActionsOf,
@@ -68,6 +69,11 @@ describe('the static members jsii carries say what the TypeScript functions and 
     expect(AuthApiDefinitions.passwordPolicyEnv(pool.passwordPolicy)).toBe(passwordPolicyEnv(pool.passwordPolicy));
     expect([AuthApiDefinitions.DEFAULT_ROUTES_FILE, AuthApiDefinitions.DEFAULT_USER_POOL_FILE]).toEqual([DEFAULT_ROUTES_FILE, DEFAULT_USER_POOL_FILE]);
     expect(AuthApiDefinitions.TOKEN_ONLY_COGNITO_ACTIONS).toEqual([...TOKEN_ONLY_COGNITO_ACTIONS]);
+    expect(AuthApiDefinitions.loadTriggers()).toEqual(loadTriggerDefinitions());
+    expect(AuthApiDefinitions.loadTriggers(DEFAULT_TRIGGERS_FILE)).toEqual(loadTriggerDefinitions());
+    expect(() => AuthApiDefinitions.parseTriggers({ triggers: [{ name: 'x' }] }, 'mine')).toThrow(/^mine: triggers\[0\] \(x\)\.cognitoTrigger must be one of/);
+    expect([AuthApiDefinitions.DEFAULT_TRIGGERS_FILE, AuthApiDefinitions.COGNITO_TRIGGER_WAIT_SECONDS]).toEqual([DEFAULT_TRIGGERS_FILE, COGNITO_TRIGGER_WAIT_SECONDS]);
+    expect(AuthApiDefinitions.COGNITO_TRIGGER_KEYS).toEqual(COGNITO_TRIGGER_KEYS);
   });
 
   test('CognitoQuotas: route throttles by name stand for the throttle function', () => {
@@ -127,6 +133,9 @@ const TYPESCRIPT_ONLY: { readonly [name: string]: string } = {
   loadUserPoolDefinition: 'AuthApiDefinitions.loadUserPool', passwordPolicyEnv: 'AuthApiDefinitions.passwordPolicyEnv',
   offeredFirstAuthFactors: 'AuthApiDefinitions.offeredFirstAuthFactors',
   DEFAULT_APPS_FILE: 'AuthApiDefinitions.DEFAULT_APPS_FILE', parseApps: 'AuthApiDefinitions.parseApps', loadAppsDefinition: 'AuthApiDefinitions.loadApps',
+  DEFAULT_TRIGGERS_FILE: 'AuthApiDefinitions.DEFAULT_TRIGGERS_FILE', COGNITO_TRIGGER_WAIT_SECONDS: 'AuthApiDefinitions.COGNITO_TRIGGER_WAIT_SECONDS',
+  COGNITO_TRIGGER_KEYS: 'AuthApiDefinitions.COGNITO_TRIGGER_KEYS', loadTriggerDefinitions: 'AuthApiDefinitions.loadTriggers',
+  parseTriggerDefinitions: 'AuthApiDefinitions.parseTriggers',
   COGNITO_QUOTA_CATEGORY_ACTIONS: 'CognitoQuotas.CATEGORY_ACTIONS', DEFAULT_COGNITO_QUOTAS: 'CognitoQuotas.DEFAULTS',
   NON_ADJUSTABLE_COGNITO_QUOTAS: 'CognitoQuotas.NON_ADJUSTABLE', OWN_BUDGET_ROUTES: 'CognitoQuotas.OWN_BUDGET_ROUTES',
   MAX_QUOTA_RULES: 'CognitoQuotas.MAX_RULES', quotaCategoryOf: 'CognitoQuotas.categoryOf', quotaUsage: 'CognitoQuotas.usage',
