@@ -49,6 +49,11 @@ const PEAK_TARGET_MIB: f64 = 10.0;
 const OVERHEAD_P99_TARGET_MS: f64 = 0.3;
 const NOISY_STUB_P99_MS: f64 = 1.0;
 const ZIP_TARGET_BYTES: u64 = 3 * 1024 * 1024;
+/// A trigger sits synchronously in a user's sign-up (issue 22): exec -> first trigger answer at 128 MB's
+/// CPU share, median; the handler's own time per warm event, p99.
+const TRIGGER_FIRST_ANSWER_TARGET_MS: f64 = 50.0;
+const TRIGGER_OVERHEAD_P99_TARGET_MS: f64 = 0.2;
+const TRIGGER_LABEL: &str = "Pre sign-up trigger (the same bootstrap, COGNITO_TRIGGER=preSignUp)";
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -142,6 +147,8 @@ struct Function {
     args: Vec<String>,
     /// Variables on top of the common Lambda-like environment.
     env: Vec<(String, String)>,
+    /// What its invocations are: logins (API Gateway events) or a Cognito trigger's events.
+    kind: stubs::EventKind,
 }
 
 /// One cold start: three invocations of `POST /auth/login` in one process.
@@ -207,6 +214,15 @@ struct ColdCtx<'a> {
     home: PathBuf,
 }
 
+/// A trigger's answer: the event with the pre sign-up response (nothing automatic).
+fn trigger_ok(n: u64, k: u32, body: &str) -> Result<(), Error> {
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("cold run {n}, invocation {k}: answer is not JSON: {e}"))?;
+    if v["triggerSource"] != "PreSignUp_SignUp" || v["response"]["autoConfirmUser"] != false {
+        return Err(format!("cold run {n}, invocation {k}: expected the pre sign-up event answered, got {body}").into());
+    }
+    Ok(())
+}
+
 fn login_ok(n: u64, k: u32, body: &str) -> Result<(), Error> {
     let v: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("cold run {n}, invocation {k}: answer is not JSON: {e}"))?;
     if v["statusCode"] != 200 || !v["body"].as_str().unwrap_or("").contains("accessToken") {
@@ -229,7 +245,7 @@ fn cold_once(n: u64, f: &Function, memory: u32, jail: Option<(&cpu_share::CpuJai
         Some((j, Confine::FromFirstPoll)) => Some(j.procs()?),
         _ => None,
     };
-    let rx = api.arm(n, 3, at_poll);
+    let rx = api.arm(n, 3, at_poll, f.kind);
     let handshakes = |i: usize| cx.stubs[i].ctl.handshakes.load(std::sync::atomic::Ordering::SeqCst);
     let hs0 = [handshakes(0), handshakes(1)];
     let mut cmd = Command::new(&f.program);
@@ -247,7 +263,7 @@ fn cold_once(n: u64, f: &Function, memory: u32, jail: Option<(&cpu_share::CpuJai
     let child = cmd.spawn().map_err(|e| format!("exec {}: {e}", f.program.display()))?;
     let pid = child.id() as libc::pid_t;
     api.set_pid(pid);
-    let result = drive(n, pid, t0, &rx, cx, hs0, handshakes);
+    let result = drive(n, pid, t0, &rx, cx, hs0, handshakes, f.kind);
     // SAFETY: plain syscalls on our own child's pid; std's Child is not waited on elsewhere.
     let mut status = 0;
     unsafe {
@@ -270,6 +286,7 @@ fn drive(
     cx: &ColdCtx,
     hs0: [usize; 2],
     handshakes: impl Fn(usize) -> usize,
+    kind: stubs::EventKind,
 ) -> Result<ColdRun, Error> {
     let deadline = t0 + Duration::from_secs(60);
     let next = || -> Result<RuntimeEvent, Error> {
@@ -319,14 +336,19 @@ fn drive(
                     }
                 }
                 RuntimeEvent::Response(i, t, body, hwm) if i == k => {
-                    login_ok(n, k, &body)?;
+                    match kind {
+                        stubs::EventKind::Login => login_ok(n, k, &body)?,
+                        stubs::EventKind::PreSignUp => trigger_ok(n, k, &body)?,
+                    }
                     answered[k as usize] = t;
                     if k == 3 {
                         last_hwm = hwm;
                     }
                     if k == 1 {
                         first_hwm = hwm;
-                        for (i, what) in ["Cognito", "Secrets Manager"].iter().enumerate() {
+                        // A login calls Secrets Manager and Cognito; the pre sign-up trigger calls nothing.
+                        let expected: &[(usize, &str)] = if kind == stubs::EventKind::Login { &[(0, "Cognito"), (1, "Secrets Manager")] } else { &[] };
+                        for &(i, what) in expected {
                             if handshakes(i) <= hs0[i] {
                                 return Err(format!("no TLS handshake with the {what} stub during the first invocation").into());
                             }
@@ -369,8 +391,22 @@ fn functions(args: &Args, ca: &tls::TestCa) -> (Vec<(Function, usize)>, Option<S
         program: args.bootstrap.clone(),
         args: vec![],
         env: vec![("SSL_CERT_FILE".into(), ca.bundle.display().to_string())],
+        kind: stubs::EventKind::Login,
     };
-    let mut fs = vec![(rust, args.runs)];
+    // The same binary as a Cognito trigger's function (cdk/triggers.json): a pre sign-up event, answered
+    // with no network call.
+    let trigger = Function {
+        label: TRIGGER_LABEL,
+        program: args.bootstrap.clone(),
+        args: vec![],
+        env: vec![
+            ("SSL_CERT_FILE".into(), ca.bundle.display().to_string()),
+            ("COGNITO_TRIGGER".into(), "preSignUp".into()),
+            ("SIGN_UP_EMAIL_DOMAINS".into(), "example.com".into()),
+        ],
+        kind: stubs::EventKind::PreSignUp,
+    };
+    let mut fs = vec![(rust, args.runs), (trigger, args.runs)];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/node-baseline");
     let node_ok = dir.join("node_modules/.installed").exists() || dir.join("node_modules/express").exists();
     let note = if args.node_runs == 0 {
@@ -389,6 +425,7 @@ fn functions(args: &Args, ca: &tls::TestCa) -> (Vec<(Function, usize)>, Option<S
                 ("AWS_EXECUTION_ENV".into(), "AWS_Lambda_nodejs20.x".into()),
                 ("NODE_OPTIONS".into(), "--no-deprecation --no-warnings".into()),
             ],
+            kind: stubs::EventKind::Login,
         };
         fs.push((node, args.node_runs));
         None
@@ -581,6 +618,35 @@ async fn warm(cognito: &stubs::AwsStub, iters: usize, nblocks: usize) -> Result<
     Ok(Warm { kinds, calls, all: samples.into_iter().map(Stats::new).collect(), blocks })
 }
 
+/// The pre sign-up trigger's own time per warm event, in process, as the runtime runs it: the event's
+/// bytes parsed, `triggers::invoke` (checks, the allow-list, the audit line), the answer serialised.
+/// Median over blocks of each block's percentiles, as for the routes.
+fn warm_trigger(iters: usize, nblocks: usize) -> Result<(Stats, Vec<Stats>), Error> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let trigger = auth_api::definition::triggers().by_name("preSignUp").ok_or("no preSignUp trigger")?;
+    let state = auth_api::triggers::TriggerState::from_lookup(&[trigger], |k| (k == "SIGN_UP_EMAIL_DOMAINS").then(|| "example.com".to_string()))?;
+    let event = stubs::pre_sign_up_event().into_bytes();
+    let warmup = (iters / 10).max(50);
+    let mut samples = Vec::with_capacity(iters);
+    rt.block_on(async {
+        for round in 0..warmup + iters {
+            let t = Instant::now();
+            let v: serde_json::Value = serde_json::from_slice(&event)?;
+            let out = auth_api::triggers::invoke(&state, trigger, v, "bench").await.map_err(|e| format!("trigger refused the bench event: {e}"))?;
+            let bytes = serde_json::to_vec(&out)?;
+            let dt = t.elapsed();
+            std::hint::black_box(bytes);
+            if round >= warmup {
+                samples.push(ms(dt));
+            }
+        }
+        Ok::<_, Error>(())
+    })?;
+    let per = iters / nblocks;
+    let blocks = samples.chunks(per).filter(|c| c.len() == per).map(|c| Stats::new(c.to_vec())).collect();
+    Ok((Stats::new(samples), blocks))
+}
+
 fn median_of(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = v.len();
@@ -666,6 +732,8 @@ fn real_main() -> Result<(), Error> {
     let client_rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let nblocks = if args.iters >= 2000 { 10 } else { 1 };
     let warm = client_rt.block_on(warm(&cognito, args.iters, nblocks))?;
+    eprintln!("warm trigger overhead: {} events", args.iters);
+    let (trigger_all, trigger_blocks) = warm_trigger(args.iters, nblocks)?;
     let load_end = load();
 
     let mut o = String::new();
@@ -689,7 +757,7 @@ fn real_main() -> Result<(), Error> {
     );
 
     let _ = writeln!(o, "### Cold start over TLS at Lambda's CPU share of the memory size\n");
-    let _ = writeln!(o, "| memory (CPU share) | function | init: exec -> first poll | exec -> first login answer | first invocation: event -> answer | 2nd invocation (kept connections) | 3rd, after freeze + connections closed | CPU time: init / to first answer | peak RSS (VmHWM) at the first answer | peak RSS after the 3rd |");
+    let _ = writeln!(o, "| memory (CPU share) | function | init: exec -> first poll | exec -> first answer | first invocation: event -> answer | 2nd invocation (kept connections) | 3rd, after freeze + connections closed | CPU time: init / to first answer | peak RSS (VmHWM) at the first answer | peak RSS after the 3rd |");
     let _ = writeln!(o, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let med = |runs: &[ColdRun], f: fn(&ColdRun) -> f64| Stats::new(runs.iter().map(f).collect());
     let cell = |st: &Stats| format!("{:.1} ms ({:.1}-{:.1})", st.median(), st.min(), st.max());
@@ -722,7 +790,7 @@ fn real_main() -> Result<(), Error> {
             med(r, |x| mib(x.peak_kib)).max(),
         );
     }
-    let _ = writeln!(o, "\nCells: median (min-max) over the recorded runs; peak RSS: the largest over the runs. Every invocation is `POST /auth/login` with the client secret in Secrets Manager, as deployed; the first one pays the secret read and AdminInitiateAuth, each over a new TLS connection (the harness checks that both stubs completed a handshake). The 3rd invocation comes after the process was stopped (SIGSTOP, as Lambda freezes a sandbox between invocations), both stubs closed their idle connections, and the event was queued; it is timed from the thaw (SIGCONT) and must succeed.\n");
+    let _ = writeln!(o, "\nCells: median (min-max) over the recorded runs; peak RSS: the largest over the runs. Every invocation of the route function is `POST /auth/login` with the client secret in Secrets Manager, as deployed (the trigger's, a pre sign-up event: no network call); the first one pays the secret read and AdminInitiateAuth, each over a new TLS connection (the harness checks that both stubs completed a handshake). The 3rd invocation comes after the process was stopped (SIGSTOP, as Lambda freezes a sandbox between invocations), both stubs closed their idle connections, and the event was queued; it is timed from the thaw (SIGCONT) and must succeed.\n");
     for n in &notes {
         let _ = writeln!(o, "- {n}");
     }
@@ -764,6 +832,32 @@ fn real_main() -> Result<(), Error> {
     }
     let _ = writeln!(o);
 
+    // The trigger's cold start: the same binary with COGNITO_TRIGGER, handed a pre sign-up event.
+    let _ = writeln!(o, "| memory | pre sign-up trigger: exec -> first answer (median) | init: exec -> first poll | CPU time to first answer | peak RSS at first answer | target (at 128 MB: <= {TRIGGER_FIRST_ANSWER_TARGET_MS:.0} ms) |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---|");
+    let modes = args.memory.iter().flat_map(|&m| [(Some(m), Confine::FromExec), (Some(m), Confine::FromFirstPoll)]).chain([(None, Confine::FromExec)]);
+    for (m, confine) in modes {
+        let Some(t) = sets.iter().find(|s| s.memory == m && s.confine == confine && s.label == TRIGGER_LABEL && !s.runs.is_empty()) else { continue };
+        let first = med(&t.runs, |x| x.first_answer_ms).median();
+        let verdict = match (m, confine) {
+            (Some(128), Confine::FromExec) => mark(first <= TRIGGER_FIRST_ANSWER_TARGET_MS).to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {first:.1} ms | {:.1} ms | {:.1} ms | {:.2} MiB | {verdict} |",
+            match (m, confine) {
+                (Some(m), Confine::FromExec) => format!("{m} MB"),
+                (Some(m), Confine::FromFirstPoll) => format!("{m} MB, init at full speed"),
+                (None, _) => "whole machine".into(),
+            },
+            med(&t.runs, |x| x.init_ms).median(),
+            med(&t.runs, |x| x.first_cpu_ms).median(),
+            med(&t.runs, |x| mib(x.peak_first_kib)).max(),
+        );
+    }
+    let _ = writeln!(o, "\nThe trigger's first answer needs no network call (pre sign-up with an allow-list calls nothing): its figure is init plus the event's handling. Cognito waits at most 5 s for a trigger (docs/construct.md). Without a 128 MB run (`BENCH_MEMORY`), the target is not assessed.\n");
+
     let _ = writeln!(o, "### Warm overhead per route: router + real SDK client against a stub Cognito (answers at once)\n");
     let _ = writeln!(o, "| Route | Cognito calls | p50 | p99 | max | p50 over stub | p99 over stub | target (p99 over stub) | |");
     let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -800,6 +894,17 @@ fn real_main() -> Result<(), Error> {
         "\nEvery route of cdk/routes.json. {} rounds; each round calls the stub once raw and each route once, interleaved. p50/p99 are the median over {nblocks} consecutive blocks of each block's percentile, and \"over stub\" is the median over blocks of (route percentile - calls x stub percentile) in the same block, so a burst of noise from other work on the machine lands on both sides; \"Cognito calls\" is what the stub counted for one request of the route (openapi makes none: its figure is the whole handler). Subtracting calls x the stub's p99 from a p99 is an approximation (tails do not add up exactly); the p50 columns are the robust ones. The overhead covers routing, validation, SECRET_HASH, SigV4 signing, JSON (de)serialisation, the SDK's orchestration and the audit log line. max is the single worst sample and mostly shows scheduler noise.\n",
         args.iters,
     );
+
+    let _ = writeln!(o, "### Warm trigger overhead: the pre sign-up trigger's own time per event, in process\n");
+    let _ = writeln!(o, "| Trigger | p50 | p99 | max | target (p99) | |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---|");
+    let tp = |p: f64| median_of(trigger_blocks.iter().map(|b| b.pct(p)).collect());
+    let _ = writeln!(
+        o,
+        "| preSignUp (PreSignUp_SignUp, allowed address) | {:.4} ms | {:.4} ms | {:.4} ms | <= {TRIGGER_OVERHEAD_P99_TARGET_MS} ms | {} |",
+        tp(50.0), tp(99.0), trigger_all.max(), mark(tp(99.0) <= TRIGGER_OVERHEAD_P99_TARGET_MS)
+    );
+    let _ = writeln!(o, "\n{} events on the current-thread runtime `bootstrap` uses: each one's bytes parsed as JSON, `triggers::invoke` (triggerSource dispatch, the checks, the allow-list, the audit line), the answer serialised; p50/p99 are the median over {nblocks} blocks of each block's percentile. The Lambda Runtime API's own round trip is not in it (it is the same for any runtime).\n", args.iters);
 
     let _ = writeln!(o, "### Artifact\n");
     let boot_len = std::fs::metadata(&args.bootstrap)?.len();

@@ -323,6 +323,29 @@ pub fn login_event(request_id: &str) -> String {
     .to_string()
 }
 
+/// Which event the stub Runtime API hands out: an API Gateway login, or a Cognito trigger's event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EventKind {
+    Login,
+    PreSignUp,
+}
+
+/// A Cognito pre sign-up event (`PreSignUp_SignUp`), shaped as the Developer Guide documents it
+/// (tests/local-cognito/trigger_events/pre-sign-up.json), for an allowed address.
+pub fn pre_sign_up_event() -> String {
+    serde_json::json!({
+        "version": "1",
+        "triggerSource": "PreSignUp_SignUp",
+        "region": "us-east-1",
+        "userPoolId": "us-east-1_bench",
+        "userName": "6f0f2a6c-9d4e-4b59-8c1e-6a7a0c1e2f3d",
+        "callerContext": {"awsSdkVersion": "aws-sdk-rust-1.3.0", "clientId": "benchclient"},
+        "request": {"userAttributes": {"email": EMAIL}, "validationData": null},
+        "response": {"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}
+    })
+    .to_string()
+}
+
 /// The run being measured.
 struct Run {
     n: u64,
@@ -336,10 +359,12 @@ struct Run {
     gate: Arc<tokio::sync::Semaphore>,
     /// A cgroup's `cgroup.procs` the function joins at its first poll (init ran unconfined).
     confine_at_first_poll: Option<std::fs::File>,
+    kind: EventKind,
 }
 
-/// The stub Lambda Runtime API: each poll gets an API Gateway v2 `POST /auth/login` event with
-/// the `Lambda-Runtime-*` headers, up to the run's number of invocations.
+/// The stub Lambda Runtime API: each poll gets an API Gateway v2 `POST /auth/login` event (or, for a
+/// trigger's run, a Cognito pre sign-up event) with the `Lambda-Runtime-*` headers, up to the run's
+/// number of invocations.
 pub struct RuntimeApi {
     pub addr: SocketAddr,
     run: Arc<Mutex<Option<Run>>>,
@@ -386,10 +411,10 @@ impl RuntimeApi {
                         g.as_mut().map(|r| {
                             r.polls += 1;
                             let jail = if r.polls == 1 { r.confine_at_first_poll.take() } else { None };
-                            (r.n, r.polls, r.invokes, r.tx.clone(), r.gate.clone(), jail)
+                            (r.n, r.polls, r.invokes, r.tx.clone(), r.gate.clone(), jail, r.kind)
                         })
                     };
-                    let Some((n, k, _, tx, gate, jail)) = this.filter(|t| t.1 <= t.2) else {
+                    let Some((n, k, _, tx, gate, jail, kind)) = this.filter(|t| t.1 <= t.2) else {
                         // Polls past the run's invocations: hold the connection until the function is killed.
                         tokio::time::sleep(std::time::Duration::from_secs(120)).await;
                         return ok(500, "{}");
@@ -419,7 +444,10 @@ impl RuntimeApi {
                         .header("lambda-runtime-deadline-ms", deadline.to_string())
                         .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:auth-api-bench")
                         .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000;Sampled=0")
-                        .body(Full::new(Bytes::from(login_event(&id))))
+                        .body(Full::new(Bytes::from(match kind {
+                            EventKind::Login => login_event(&id),
+                            EventKind::PreSignUp => pre_sign_up_event(),
+                        })))
                         .unwrap();
                 }
                 let text = String::from_utf8_lossy(&body).into_owned();
@@ -448,11 +476,11 @@ impl RuntimeApi {
 
     /// Starts run `n`, which hands out `invokes` invocations; returns the receiver of its events.
     /// With `confine_at_first_poll`, the function is moved into that cgroup when it first polls.
-    pub fn arm(&self, n: u64, invokes: u32, confine_at_first_poll: Option<std::fs::File>) -> mpsc::Receiver<RuntimeEvent> {
+    pub fn arm(&self, n: u64, invokes: u32, confine_at_first_poll: Option<std::fs::File>, kind: EventKind) -> mpsc::Receiver<RuntimeEvent> {
         let (tx, rx) = mpsc::channel();
         self.pid.store(0, Ordering::SeqCst);
         let gate = Arc::new(tokio::sync::Semaphore::new(0));
-        *self.run.lock().unwrap() = Some(Run { n, tx, polls: 0, invokes, gate, confine_at_first_poll });
+        *self.run.lock().unwrap() = Some(Run { n, tx, polls: 0, invokes, gate, confine_at_first_poll, kind });
         rx
     }
 
