@@ -141,20 +141,43 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
   // The apps and their clients travel with the client id (apps.rs), like the origin-verify secret with the front door.
   if (o.envValues.AUTH_APPS !== undefined && r.env.includes('COGNITO_APP_CLIENT_ID')) environment.AUTH_APPS = o.envValues.AUTH_APPS;
 
-  const fn = o.code.createFunction(scope, `${r.name}Function`, {
+  const fn = addBootstrapFunction(scope, `${r.name}Function`, o.code, {
     memorySize: o.memorySize,
     timeout: o.timeout,
     role,
     logGroup,
+    environment,
+    description: `Auth API ${routeKey(r)}: ${r.summary}`,
+  });
+  return { function: fn, role, logGroup };
+}
+
+/** What differs between the functions running the bootstrap binary (a route's or a trigger's). */
+export interface BootstrapFunctionOptions {
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  readonly environment: { [name: string]: string };
+  readonly description: string;
+}
+
+/** One function on the bootstrap asset: JSON logs into its own log group, and tagged with the build it runs. */
+export function addBootstrapFunction(scope: Construct, id: string, code: IBoundAuthApiCode, o: BootstrapFunctionOptions): lambda.Function {
+  const fn = code.createFunction(scope, id, {
+    memorySize: o.memorySize,
+    timeout: o.timeout,
+    role: o.role,
+    logGroup: o.logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
     applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
     systemLogLevelV2: lambda.SystemLogLevel.WARN,
-    environment,
-    description: `Auth API ${routeKey(r)}: ${r.summary}`.slice(0, 256),
+    environment: o.environment,
+    description: o.description.slice(0, 256),
   });
   // Which build each function runs (tag values: up to 256 of letters, digits, space and _ . : / = + - @;
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-tag.html).
-  Tags.of(fn).add('cognito-auth-api:version', o.code.version);
-  if (o.code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', o.code.sha256);
-  return { function: fn, role, logGroup };
+  Tags.of(fn).add('cognito-auth-api:version', code.version);
+  if (code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', code.sha256);
+  return fn;
 }

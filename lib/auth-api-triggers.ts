@@ -13,14 +13,14 @@
 // And no environment value refers to the pool: a trigger reads userPoolId from its event (trigger-definition.ts
 // refuses COGNITO_* names). cfn-lint (E3004) checks the synthesized template for cycles (tests/cdk/cfn-lint.test.ts,
 // make synth-check).
-import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BoundAuthApiCode } from './function-code';
+import { addBootstrapFunction } from './auth-api-functions';
+import { IBoundAuthApiCode } from './function-code';
 import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions } from './trigger-definition';
 
 /** What the triggers feature takes from the construct's props (each documented on CognitoAuthApiProps). */
@@ -75,7 +75,7 @@ export function triggerIamActions(t: TriggerDefinition): string[] {
 
 /** What every trigger function shares. */
 export interface TriggerFunctionOptions {
-  readonly code: BoundAuthApiCode;
+  readonly code: IBoundAuthApiCode;
   readonly userPool: cognito.IUserPool;
   /** Values of the environment names triggers may list (SIGN_UP_EMAIL_DOMAINS, and the environment prop's). */
   readonly envValues: { readonly [name: string]: string };
@@ -121,19 +121,14 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
       }
       environment[e] = v;
     }
-    const fn = o.code.createFunction(scope, `${id}Function`, {
+    const fn = addBootstrapFunction(scope, `${id}Function`, o.code, {
       memorySize: o.memorySize,
       timeout: Duration.seconds(t.timeoutSeconds),
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment,
-      description: `Auth API Cognito trigger ${t.name}: ${t.summary}`.slice(0, 256),
+      description: `Auth API Cognito trigger ${t.name}: ${t.summary}`,
     });
-    Tags.of(fn).add('cognito-auth-api:version', o.code.version);
-    if (o.code.sha256) Tags.of(fn).add('cognito-auth-api:artifact-sha256', o.code.sha256);
     let cognitoPolicy: iam.Policy | undefined;
     if (t.cognitoActions.length > 0) {
       cognitoPolicy = new iam.Policy(scope, `${id}CognitoPolicy`, {

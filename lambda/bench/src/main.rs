@@ -70,6 +70,8 @@ struct Args {
     title: String,
     /// Skip the cold starts (warm overhead, artifact and cost only): for profiling the warm path.
     warm_only: bool,
+    /// No trigger cold starts (`--no-trigger`): to compare a `bootstrap` built before the triggers.
+    no_trigger: bool,
 }
 
 fn parse_args() -> Result<Args, Error> {
@@ -84,6 +86,7 @@ fn parse_args() -> Result<Args, Error> {
         out: None,
         title: "Performance".into(),
         warm_only: false,
+        no_trigger: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -99,8 +102,9 @@ fn parse_args() -> Result<Args, Error> {
             "--out" => a.out = Some(v()?.into()),
             "--title" => a.title = v()?,
             "--warm-only" => a.warm_only = true,
+            "--no-trigger" => a.no_trigger = true,
             "-h" | "--help" => {
-                println!("auth-bench [--bootstrap PATH] [--zip PATH] [--runs N] [--node-runs N] [--memory 128,256,1024] [--cpu-period-us 100000] [--iters N] [--out FILE] [--title TEXT] [--warm-only]");
+                println!("auth-bench [--bootstrap PATH] [--zip PATH] [--runs N] [--node-runs N] [--memory 128,256,1024] [--cpu-period-us 100000] [--iters N] [--out FILE] [--title TEXT] [--warm-only] [--no-trigger]");
                 std::process::exit(0);
             }
             _ => return Err(format!("unknown argument {k}").into()),
@@ -406,7 +410,10 @@ fn functions(args: &Args, ca: &tls::TestCa) -> (Vec<(Function, usize)>, Option<S
         ],
         kind: stubs::EventKind::PreSignUp,
     };
-    let mut fs = vec![(rust, args.runs), (trigger, args.runs)];
+    let mut fs = vec![(rust, args.runs)];
+    if !args.no_trigger {
+        fs.push((trigger, args.runs));
+    }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/node-baseline");
     let node_ok = dir.join("node_modules/.installed").exists() || dir.join("node_modules/express").exists();
     let note = if args.node_runs == 0 {
