@@ -34,6 +34,14 @@ export interface AuthApiAlarmsProps {
   readonly thresholds?: AuthApiAlarmThresholds;
   /** Where alarm and OK notifications go. @default - no notification (alarms visible in the console) */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Log groups of the Cognito trigger functions. A trigger refuses (pre sign-up outside the allowed domains) by
+   * answering Cognito with a function error, which Lambda counts in `Errors`: their audit events
+   * `"outcome":"refused"` are counted (metric `TriggerRefusals`) and taken out of the function-errors alarm, so a
+   * wave of refused sign-ups is not an outage. A trigger's real failures stay in it.
+   * @default - none (no trigger)
+   */
+  readonly triggerLogGroups?: logs.ILogGroup[];
 }
 
 /**
@@ -51,6 +59,8 @@ export class AuthApiAlarms extends Construct {
   public readonly failedLoginMetric: cloudwatch.Metric;
   /** The count of refreshes with a rotated-out refresh token, published by the audit-event metric filters. */
   public readonly reusedRefreshTokenMetric: cloudwatch.Metric;
+  /** The count of deliberate trigger refusals (function errors that are no failure), when there are triggers. */
+  public readonly triggerRefusalMetric?: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: AuthApiAlarmsProps) {
     super(scope, id);
@@ -100,6 +110,23 @@ export class AuthApiAlarms extends Construct {
       period,
     });
 
+    // A trigger's deliberate refusal is a function error to Lambda (the documented way to deny a sign-up is to
+    // answer with an error: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
+    const triggerGroups = props.triggerLogGroups ?? [];
+    const refusalMetricName = 'TriggerRefusals';
+    triggerGroups.forEach((logGroup, i) => {
+      new logs.MetricFilter(this, `TriggerRefusalFilter${i}`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal('{ $.target = "audit" && $.outcome = "refused" }'),
+        metricNamespace: props.metricNamespace,
+        metricName: refusalMetricName,
+        metricValue: '1',
+      });
+    });
+    if (triggerGroups.length > 0) {
+      this.triggerRefusalMetric = new cloudwatch.Metric({ namespace: props.metricNamespace, metricName: refusalMetricName, statistic: 'Sum', period });
+    }
+
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1) => {
       const a = new cloudwatch.Alarm(this, alarmId, {
         metric,
@@ -126,8 +153,16 @@ export class AuthApiAlarms extends Construct {
       if (!(v >= 1)) throw new Error(`AuthApiAlarms: thresholds.${name} must be at least 1 (got ${v}).`);
     }
 
-    this.functionErrors = alarm('FunctionErrors', lambdaMetric('Errors'), errors,
-      `Lambda function errors (Region-wide sum) >= ${errors} in 5 minutes: see the auth API functions' logs.`);
+    const errorsMetric: cloudwatch.IMetric = this.triggerRefusalMetric
+      ? new cloudwatch.MathExpression({
+        expression: 'errors - FILL(refusals, 0)',
+        usingMetrics: { errors: lambdaMetric('Errors'), refusals: this.triggerRefusalMetric },
+        period,
+        label: 'Lambda errors less trigger refusals',
+      })
+      : lambdaMetric('Errors');
+    this.functionErrors = alarm('FunctionErrors', errorsMetric, errors,
+      `Lambda function errors (Region-wide sum${this.triggerRefusalMetric ? ', less the Cognito triggers\' deliberate refusals' : ''}) >= ${errors} in 5 minutes: see the auth API functions' logs.`);
     this.functionThrottles = alarm('FunctionThrottles', lambdaMetric('Throttles'), throttles,
       `Lambda throttles (Region-wide sum) >= ${throttles} in 5 minutes: account concurrency exhausted?`);
     this.api5xx = alarm('Api5xx', props.api.metricServerError({ period, statistic: 'Sum' }), fivexx,

@@ -550,6 +550,7 @@ export class CognitoAuthApi extends Construct {
     this.alarms = new AuthApiAlarms(this, 'Alarms', {
       api: this.httpApi,
       functionLogGroups: this.routes.map((r) => r.logGroup),
+      triggerLogGroups: this.triggers.map((t) => t.logGroup),
       metricNamespace: props.metricNamespace ?? `CognitoAuthApi/${stack.stackName}`,
       thresholds: props.alarmThresholds,
       alarmTopic: props.alarmTopic,

@@ -56,7 +56,9 @@ describe('metric filters against the function\'s real audit lines', () => {
   };
 
   test('the filter counts a failed login and nothing else the function wrote', () => {
-    expect(run.sent.cases.map((c) => [c.case, c.status])).toEqual([['login-failure', 401], ['login-success', 200], ['refresh-failure', 401], ['refresh-reuse', 401]]);
+    expect(run.sent.cases.map((c) => [c.case, c.status])).toEqual([
+      ['login-failure', 401], ['login-success', 200], ['refresh-failure', 401], ['refresh-reuse', 401], ['trigger-allowed', 200], ['trigger-refused', 403],
+    ]);
     expect(matchesJsonFilterPattern(pattern, lineOf('login-failure'))).toBe(true);
     expect(matchesJsonFilterPattern(pattern, lineOf('login-success'))).toBe(false);
     expect(matchesJsonFilterPattern(pattern, lineOf('refresh-failure'))).toBe(false);
@@ -67,6 +69,22 @@ describe('metric filters against the function\'s real audit lines', () => {
   test('the reuse filter counts a refresh with a rotated-out token and nothing else the function wrote', () => {
     expect(matchesJsonFilterPattern(reusePattern, lineOf('refresh-reuse'))).toBe(true);
     expect(run.lines.filter((l) => matchesJsonFilterPattern(reusePattern, l))).toEqual([lineOf('refresh-reuse')]);
+  });
+
+  // A pre sign-up refusal is a Lambda function error: the trigger's refusals are counted and taken out of the
+  // function-errors alarm (lib/auth-api-alarms.ts), and nothing else may be.
+  test('the trigger-refusal filter counts the pre sign-up trigger\'s refusal and nothing else the functions wrote', () => {
+    const t = template(stackWith({ signUpEmailDomains: ['example.com'] }));
+    const filters = resourcesOf(t, 'AWS::Logs::MetricFilter').filter(([, f]) => f.Properties.MetricTransformations[0].MetricName === 'TriggerRefusals');
+    expect(filters).toHaveLength(1);
+    const refusal = filters[0][1].Properties.FilterPattern as string;
+    expect(run.lines.filter((l) => matchesJsonFilterPattern(refusal, l))).toEqual([lineOf('trigger-refused')]);
+    expect(matchesJsonFilterPattern(refusal, lineOf('trigger-allowed'))).toBe(false);
+    const [, errors] = resourcesOf(t, 'AWS::CloudWatch::Alarm').find(([id]) => id.includes('FunctionErrors'))!;
+    const metrics = errors.Properties.Metrics as any[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('errors - FILL(refusals, 0)');
+    expect(metrics.find((m) => m.Id === 'refusals').MetricStat.Metric.MetricName).toBe('TriggerRefusals');
+    expect(metrics.find((m) => m.Id === 'errors').MetricStat.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
   });
 
   test('audit lines carry no email, password or token', () => {

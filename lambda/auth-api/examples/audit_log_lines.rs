@@ -94,6 +94,25 @@ async fn main() {
         let resp = auth_api::handle(&state, to_api_request(event(route_key, body, &request_id))).await;
         written.push(json!({"case": name, "requestId": request_id, "status": resp.status.as_u16()}));
     }
+    // A Cognito trigger's audit lines: the pre sign-up trigger allowing an address and refusing one.
+    let trigger = auth_api::definition::triggers().by_name("preSignUp").expect("the preSignUp trigger");
+    let state = auth_api::triggers::TriggerState::from_lookup(&[trigger], |k| (k == "SIGN_UP_EMAIL_DOMAINS").then(|| "example.com".to_string()))
+        .expect("a valid allow-list");
+    for (name, address) in [("trigger-allowed", EMAIL), ("trigger-refused", "jane@elsewhere.test")] {
+        let event = json!({
+            "version": "1", "triggerSource": "PreSignUp_SignUp", "region": "us-east-1", "userPoolId": "us-east-1_audit",
+            "userName": "6f0f2a6c-9d4e-4b59-8c1e-6a7a0c1e2f3d",
+            "callerContext": {"awsSdkVersion": "aws-sdk-rust-1.3.0", "clientId": "auditclient"},
+            "request": {"userAttributes": {"email": address}, "validationData": null},
+            "response": {"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}
+        });
+        let request_id = format!("req-{name}");
+        let status = match auth_api::triggers::invoke(&state, trigger, event, &request_id).await {
+            Ok(_) => 200,
+            Err(_) => 403,
+        };
+        written.push(json!({"case": name, "requestId": request_id, "status": status}));
+    }
     let out = json!({
         "cases": written,
         "email": EMAIL,
