@@ -266,7 +266,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an unconfirmed user and send a confirmation code */
+        /**
+         * Create an unconfirmed user and send a confirmation code
+         * @description Cognito trigger preSignUp (on with the `signUpEmailDomains` prop): With signUpEmailDomains set, a sign-up whose address is outside those domains is refused with 403 sign_up_not_allowed (the same answer whether or not the address has an account; no user is created).
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -590,7 +593,7 @@ export interface components {
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -2146,7 +2149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `forbidden`, `app_mismatch` */
+            /** @description Error: `sign_up_not_allowed`, `forbidden`, `app_mismatch` */
             403: {
                 headers: {
                     [name: string]: unknown;

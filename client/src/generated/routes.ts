@@ -65,6 +65,7 @@ export type OperationId = keyof typeof routes;
 /** Every error code the API answers (the Error schema's `error`). */
 export type ApiErrorCode =
   | 'invalid_password'
+  | 'sign_up_not_allowed'
   | 'invalid_json'
   | 'validation_error'
   | 'unsupported_media_type'
@@ -113,7 +114,7 @@ export interface OperationErrorCodes {
   passwordForgot: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passwordReset: 'invalid_code' | 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   refresh: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'invalid_refresh_token' | 'origin_not_allowed' | 'csrf_header_missing' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
-  register: 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  register: 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'sign_up_not_allowed' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   resend: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   totpSetup: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'app_mismatch' | 'mfa_already_enabled' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   totpVerify: 'invalid_code' | 'mfa_not_set_up' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'missing_token' | 'invalid_token' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
