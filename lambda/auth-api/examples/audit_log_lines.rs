@@ -88,6 +88,7 @@ async fn main() {
             request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
             password_policy: None,
             passkeys: Default::default(),
+            auth_session_validity: auth_api::config::default_auth_session_validity(),
         };
         let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
         let request_id = format!("req-{name}");

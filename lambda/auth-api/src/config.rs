@@ -43,6 +43,18 @@ pub struct Config {
     /// (`FIRST_AUTH_FACTORS`, `PASSKEY_RP_ID`, `PASSKEY_USER_VERIFICATION`; the stack passes the
     /// values it gives the user pool, `make dev` those of the emulator's pool).
     pub passkeys: PasskeySettings,
+    /// How long a challenge session the API sealed is answered
+    /// ([`crate::routes::challenge_session::open`]): the app client's authentication-session
+    /// validity, `authSessionValidityMinutes` of cdk/user-pool.json (the construct gives its app
+    /// client the same; 3 minutes, Cognito's minimum, so never longer than any app client's). Not
+    /// read from the environment; tests shorten it.
+    pub auth_session_validity: Duration,
+}
+
+/// `authSessionValidityMinutes` of cdk/user-pool.json.
+pub fn default_auth_session_validity() -> Duration {
+    let pool: serde_json::Value = serde_json::from_str(include_str!("../../../cdk/user-pool.json")).expect("cdk/user-pool.json is JSON");
+    Duration::from_secs(60 * pool["authSessionValidityMinutes"].as_u64().expect("cdk/user-pool.json authSessionValidityMinutes"))
 }
 
 /// The user pool's choice-based sign-in settings: the first factors it offers and its WebAuthn
@@ -196,6 +208,7 @@ impl Config {
                     }
                 },
             },
+            auth_session_validity: default_auth_session_validity(),
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod router;
 pub mod routes;
 pub mod secrets;
 pub mod session_cookie;
+pub mod stand_in;
 pub mod state;
 pub mod telemetry;
 pub mod triggers;

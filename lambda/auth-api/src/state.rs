@@ -38,6 +38,10 @@ pub struct AppState {
     /// The sign-up allow-list of email domains (`SIGN_UP_EMAIL_DOMAINS`), which `POST /auth/register`
     /// checks before calling Cognito (the pre sign-up trigger enforces the same list in the pool).
     pub sign_up_email_domains: Option<crate::email_domains::EmailDomains>,
+    /// See [`Config::auth_session_validity`].
+    pub auth_session_validity: std::time::Duration,
+    /// The shape of Cognito's passkey challenges, which stand-ins copy.
+    pub passkey_shape: crate::stand_in::PasskeyShape,
 }
 
 /// The shared SDK configuration, as the functions run it: credentials from the environment,
@@ -169,6 +173,8 @@ impl AppState {
             session_cookie: None,
             passkeys: cfg.passkeys,
             sign_up_email_domains: None,
+            auth_session_validity: cfg.auth_session_validity,
+            passkey_shape: Default::default(),
         }
     }
 

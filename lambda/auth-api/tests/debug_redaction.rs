@@ -35,6 +35,7 @@ fn config() -> Config {
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
         passkeys: Default::default(),
+        auth_session_validity: auth_api::config::default_auth_session_validity(),
     }
 }
 

@@ -3,10 +3,28 @@
 //! unconfirmed account and a confirmed one; each row that takes an address is replayed here for the
 //! three kinds, and the answers must be the table's. Where the table gives the same answer, the
 //! bodies (without the per-request id) and the Cognito calls the emulator received must be equal
-//! too: a confirmed account costs exactly what an unknown address costs.
+//! too: a confirmed account costs exactly what an unknown address costs. The table is replayed with
+//! the emulator's per-user limits on (each probe three times, with every limit at one call), so an
+//! answer only a real account can get (Cognito's LimitExceededException, TooManyFailedAttempts)
+//! would show.
+//!
+//! The sessions of sign-in without a password are held to the same rule: a real session and a
+//! stand-in, answered with every challenge name, answer alike (status, body, Cognito calls), and
+//! what login/start answers has the same keys and value lengths for every address.
 mod support;
 use serde_json::{json, Value};
+use support::authenticator::{with_bad_signature, Credential, ORIGIN};
 use support::*;
+
+/// Every per-user limit of the emulator at one call (or one wrong code) per user: the figures
+/// Cognito publishes are higher (the quotas page: 5 ResendConfirmationCode, 15 ConfirmSignUp, 5 to
+/// 20 ConfirmForgotPassword calls per user per hour), one makes the probes below reach them.
+fn per_user_limits_on() -> Value {
+    json!({
+        "perUserLimits": {"ResendConfirmationCode": 1, "ForgotPassword": 1, "ConfirmForgotPassword": 1, "ConfirmSignUp": 1, "ChangePassword": 1},
+        "failedAttemptLimits": {"ConfirmSignUp": 1, "ConfirmForgotPassword": 1},
+    })
+}
 
 const TABLE_MARKER: &str = "<!-- enumeration-table";
 
@@ -72,6 +90,7 @@ async fn ask(env: &Env, route: &auth_api::definition::Route, email: &str) -> Ans
 #[tokio::test]
 async fn every_route_answers_as_the_readme_table_says_and_confirmed_looks_unknown() {
     let env = Env::start().await;
+    env.emu.faults(per_user_limits_on()).await;
     let rows = readme_rows();
     let def = auth_api::definition::definition();
     for r in &def.routes {
@@ -90,6 +109,13 @@ async fn every_route_answers_as_the_readme_table_says_and_confirmed_looks_unknow
         env.api.confirmed_user(&confirmed).await;
 
         let answers = [ask(&env, route, &unknown).await, ask(&env, route, &unconfirmed).await, ask(&env, route, &confirmed).await];
+        // Again, past every per-user limit: each address answers as it did the first time.
+        for _ in 0..2 {
+            for (address, first) in [&unknown, &unconfirmed, &confirmed].iter().zip(&answers) {
+                let again = ask(&env, route, address).await;
+                assert_eq!((again.status, &again.body, &again.cognito_calls), (first.status, &first.body, &first.cognito_calls), "{key}: a repeated probe of {address} answers otherwise (a per-user limit shows)");
+            }
+        }
         for ((kind, exp), got) in ["unknown", "unconfirmed", "confirmed"].iter().zip(&expected).zip(&answers) {
             let (status, code) = exp.clone().unwrap_or_else(|| panic!("{key}: every column needs an answer"));
             assert_eq!((got.status, got.error.as_str()), (status, code.as_str()), "{key} for a {kind} address: {}", got.body);
@@ -169,4 +195,91 @@ async fn the_email_rule_is_the_documented_one() {
             assert_eq!((r.status, r.error(), r.json["field"].as_str()), (400, "validation_error", Some("email")), "{path} {bad:?}");
         }
     }
+}
+
+/// The challenge names login/challenge takes, each with a wrong answer.
+fn wrong_answer(challenge: &str, address: &str, session: &str, credential: &Value) -> Value {
+    match challenge {
+        "WEB_AUTHN" => json!({"email": address, "challenge": challenge, "session": session, "credential": credential}),
+        "NEW_PASSWORD_REQUIRED" => json!({"email": address, "challenge": challenge, "session": session, "answer": "An0ther-Long-Passw0rd!"}),
+        _ => json!({"email": address, "challenge": challenge, "session": session, "answer": "000000"}),
+    }
+}
+
+/// Each value of a JSON object by key, as the length of its JSON text: what an observer compares.
+fn value_lengths(v: &Value) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = v.as_object().map(|o| o.iter().map(|(k, x)| (k.clone(), x.to_string().len())).collect()).unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn real_and_stand_in_sessions_answer_every_challenge_name_alike() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let with_passkey = email("names-passkey");
+    let token = api.signed_in(&with_passkey).await;
+    let r = api.post_auth("/auth/passkeys/register/start", &token, json!({"currentPassword": PASSWORD})).await;
+    let (mut cred, registration) = Credential::create(&r.json["options"], ORIGIN);
+    assert_eq!(api.post_auth("/auth/passkeys/register/complete", &token, json!({"credential": registration})).await.status, 200);
+    let confirmed = email("names-confirmed");
+    api.confirmed_user(&confirmed).await;
+    let unconfirmed = email("names-unconfirmed");
+    api.post("/auth/register", json!({"email": unconfirmed, "password": PASSWORD})).await;
+    let unknown = [email("names-unknown-a"), email("names-unknown-b"), email("names-unknown-c")];
+
+    // The first address of each list gets a real session from Cognito; the others get the
+    // stand-ins (or, for some unknown addresses, the emulator's own answer for a username that
+    // does not exist).
+    let started: [(Option<&str>, Vec<&String>); 3] = [
+        (Some("WEB_AUTHN"), [&with_passkey, &confirmed, &unconfirmed].into_iter().chain(&unknown).collect()),
+        (Some("EMAIL_OTP"), [&confirmed, &unconfirmed].into_iter().chain(&unknown).collect()),
+        (None, [&confirmed, &unconfirmed].into_iter().chain(&unknown).collect()),
+    ];
+    let names = ["SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED", "EMAIL_OTP", "WEB_AUTHN"];
+    let mut session_lengths = vec![];
+    for (preferred, addresses) in &started {
+        let start_body = |a: &str| match preferred {
+            Some(p) => json!({"email": a, "preferredChallenge": p}),
+            None => json!({"email": a}),
+        };
+        let mut start_shapes = vec![];
+        for name in names {
+            let mut seen = vec![];
+            for address in addresses {
+                let r = api.post("/auth/login/start", start_body(address)).await;
+                assert_eq!(r.status, 200, "{preferred:?} {address}: {}", r.json);
+                let session = r.json["session"].as_str().unwrap().to_string();
+                session_lengths.push(session.len());
+                let options = &r.json["credentialRequestOptions"];
+                start_shapes.push((value_lengths(&r.json), value_lengths(options)));
+                // A passkey assertion (with a bad signature) for this session's options, or for
+                // another challenge's where the session has none.
+                let credential = if options.is_object() {
+                    with_bad_signature(cred.assert(options, ORIGIN))
+                } else {
+                    with_bad_signature(cred.assert_challenge("c3RhbmQtaW4tY2hhbGxlbmdl", ORIGIN))
+                };
+                env.emu.forget_calls().await;
+                let r = api.post("/auth/login/challenge", wrong_answer(name, address, &session, &credential)).await;
+                seen.push(((r.status, r.error().to_string()), r.body_without_request_id(), env.emu.calls().await, address.to_string()));
+            }
+            let sealed_for = preferred.unwrap_or("SELECT_CHALLENGE");
+            let (expected, calls): ((u16, &str), Vec<&str>) = match (sealed_for, name) {
+                ("WEB_AUTHN", "WEB_AUTHN") => ((401, "invalid_passkey"), vec!["AdminRespondToAuthChallenge"]),
+                ("EMAIL_OTP", "EMAIL_OTP") => ((400, "invalid_code"), vec!["AdminRespondToAuthChallenge"]),
+                // Answered with another challenge name than the one sealed: refused before Cognito.
+                _ => ((401, "invalid_session"), vec![]),
+            };
+            for (answer, body, cognito_calls, address) in &seen {
+                assert_eq!((answer.0, answer.1.as_str()), expected, "{sealed_for} session of {address} answered as {name}: {body}");
+                assert_eq!(cognito_calls, &calls, "{sealed_for} session of {address} answered as {name}");
+                assert_eq!(body, &seen[0].1, "{sealed_for} session of {address} answered as {name}: another body than a real session's");
+            }
+        }
+        for (i, shape) in start_shapes.iter().enumerate() {
+            assert_eq!(shape, &start_shapes[0], "{preferred:?}: answer {i} has other keys or value lengths than a real one's");
+        }
+    }
+    assert!(session_lengths.iter().all(|l| *l == session_lengths[0]), "every session has the same length: {session_lengths:?}");
 }

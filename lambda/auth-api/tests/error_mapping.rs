@@ -17,6 +17,19 @@ use serde_json::{json, Value};
 
 const FAKE_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6InN1Yi0xIn0.c2ln";
 
+/// A session the API sealed (key from the client secret "shh") for `challenge`, as login gave it.
+fn sealed(challenge: &str) -> String {
+    use auth_api::routes::challenge_session::{now, seal, Kind, SealKey, Sealed};
+    let s = Sealed { kind: Kind::Cognito, challenge: challenge.into(), username: "sub-1".into(), session: "sess-abcdefghijklmnopqrstuvwxyz".into(), issued_at: now() };
+    seal(&SealKey::for_sessions("shh"), &s).unwrap()
+}
+
+/// What an answered `session` holds, opened as login/challenge would for `challenge`.
+fn opened(session: &str, challenge: &str) -> auth_api::routes::challenge_session::Sealed {
+    use auth_api::routes::challenge_session::{now, open, SealKey};
+    open(&SealKey::for_sessions("shh"), session, challenge, now(), std::time::Duration::from_secs(180)).unwrap()
+}
+
 fn cfg() -> Config {
     Config { client_secret: Some(Secret::Plain("shh".into())), ..support::mocked_config() }
 }
@@ -96,9 +109,9 @@ fn body_for(route: &str) -> Value {
         "passkeyRegisterComplete" => json!({"credential": {"id": "abc", "type": "public-key", "response": {}}}),
         "passkeyDelete" => json!({"credentialId": "abc"}),
         "loginStart" => json!({"email": "jane@example.com", "preferredChallenge": "WEB_AUTHN"}),
-        "loginChallengePasskey" => json!({"email": "jane@example.com", "challenge": "WEB_AUTHN", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "credential": {"id": "abc"}}),
-        "loginChallengeOtp" => json!({"email": "jane@example.com", "challenge": "EMAIL_OTP", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "answer": "123456"}),
-        "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": auth_api::routes::challenge_session::seal("shh", "sub-1", "sess-abcdefghijklmnopqrstuvwxyz"), "answer": "123456"}),
+        "loginChallengePasskey" => json!({"email": "jane@example.com", "challenge": "WEB_AUTHN", "session": sealed("WEB_AUTHN"), "credential": {"id": "abc"}}),
+        "loginChallengeOtp" => json!({"email": "jane@example.com", "challenge": "EMAIL_OTP", "session": sealed("EMAIL_OTP"), "answer": "123456"}),
+        "loginChallenge" => json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": sealed("SOFTWARE_TOKEN_MFA"), "answer": "123456"}),
         _ => json!({}),
     }
 }
@@ -148,7 +161,10 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("verify", "ConfirmSignUp", "ExpiredCodeException", 400, "expired_code"),
     ("verify", "ConfirmSignUp", "UserNotFoundException", 400, "invalid_code"),
     ("verify", "ConfirmSignUp", "NotAuthorizedException", 400, "invalid_code"),
-    ("verify", "ConfirmSignUp", "LimitExceededException", 429, "limit_exceeded"),
+    // Per-user limits only a real account meets: answered as an unknown address (a wrong code).
+    ("verify", "ConfirmSignUp", "LimitExceededException", 400, "invalid_code"),
+    ("verify", "ConfirmSignUp", "TooManyFailedAttemptsException", 400, "invalid_code"),
+    ("verify", "ConfirmSignUp", "TooManyRequestsException", 429, "too_many_requests"),
     ("resend", "ResendConfirmationCode", "TooManyRequestsException", 429, "too_many_requests"),
     ("refresh", "GetTokensFromRefreshToken", "NotAuthorizedException", 401, "invalid_refresh_token"),
     ("refresh", "GetTokensFromRefreshToken", "RefreshTokenReuseException", 401, "invalid_refresh_token"),
@@ -167,6 +183,9 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("passwordReset", "ConfirmForgotPassword", "ExpiredCodeException", 400, "invalid_code"),
     ("passwordReset", "ConfirmForgotPassword", "InvalidPasswordException", 400, "invalid_password"),
     ("passwordReset", "ConfirmForgotPassword", "UserNotFoundException", 400, "invalid_code"),
+    ("passwordReset", "ConfirmForgotPassword", "LimitExceededException", 400, "invalid_code"),
+    ("passwordReset", "ConfirmForgotPassword", "TooManyFailedAttemptsException", 400, "invalid_code"),
+    ("passwordReset", "ConfirmForgotPassword", "TooManyRequestsException", 429, "too_many_requests"),
     ("passwordChange", "ChangePassword", "InvalidPasswordException", 400, "invalid_password"),
     ("passwordChange", "ChangePassword", "LimitExceededException", 429, "limit_exceeded"),
     ("totpSetup", "GetUser", "NotAuthorizedException", 401, "invalid_token"),
@@ -176,6 +195,8 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("loginChallenge", "AdminRespondToAuthChallenge", "CodeMismatchException", 400, "invalid_code"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "NotAuthorizedException", 401, "invalid_session"),
     ("loginChallenge", "AdminRespondToAuthChallenge", "ExpiredCodeException", 400, "expired_code"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "LimitExceededException", 400, "invalid_code"),
+    ("loginChallenge", "AdminRespondToAuthChallenge", "TooManyRequestsException", 429, "too_many_requests"),
     ("deleteUser", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
     ("deleteUser", "AdminInitiateAuth", "TooManyFailedAttemptsException", 429, "limit_exceeded"),
     ("totpSetup", "AdminInitiateAuth", "NotAuthorizedException", 401, "incorrect_password"),
@@ -213,6 +234,8 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("refresh", "GetTokensFromRefreshToken", "InvalidLambdaResponseException", 503, "service_unavailable"),
     ("loginChallengePasskey", "AdminRespondToAuthChallenge", "UnexpectedLambdaException", 503, "service_unavailable"),
     ("passwordForgot", "ForgotPassword", "UserLambdaValidationException", 503, "service_unavailable"),
+    ("loginChallengeOtp", "AdminRespondToAuthChallenge", "LimitExceededException", 400, "invalid_code"),
+    ("loginChallengePasskey", "AdminRespondToAuthChallenge", "LimitExceededException", 401, "invalid_passkey"),
 ];
 
 /// The pre sign-up trigger's refusal: Cognito's UserLambdaValidationException carrying the
@@ -234,16 +257,26 @@ async fn a_pre_sign_up_refusal_is_sign_up_not_allowed() {
 /// asked factor's challenge shape (a stand-in), as an unknown address is.
 #[tokio::test]
 async fn login_start_refusals_answer_a_stand_in_of_the_asked_shape() {
-    for ex in ["NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException", "PasswordResetRequiredException"] {
+    for ex in [
+        "NotAuthorizedException",
+        "UserNotFoundException",
+        "UserNotConfirmedException",
+        "PasswordResetRequiredException",
+        // Per-user and parameter errors: only a real account meets them, so they are hidden too.
+        "LimitExceededException",
+        "TooManyFailedAttemptsException",
+        "InvalidParameterException",
+    ] {
         let rule = fail("AdminInitiateAuth", ex);
         let (status, body, _) = call("loginStart", &[&rule]).await;
         assert_eq!(status, 200, "{ex}: {body}");
         assert_eq!(body["challenge"], "WEB_AUTHN", "{ex}");
         assert_eq!(body["credentialRequestOptions"]["allowCredentials"], json!([]), "{ex}");
-        assert!(body["credentialRequestOptions"]["challenge"].as_str().is_some_and(|c| c.len() >= 40), "{ex}: {body}");
-        let (kind, username, _) = auth_api::routes::challenge_session::open_kind("shh", body["session"].as_str().unwrap()).unwrap();
-        assert_eq!(kind, auth_api::routes::challenge_session::Kind::Decoy, "{ex}");
-        assert!(!username.contains('@'), "{ex}: the stand-in username is sub-shaped, not the address");
+        // The stand-in's challenge: 64 random bytes in unpadded base64url before any real one was seen.
+        assert_eq!(body["credentialRequestOptions"]["challenge"].as_str().map(str::len), Some(86), "{ex}: {body}");
+        let s = opened(body["session"].as_str().unwrap(), "WEB_AUTHN");
+        assert_eq!(s.kind, auth_api::routes::challenge_session::Kind::Decoy, "{ex}");
+        assert_eq!(s.username, "jane@example.com", "{ex}: the stand-in answers for the address as typed");
     }
 }
 
@@ -270,9 +303,14 @@ async fn every_error_mapping_in_the_table() {
             assert!(headers.get("retry-after").is_none(), "{route} / {ex}: Retry-After on an answer waiting does not change");
         }
         assert_eq!(headers["content-type"], "application/json");
-        // The bound docs/api.md documents, held as a literal (not config::MAX_ATTEMPTS, the value under test).
-        let max = if *status == 429 || *status == 503 { 2 } else { 1 };
+        // The bound docs/api.md documents, held as a literal (not config::MAX_ATTEMPTS, the value under test):
+        // a quota Cognito says is used up is never tried again (cognito::retry OVER_QUOTA).
+        let over_quota = ["TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"].contains(ex);
+        let max = if *status == 503 { 2 } else { 1 };
         assert!((1..=max).contains(&rule.num_calls()), "{route} / {ex}: called {} times", rule.num_calls());
+        if over_quota {
+            assert_eq!(rule.num_calls(), 1, "{route} / {ex}: a used-up quota tried again");
+        }
     }
 }
 
@@ -355,8 +393,8 @@ async fn login_answers_tokens_or_a_challenge_never_an_empty_body() {
     let (s, body, _) = call("login", &[&challenge]).await;
     assert_eq!((s, body["challenge"].as_str()), (200, Some("SOFTWARE_TOKEN_MFA")));
     // The session carries the account, sealed: Cognito's USER_ID_FOR_SRP when it answers one.
-    let opened = auth_api::routes::challenge_session::open("shh", body["session"].as_str().unwrap()).unwrap();
-    assert_eq!(opened, ("jane@example.com".to_string(), "sess".to_string()));
+    let s = opened(body["session"].as_str().unwrap(), "SOFTWARE_TOKEN_MFA");
+    assert_eq!((s.username.as_str(), s.session.as_str(), s.kind), ("jane@example.com", "sess", auth_api::routes::challenge_session::Kind::Cognito));
     let with_id = mock!(Client::admin_initiate_auth).then_output(|| {
         cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
             .challenge_name(cip::types::ChallengeNameType::SoftwareTokenMfa)
@@ -365,8 +403,8 @@ async fn login_answers_tokens_or_a_challenge_never_an_empty_body() {
             .build()
     });
     let (_, body, _) = call("login", &[&with_id]).await;
-    let opened = auth_api::routes::challenge_session::open("shh", body["session"].as_str().unwrap()).unwrap();
-    assert_eq!(opened, ("sub-1".to_string(), "sess".to_string()));
+    let s = opened(body["session"].as_str().unwrap(), "SOFTWARE_TOKEN_MFA");
+    assert_eq!((s.username.as_str(), s.session.as_str()), ("sub-1", "sess"));
 
     let nothing = mock!(Client::admin_initiate_auth)
         .then_output(|| cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder().build());
@@ -537,4 +575,35 @@ async fn logout_revokes_the_given_token_and_reports_cognitos_answer() {
         assert_eq!((s, &body), (200, &json!({"signedOut": true, "refreshTokenRevoked": false})), "{refusal}");
         assert!(revoke.num_calls() >= 1, "{refusal}");
     }
+}
+
+/// A Cognito session of 4096 characters (twice the service model's SessionType maximum, which the
+/// emulator's switch reaches) is sealed and answered: the session the client gets back fits the
+/// request's `session` limit and reaches Cognito unchanged.
+#[tokio::test]
+async fn a_4096_character_cognito_session_is_sealed_and_answered() {
+    let long: String = "S".repeat(4096);
+    let l = long.clone();
+    let challenge = mock!(Client::admin_initiate_auth).then_output(move || {
+        cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .challenge_name(cip::types::ChallengeNameType::SoftwareTokenMfa)
+            .session(l.clone())
+            .challenge_parameters("USER_ID_FOR_SRP", "sub-1")
+            .build()
+    });
+    let (s, body, _) = call("login", &[&challenge]).await;
+    assert_eq!(s, 200, "{body}");
+    let session = body["session"].as_str().unwrap().to_string();
+    assert_eq!(session.len(), auth_api::routes::challenge_session::MAX_SEALED);
+    assert!(session.len() <= auth_api::routes::input::MAX_SESSION);
+    let l = long.clone();
+    let answered = mock!(Client::admin_respond_to_auth_challenge)
+        .match_requests(move |r| r.session() == Some(l.as_str()) && r.challenge_responses().and_then(|c| c.get("USERNAME")).map(String::as_str) == Some("sub-1"))
+        .then_output(|| {
+            cip::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput::builder().authentication_result(tokens_output()).build()
+        });
+    let st = state(&[&answered]);
+    let req = request("loginChallenge", json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": "123456"}));
+    let resp = auth_api::handle(&st, req).await;
+    assert_eq!((resp.status.as_u16(), answered.num_calls()), (200, 1), "{}", String::from_utf8_lossy(&resp.body));
 }

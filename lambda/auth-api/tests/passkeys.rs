@@ -369,3 +369,27 @@ async fn look_alikes_of_a_configured_relying_party_are_refused_and_its_sub_domai
     )
     .await;
 }
+
+/// Cognito's `USER_AUTH` challenges may carry no `USERNAME` (no AWS page lists it): the API then
+/// answers with the address as the user typed it, as Amplify does, and the passkey and the emailed
+/// code still sign in. With the parameter (the emulator's default) the API answers Cognito's. Both
+/// paths, switched by the emulator's `omitUserAuthUsername`.
+#[tokio::test]
+async fn passkey_and_email_code_sign_in_with_and_without_cognitos_username() {
+    let env = Env::start().await;
+    let api = &env.api;
+    let (address, token) = signed_in(api, "omit-username").await;
+    let mut cred = add_passkey(api, &token).await;
+    for omit in [false, true] {
+        env.emu.faults(json!({"omitUserAuthUsername": omit})).await;
+        let (session, options) = passkey_challenge(api, &address).await;
+        let r = answer(api, &address, &session, cred.assert(&options, ORIGIN)).await;
+        assert_eq!(r.status, 200, "passkey, USERNAME omitted: {omit}: {}", r.json);
+        let who = api.get_auth("/auth/userinfo", r.json["accessToken"].as_str().unwrap()).await;
+        assert_eq!(who.json["email"], address.as_str());
+        let r = api.post("/auth/login/start", json!({"email": address, "preferredChallenge": "EMAIL_OTP"})).await;
+        let session = r.json["session"].as_str().unwrap().to_string();
+        let r = api.post("/auth/login/challenge", json!({"email": address, "challenge": "EMAIL_OTP", "session": session, "answer": DEV_CODE})).await;
+        assert_eq!(r.status, 200, "emailed code, USERNAME omitted: {omit}: {}", r.json);
+    }
+}

@@ -71,22 +71,27 @@ async fn the_challenge_is_answered_for_the_account_login_sealed_in_the_session()
     let api = &env.api;
     let (alice, mallory) = (email("alice"), email("mallory"));
     let totp = totp_user(api, &alice).await;
-    let mallory_totp = totp_user(api, &mallory).await;
+    totp_user(api, &mallory).await;
 
     let login = |who: &str| json!({"email": who, "password": PASSWORD});
     let alice_session = api.post("/auth/login", login(&alice)).await.json["session"].as_str().unwrap().to_string();
     let mallory_session = api.post("/auth/login", login(&mallory)).await.json["session"].as_str().unwrap().to_string();
     let answer = |who: &str, session: &str, code: String| json!({"email": who, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": code});
 
-    // Mallory's own session with Alice's username swapped in: refused before Cognito is asked.
-    let parts: Vec<&str> = mallory_session.splitn(4, '.').collect();
-    let alice_part = alice_session.splitn(4, '.').nth(1).unwrap();
-    let swapped = format!("{}.{}.{}.{}", parts[0], alice_part, parts[2], parts[3]);
-    let r = api.post("/auth/login/challenge", answer(&alice, &swapped, code_at(&totp, 1))).await;
+    // The sealed values are opaque and of one length: a value spliced from Mallory's and Alice's
+    // (Mallory's nonce and first half, Alice's second half) and Alice's with one character changed
+    // are refused before Cognito is asked.
+    assert_eq!(alice_session.len(), mallory_session.len());
+    let half = alice_session.len() / 2;
+    let spliced = format!("{}{}", &mallory_session[..half], &alice_session[half..]);
+    env.emu.forget_calls().await;
+    let r = api.post("/auth/login/challenge", answer(&alice, &spliced, code_at(&totp, 1))).await;
     assert_eq!((r.status, r.error()), (401, "invalid_session"));
-    // The raw Cognito session without the sealed username: refused too.
-    let r = api.post("/auth/login/challenge", answer(&mallory, parts[3], code_at(&mallory_totp, 1))).await;
+    let mut altered = alice_session.clone().into_bytes();
+    altered[half] = if altered[half] == b'A' { b'B' } else { b'A' };
+    let r = api.post("/auth/login/challenge", answer(&alice, std::str::from_utf8(&altered).unwrap(), code_at(&totp, 1))).await;
     assert_eq!((r.status, r.error()), (401, "invalid_session"));
+    assert_eq!(env.emu.calls().await, Vec::<String>::new(), "refused before any Cognito call");
     // The email field is not what is answered for: Alice's session works whatever email is sent,
     // because the emulator (like Cognito) refuses the alias and accepts only the actual username.
     let r = api.post("/auth/login/challenge", answer(&mallory, &alice_session, code_at(&totp, 1))).await;

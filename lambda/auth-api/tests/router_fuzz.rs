@@ -173,6 +173,7 @@ fn state(rt: &'static tokio::runtime::Runtime) -> Arc<AppState> {
                     request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
                     password_policy: None,
                     passkeys: Default::default(),
+                    auth_session_validity: auth_api::config::default_auth_session_validity(),
                 };
                 Arc::new(AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk))
             })

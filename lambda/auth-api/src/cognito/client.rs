@@ -80,9 +80,11 @@ impl Cognito {
         }
     }
 
-    /// Key of the sealed challenge sessions ([`crate::routes::challenge_session`]): the app client
-    /// secret, or the client id when the client has none.
-    pub async fn challenge_key(&self) -> Result<String, ApiError> {
-        Ok(self.client_secret().await?.map(str::to_string).unwrap_or_else(|| self.client_id().to_string()))
+    /// Key of the sealed challenge sessions ([`crate::routes::challenge_session`]): derived from the
+    /// calling app's client secret (or its client id when the client has none) for that purpose
+    /// alone, so a session one app's client gave is no session for another app.
+    pub async fn challenge_key(&self) -> Result<crate::routes::challenge_session::SealKey, ApiError> {
+        let secret = self.client_secret().await?.unwrap_or(self.client_id());
+        Ok(crate::routes::challenge_session::SealKey::for_sessions(secret))
     }
 }

@@ -40,10 +40,39 @@ pub fn never_sent<E>(err: &aws_smithy_runtime_api::client::orchestrator::Orchest
     false
 }
 
-/// SDK interceptor applying [`safe_to_repeat`] and [`never_sent`]: after an attempt that may have
-/// reached Cognito, an operation that is not safe to repeat gets no further attempt. (The standard
-/// retry strategy reads the attempt budget from the config bag, which this hook may overwrite
-/// between the attempt and the retry decision.)
+/// Cognito's answers that say a quota is already used up: `TooManyRequestsException` (the
+/// account's request rate for the operation's category,
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html>), and the per-user limits
+/// `LimitExceededException` and `TooManyFailedAttemptsException`. The SDK's standard retry
+/// classifies them as throttling and tries again after a back-off; a second attempt within the
+/// same request is over the same quota (a per-user hour, or the same second's rate), so it only adds
+/// to the load and the latency. They are answered at once instead (429 with `Retry-After`, or the
+/// route's own answer for a per-user limit).
+pub const OVER_QUOTA: &[&str] = &["TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"];
+
+/// The exception name of an error answer, as the JSON protocol carries it: the `x-amzn-ErrorType`
+/// header, else the body's `__type` (or `code`), without a `namespace#` prefix or a `:` suffix
+/// (<https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization>).
+pub fn error_type(response: &aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> Option<String> {
+    if response.status().is_success() {
+        return None;
+    }
+    let clean = |raw: &str| {
+        let raw = raw.split(':').next().unwrap_or(raw);
+        raw.rsplit('#').next().unwrap_or(raw).trim().to_string()
+    };
+    if let Some(h) = response.headers().get("x-amzn-errortype") {
+        return Some(clean(h));
+    }
+    let body: serde_json::Value = serde_json::from_slice(response.body().bytes()?).ok()?;
+    body.get("__type").or_else(|| body.get("code")).and_then(|v| v.as_str()).map(clean)
+}
+
+/// SDK interceptor applying [`safe_to_repeat`], [`never_sent`] and [`OVER_QUOTA`]: after an attempt
+/// that may have reached Cognito, an operation that is not safe to repeat gets no further attempt,
+/// and no operation is tried again when Cognito said a quota is used up. (The standard retry
+/// strategy reads the attempt budget from the config bag, which this hook may overwrite between the
+/// attempt and the retry decision.)
 #[derive(Debug, Default)]
 pub struct RetryOnlyWhatIsSafe;
 
@@ -59,14 +88,39 @@ impl Intercept for RetryOnlyWhatIsSafe {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let operation = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_default();
-        if safe_to_repeat(&operation) {
+        let over_quota = ctx.inner().response().and_then(error_type).is_some_and(|t| OVER_QUOTA.contains(&t.as_str()));
+        if safe_to_repeat(&operation) && !over_quota {
             return Ok(());
         }
         let unsent = matches!(ctx.inner().output_or_error(), Some(Err(e)) if never_sent(e));
-        if !unsent {
+        if over_quota || !unsent {
             let budget = cfg.load::<aws_smithy_types::retry::RetryConfig>().cloned().unwrap_or_else(aws_smithy_types::retry::RetryConfig::standard);
             cfg.interceptor_state().store_put(budget.with_max_attempts(1));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+
+    fn answer(status: u16, header: Option<&str>, body: &str) -> HttpResponse {
+        let mut r = HttpResponse::new(status.try_into().unwrap(), SdkBody::from(body.to_string()));
+        if let Some(h) = header {
+            r.headers_mut().insert("x-amzn-ErrorType", h.to_string());
+        }
+        r
+    }
+
+    #[test]
+    fn the_exception_name_from_header_or_body() {
+        assert_eq!(error_type(&answer(400, Some("TooManyRequestsException:http://internal.amazon.com/"), "{}")).as_deref(), Some("TooManyRequestsException"));
+        assert_eq!(error_type(&answer(400, None, r#"{"__type":"com.amazonaws.cognito#LimitExceededException","message":"x"}"#)).as_deref(), Some("LimitExceededException"));
+        assert_eq!(error_type(&answer(400, None, r#"{"code":"TooManyFailedAttemptsException"}"#)).as_deref(), Some("TooManyFailedAttemptsException"));
+        assert_eq!(error_type(&answer(200, Some("TooManyRequestsException"), "{}")), None);
+        assert_eq!(error_type(&answer(500, None, "not json")), None);
     }
 }

@@ -1,26 +1,87 @@
-//! The `session` value login gives the client when Cognito answers with a challenge.
+//! The `session` value the API gives the client when a sign-in answers a challenge, and what it
+//! holds.
 //!
 //! AdminRespondToAuthChallenge needs the user's actual Cognito username in `USERNAME` (and the
 //! SECRET_HASH computed over it), not an alias such as the email; AdminInitiateAuth answers it in
-//! the challenge parameter `USER_ID_FOR_SRP`
-//! (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html,
-//! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html).
+//! the challenge parameter `USER_ID_FOR_SRP` (`USERNAME` for the `USER_AUTH` factors)
+//! (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>,
+//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>).
 //! So the API does not ask the client for a username: it carries the one Cognito answered inside
-//! the session value it hands out, `v1.<base64url username>.<base64url MAC>.<Cognito session>`,
-//! with an HMAC-SHA256 over username and Cognito session keyed by the app client secret (which
-//! only the functions hold). A client that swaps the username (or the session) breaks the MAC and
-//! gets 401 `invalid_session`. Without a client secret (not this stack's set-up) the key is the
-//! client id: no secrecy, but Cognito still binds its session to its user.
+//! the session value it hands out, with everything else the answer must be checked against.
+//!
+//! The value is `v2.` followed by base64url(nonce ‖ ciphertext ‖ tag): XChaCha20-Poly1305
+//! (authenticated encryption, RustCrypto's `chacha20poly1305`; a random 192-bit nonce per value,
+//! so random nonces never repeat in practice) of
+//! - the format version (`2`, also the associated data with the visible prefix),
+//! - the kind ([`Kind`]: a session Cognito gave, a stand-in, the API's own SELECT_CHALLENGE step),
+//! - the issue time (seconds since the epoch),
+//! - the challenge name the session was given for,
+//! - the username to answer for and Cognito's session,
+//!
+//! zero-padded to one of two fixed sizes ([`PLAINTEXT_SIZES`]: every Cognito session of up to 2048
+//! characters, the service model's maximum for `SessionType`, gives the first size, so a stand-in
+//! and a real session have the same length; up to 4096 characters the second). Nothing in it can
+//! be read or changed by the client: the account's `sub` no longer travels in clear, and a stand-in
+//! is indistinguishable from a real session by its value.
+//!
+//! The key is not the app client secret (which is also sent to Cognito with every RevokeToken and
+//! GetTokensFromRefreshToken) but one HKDF-SHA256 derives from it for this purpose alone
+//! ([`SealKey::derive`]; RFC 5869, the `hkdf` crate). Without a client secret (not this stack's
+//! set-up) the client id stands in for it: no secrecy, but Cognito still binds its session to its
+//! user.
+//!
+//! [`open`] refuses, with one answer (401 `invalid_session`) and before any Cognito call: a value
+//! that does not decrypt (altered, another key, the older `v1.` format), a challenge name other
+//! than the one sealed (for every kind alike), and a session older than the app client's
+//! authentication-session validity (`authSessionValidityMinutes` of cdk/user-pool.json, which the
+//! construct gives the app client; Cognito refuses its own sessions after it too).
 use crate::error::ApiError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use std::time::Duration;
 
-const PREFIX: &str = "v1";
+/// The visible prefix: the format's version, so an older value is told apart without a decryption
+/// attempt (it is refused all the same).
+const PREFIX: &str = "v2.";
+/// The format version inside the ciphertext (and, with the prefix, its associated data).
+const VERSION: u8 = 2;
+const AAD: &[u8] = b"auth-api challenge session v2";
+const NONCE_BYTES: usize = 24;
+const TAG_BYTES: usize = 16;
 
-/// What a sealed session stands for. The kind is bound into the MAC (a per-kind label), not
-/// written in the value, so a client cannot tell a decoy from a Cognito session.
+/// The longest Cognito session this format holds. The service model gives `SessionType` 20 to
+/// 2048 characters (botocore's cognito-idp service-2.json); the API accepts twice that so a longer
+/// session from Cognito is still answered.
+pub const MAX_COGNITO_SESSION: usize = 4096;
+/// The longest username sealed: Cognito usernames are at most 128 characters
+/// (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>,
+/// `USERNAME`), at most 512 bytes of UTF-8; an address as typed (the fallback) is at most 446.
+pub const MAX_USERNAME_BYTES: usize = 512;
+/// The longest challenge name sealed (Cognito's are under 30 characters).
+const MAX_CHALLENGE_BYTES: usize = 64;
+/// version, kind, issue time, and the three lengths.
+const HEADER_BYTES: usize = 1 + 1 + 8 + 1 + 2 + 2;
+/// The two sizes every plaintext is padded to: room for the longest username and challenge name
+/// with a session of up to 2048 characters (the model's maximum), or up to 4096.
+pub const PLAINTEXT_SIZES: [usize; 2] = [
+    HEADER_BYTES + MAX_CHALLENGE_BYTES + MAX_USERNAME_BYTES + 2048,
+    HEADER_BYTES + MAX_CHALLENGE_BYTES + MAX_USERNAME_BYTES + MAX_COGNITO_SESSION,
+];
+
+/// The length of a sealed value whose plaintext has `plaintext` bytes.
+pub const fn sealed_len(plaintext: usize) -> usize {
+    let raw = NONCE_BYTES + plaintext + TAG_BYTES;
+    PREFIX.len() + (raw * 4).div_ceil(3)
+}
+
+/// The longest value [`seal`] makes: the request field's maximum length (`session` of
+/// login/challenge).
+pub const MAX_SEALED: usize = sealed_len(PLAINTEXT_SIZES[1]);
+
+/// What a sealed session stands for. Sealed inside the ciphertext, so a client cannot tell a
+/// stand-in from a Cognito session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A session Cognito gave for the sealed username.
@@ -28,63 +89,174 @@ pub enum Kind {
     /// A stand-in the API gave where Cognito had no such challenge for the address (see
     /// `first_factor`): any answer to it fails like a wrong answer.
     Decoy,
-    /// The API's own SELECT_CHALLENGE step: only the address, no Cognito session yet.
+    /// The API's own SELECT_CHALLENGE step: only the address, no Cognito session.
     Select,
 }
 
 impl Kind {
-    fn label(self) -> &'static [u8] {
+    fn byte(self) -> u8 {
         match self {
-            Kind::Cognito => b"auth-api challenge session\0",
-            Kind::Decoy => b"auth-api decoy session\0",
-            Kind::Select => b"auth-api select session\0",
+            Kind::Cognito => 1,
+            Kind::Decoy => 2,
+            Kind::Select => 3,
+        }
+    }
+
+    fn from_byte(b: u8) -> Option<Kind> {
+        match b {
+            1 => Some(Kind::Cognito),
+            2 => Some(Kind::Decoy),
+            3 => Some(Kind::Select),
+            _ => None,
         }
     }
 }
 
-fn mac_kind(key: &str, kind: Kind, username: &str, session: &str) -> Hmac<Sha256> {
-    let mut m = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
-    m.update(kind.label());
-    m.update(username.as_bytes());
-    m.update(b"\0");
-    m.update(session.as_bytes());
-    m
+/// The sealing key: 32 bytes HKDF-SHA256 derives from the app client secret (or the client id
+/// when the client has none) with this purpose as its `info`. `Debug` never shows it.
+#[derive(Clone)]
+pub struct SealKey([u8; 32]);
+
+impl std::fmt::Debug for SealKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealKey(<redacted>)")
+    }
 }
 
-/// The value given to the client.
-pub fn seal(key: &str, username: &str, cognito_session: &str) -> String {
-    seal_kind(key, Kind::Cognito, username, cognito_session)
+impl SealKey {
+    /// The key for `purpose` from `secret` (RFC 5869 extract-then-expand, no salt).
+    pub fn derive(secret: &str, purpose: &[u8]) -> SealKey {
+        let mut key = [0u8; 32];
+        hkdf::Hkdf::<sha2::Sha256>::new(None, secret.as_bytes()).expand(purpose, &mut key).expect("32 bytes is a valid HKDF-SHA256 length");
+        SealKey(key)
+    }
+
+    /// The challenge-session key.
+    pub fn for_sessions(secret: &str) -> SealKey {
+        Self::derive(secret, b"auth-api challenge session v2")
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
 }
 
-/// A value of the given kind (see [`Kind`]).
-pub fn seal_kind(key: &str, kind: Kind, username: &str, session: &str) -> String {
-    let tag = mac_kind(key, kind, username, session).finalize().into_bytes();
-    format!("{PREFIX}.{}.{}.{session}", B64.encode(username), B64.encode(tag))
+/// What a sealed value holds.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub kind: Kind,
+    pub challenge: String,
+    pub username: String,
+    pub session: String,
+    /// Seconds since the epoch.
+    pub issued_at: u64,
 }
 
-/// (kind, username, session) from a value [`seal_kind`] or [`seal`] made with the same key;
-/// anything else is a 401 `invalid_session`.
-pub fn open_kind(key: &str, sealed: &str) -> Result<(Kind, String, String), ApiError> {
-    let mut parts = sealed.splitn(4, '.');
-    let (Some(PREFIX), Some(user), Some(tag), Some(session)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+/// Never the username or the session.
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealed").field("kind", &self.kind).field("challenge", &self.challenge).field("issued_at", &self.issued_at).finish_non_exhaustive()
+    }
+}
+
+/// Seconds since the epoch, now.
+pub fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// The value given to the client for `s`. A username or Cognito session longer than this format
+/// holds is a server-side fault (500, logged without the values).
+pub fn seal(key: &SealKey, s: &Sealed) -> Result<String, ApiError> {
+    let (challenge, username, session) = (s.challenge.as_bytes(), s.username.as_bytes(), s.session.as_bytes());
+    if challenge.len() > MAX_CHALLENGE_BYTES || username.len() > MAX_USERNAME_BYTES || session.len() > MAX_COGNITO_SESSION {
+        tracing::error!(
+            challenge_bytes = challenge.len(),
+            username_bytes = username.len(),
+            session_bytes = session.len(),
+            "challenge session too long to seal"
+        );
+        return Err(ApiError::Internal);
+    }
+    let mut plain = Vec::with_capacity(PLAINTEXT_SIZES[1]);
+    plain.push(VERSION);
+    plain.push(s.kind.byte());
+    plain.extend_from_slice(&s.issued_at.to_be_bytes());
+    plain.push(challenge.len() as u8);
+    plain.extend_from_slice(challenge);
+    plain.extend_from_slice(&(username.len() as u16).to_be_bytes());
+    plain.extend_from_slice(username);
+    plain.extend_from_slice(&(session.len() as u16).to_be_bytes());
+    plain.extend_from_slice(session);
+    let size = PLAINTEXT_SIZES.into_iter().find(|n| plain.len() <= *n).expect("the lengths were checked above");
+    plain.resize(size, 0);
+
+    let mut nonce = [0u8; NONCE_BYTES];
+    getrandom::getrandom(&mut nonce).expect("the OS random source is available");
+    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: AAD }).expect("encryption of a bounded plaintext cannot fail");
+    let mut raw = Vec::with_capacity(NONCE_BYTES + ct.len());
+    raw.extend_from_slice(&nonce);
+    raw.extend_from_slice(&ct);
+    Ok(format!("{PREFIX}{}", B64.encode(raw)))
+}
+
+/// What `value` holds, if [`seal`] made it with `key`, for the challenge `answered` (the name the
+/// client answers), issued less than `validity` ago (`now` in seconds since the epoch). Anything
+/// else is a 401 `invalid_session`, the same for every kind.
+pub fn open(key: &SealKey, value: &str, answered: &str, now: u64, validity: Duration) -> Result<Sealed, ApiError> {
+    let s = decrypt(key, value).ok_or(ApiError::InvalidSession)?;
+    if s.challenge != answered {
         return Err(ApiError::InvalidSession);
-    };
-    let username = B64.decode(user).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(ApiError::InvalidSession)?;
-    let tag = B64.decode(tag).map_err(|_| ApiError::InvalidSession)?;
-    for kind in [Kind::Cognito, Kind::Decoy, Kind::Select] {
-        if mac_kind(key, kind, &username, session).verify_slice(&tag).is_ok() {
-            return Ok((kind, username, session.to_string()));
-        }
     }
-    Err(ApiError::InvalidSession)
+    // A value from a little ahead (another function's clock) is accepted; one beyond the validity is not.
+    if now.saturating_sub(s.issued_at) >= validity.as_secs().max(1) || s.issued_at > now + CLOCK_SKEW_SECS {
+        return Err(ApiError::InvalidSession);
+    }
+    Ok(s)
 }
 
-/// (username, Cognito session) from a value [`seal`] made with the same key; anything else
-/// (another kind included) is a 401 `invalid_session`.
-pub fn open(key: &str, sealed: &str) -> Result<(String, String), ApiError> {
-    match open_kind(key, sealed)? {
-        (Kind::Cognito, username, session) => Ok((username, session)),
-        _ => Err(ApiError::InvalidSession),
+/// How far ahead of this function's clock another function's issue time may be.
+const CLOCK_SKEW_SECS: u64 = 30;
+
+fn decrypt(key: &SealKey, value: &str) -> Option<Sealed> {
+    let raw = B64.decode(value.strip_prefix(PREFIX)?).ok()?;
+    if raw.len() < NONCE_BYTES + TAG_BYTES {
+        return None;
+    }
+    let (nonce, ct) = raw.split_at(NONCE_BYTES);
+    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let plain = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: AAD }).ok()?;
+    if !PLAINTEXT_SIZES.contains(&plain.len()) {
+        return None;
+    }
+    let mut r = Reader(&plain);
+    if r.take(1)?[0] != VERSION {
+        return None;
+    }
+    let kind = Kind::from_byte(r.take(1)?[0])?;
+    let issued_at = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let n = r.take(1)?[0] as usize;
+    let challenge = String::from_utf8(r.take(n)?.to_vec()).ok()?;
+    let n = u16::from_be_bytes(r.take(2)?.try_into().ok()?) as usize;
+    let username = String::from_utf8(r.take(n)?.to_vec()).ok()?;
+    let n = u16::from_be_bytes(r.take(2)?.try_into().ok()?) as usize;
+    let session = String::from_utf8(r.take(n)?.to_vec()).ok()?;
+    if !r.0.iter().all(|b| *b == 0) {
+        return None;
+    }
+    Some(Sealed { kind, challenge, username, session, issued_at })
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
     }
 }
 
@@ -92,32 +264,77 @@ pub fn open(key: &str, sealed: &str) -> Result<(String, String), ApiError> {
 mod tests {
     use super::*;
 
+    const VALIDITY: Duration = Duration::from_secs(180);
+
+    fn sample(kind: Kind, session: &str) -> Sealed {
+        Sealed { kind, challenge: "SOFTWARE_TOKEN_MFA".into(), username: "5f1c-sub".into(), session: session.into(), issued_at: 1_000_000 }
+    }
+
+    fn key() -> SealKey {
+        SealKey::for_sessions("the client secret")
+    }
+
     #[test]
-    fn round_trip_and_tampering() {
-        let s = seal("k", "5f1c-sub", "AYAB.cognito/session==");
-        assert!(s.bytes().all(|b| b.is_ascii_graphic()));
-        assert_eq!(open("k", &s).unwrap(), ("5f1c-sub".to_string(), "AYAB.cognito/session==".to_string()));
-        // Another user's username in an otherwise valid value.
-        let swapped = s.replacen(&B64.encode("5f1c-sub"), &B64.encode("other-sub"), 1);
-        assert_eq!(open("k", &swapped), Err(ApiError::InvalidSession));
-        assert_eq!(open("other key", &s), Err(ApiError::InvalidSession));
-        assert_eq!(open("k", &format!("{s}x")), Err(ApiError::InvalidSession));
-        for bad in ["", "v1", "v1.a.b", "AYAB-raw-cognito-session", "v2.a.b.c"] {
-            assert_eq!(open("k", bad), Err(ApiError::InvalidSession), "{bad}");
+    fn round_trip_for_every_kind_and_nothing_readable() {
+        for kind in [Kind::Cognito, Kind::Decoy, Kind::Select] {
+            let s = sample(kind, "AYAB.cognito/session==");
+            let v = seal(&key(), &s).unwrap();
+            assert!(v.starts_with("v2.") && v.bytes().all(|b| b.is_ascii_graphic()));
+            assert_eq!(open(&key(), &v, "SOFTWARE_TOKEN_MFA", 1_000_010, VALIDITY).unwrap(), s);
+            let raw = B64.decode(&v[3..]).unwrap();
+            for needle in [&b"5f1c-sub"[..], b"AYAB", b"SOFTWARE_TOKEN_MFA"] {
+                assert!(!raw.windows(needle.len()).any(|w| w == needle), "{kind:?}: {needle:?} readable in the value");
+            }
+            assert!(format!("{s:?}").find("5f1c").is_none() && format!("{:?}", key()).find("SealKey(<redacted>)").is_some());
         }
     }
 
     #[test]
-    fn kinds_are_bound_but_not_visible() {
-        let real = seal_kind("k", Kind::Cognito, "u", "S");
-        let decoy = seal_kind("k", Kind::Decoy, "u", "S");
-        assert_eq!(real, seal("k", "u", "S"));
-        assert_eq!(real.len(), decoy.len());
-        assert_eq!(open_kind("k", &real).unwrap(), (Kind::Cognito, "u".into(), "S".into()));
-        assert_eq!(open_kind("k", &decoy).unwrap(), (Kind::Decoy, "u".into(), "S".into()));
-        // A decoy or select value is not a Cognito session for the older routes.
-        assert_eq!(open("k", &decoy), Err(ApiError::InvalidSession));
-        assert_eq!(open("k", &seal_kind("k", Kind::Select, "u", "S")), Err(ApiError::InvalidSession));
-        assert_eq!(open_kind("other", &decoy), Err(ApiError::InvalidSession));
+    fn lengths_are_fixed_whatever_the_contents() {
+        let short = seal(&key(), &Sealed { username: "u".into(), ..sample(Kind::Decoy, "0123456789abcdefghij") }).unwrap();
+        let long = seal(&key(), &Sealed { username: "x".repeat(MAX_USERNAME_BYTES), ..sample(Kind::Cognito, &"S".repeat(2048)) }).unwrap();
+        assert_eq!(short.len(), long.len());
+        assert_eq!(short.len(), sealed_len(PLAINTEXT_SIZES[0]));
+        let longest = seal(&key(), &sample(Kind::Cognito, &"S".repeat(MAX_COGNITO_SESSION))).unwrap();
+        assert_eq!(longest.len(), MAX_SEALED);
+        assert!(seal(&key(), &sample(Kind::Cognito, &"S".repeat(MAX_COGNITO_SESSION + 1))).is_err());
+        assert!(seal(&key(), &Sealed { username: "x".repeat(MAX_USERNAME_BYTES + 1), ..sample(Kind::Cognito, "S") }).is_err());
+        // Two seals of the same contents differ (a fresh nonce each).
+        assert_ne!(seal(&key(), &sample(Kind::Cognito, "S")).unwrap(), seal(&key(), &sample(Kind::Cognito, "S")).unwrap());
+    }
+
+    #[test]
+    fn the_challenge_name_and_the_age_are_checked() {
+        let v = seal(&key(), &sample(Kind::Cognito, "S")).unwrap();
+        for other in ["EMAIL_OTP", "WEB_AUTHN", "NEW_PASSWORD_REQUIRED", "SELECT_CHALLENGE", "software_token_mfa", ""] {
+            assert_eq!(open(&key(), &v, other, 1_000_010, VALIDITY), Err(ApiError::InvalidSession), "{other}");
+        }
+        assert!(open(&key(), &v, "SOFTWARE_TOKEN_MFA", 1_000_000 + 179, VALIDITY).is_ok());
+        assert_eq!(open(&key(), &v, "SOFTWARE_TOKEN_MFA", 1_000_000 + 180, VALIDITY), Err(ApiError::InvalidSession));
+        assert!(open(&key(), &v, "SOFTWARE_TOKEN_MFA", 1_000_000 - 30, VALIDITY).is_ok());
+        assert_eq!(open(&key(), &v, "SOFTWARE_TOKEN_MFA", 1_000_000 - 31, VALIDITY), Err(ApiError::InvalidSession));
+    }
+
+    #[test]
+    fn other_keys_formats_and_damage_are_refused() {
+        let v = seal(&key(), &sample(Kind::Cognito, "S")).unwrap();
+        let at = |k: &SealKey, v: &str| open(k, v, "SOFTWARE_TOKEN_MFA", 1_000_001, VALIDITY);
+        assert_eq!(at(&SealKey::for_sessions("another secret"), &v), Err(ApiError::InvalidSession));
+        // The same secret for another purpose is another key.
+        assert_eq!(at(&SealKey::derive("the client secret", b"something else"), &v), Err(ApiError::InvalidSession));
+        for bad in [String::new(), "v2.".into(), "v1.dTE.dGFn.S".into(), format!("{v}A"), v[..v.len() - 1].to_string(), v.replacen("v2.", "v3.", 1), "AYAB-raw-cognito-session".into()] {
+            assert_eq!(at(&key(), &bad), Err(ApiError::InvalidSession), "{bad:.40}");
+        }
+    }
+
+    #[test]
+    fn the_key_is_derived_not_the_secret() {
+        let k = SealKey::for_sessions("the client secret");
+        assert_ne!(&k.bytes()[..], &b"the client secret"[..]);
+        // RFC 5869 test case 3 (SHA-256, no salt, no info), first 32 bytes of the OKM.
+        let ikm = [0x0bu8; 22];
+        let mut okm = [0u8; 32];
+        hkdf::Hkdf::<sha2::Sha256>::new(None, &ikm).expand(&[], &mut okm).unwrap();
+        assert_eq!(okm[..4], [0x8d, 0xa4, 0xe7, 0x75]);
     }
 }

@@ -13,25 +13,31 @@
 //!   answers an address with no account with a *random* challenge type of those the pool allows,
 //!   <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html>;
 //!   an account without a passkey, or with MFA, does not get `WEB_AUTHN`; an unconfirmed account
-//!   is refused), the API answers a *decoy*: the same shape, with Cognito's session when it gave
-//!   one and a session-shaped random value otherwise, sealed as a decoy (see
-//!   `challenge_session::Kind`; the kind is bound into the MAC and invisible). An answer to a decoy
-//!   still goes to Cognito (so it costs the same calls) and then fails exactly like a wrong answer.
+//!   is refused), or refused the address with an error only a real account can meet (a per-user
+//!   `LimitExceededException`, an `InvalidParameterException`), the API answers a *stand-in*: the
+//!   same shape, sealed as one (see `challenge_session`: the value is encrypted and padded to
+//!   fixed sizes, so a stand-in cannot be told from a real session by its value). An answer to a
+//!   stand-in still goes to Cognito (so it costs the same calls) and then fails exactly like a
+//!   wrong answer. Request-rate throttling (`TooManyRequestsException`) and outages do not depend
+//!   on the address and stay 429 and 503.
 //! - The passkey request options are rebuilt by the API: Cognito's `challenge`, and the pool's
 //!   relying-party id, user-verification setting and session timeout. `allowCredentials` is
 //!   always empty: Cognito's list would name the account's credential ids (and count them). The
 //!   browser then offers the discoverable credentials (passkeys) it holds for the relying party
-//!   (<https://web.dev/articles/webauthn-discoverable-credentials>).
+//!   (<https://web.dev/articles/webauthn-discoverable-credentials>). A stand-in's challenge has
+//!   the length and encoding of the real ones the function has passed on ([`crate::stand_in`]).
 //! - The code destination is the API's own mask of the address, as for the other code routes.
-use super::challenge_session::{self, Kind};
+//! - The username sealed for the answer is Cognito's `USERNAME` challenge parameter. No AWS page
+//!   lists it among the `USER_AUTH` challenges' parameters, so where Cognito gives none the API
+//!   answers with the address as the user typed it, as AWS's Amplify library does
+//!   (`challengeParameters?.USERNAME ?? username`), and logs that it did.
+use super::challenge_session::{self, Kind, SealKey, Sealed};
 use super::output::ChallengeResponse;
 use crate::cognito::{AuthOutcome, CognitoErrorKind as K};
-use crate::error::ApiError;
 use crate::context::{Ctx, Reply};
+use crate::error::ApiError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use std::collections::HashMap;
 
 /// The order in which `SELECT_CHALLENGE` lists the factors the pool offers (passwordless first).
@@ -44,9 +50,12 @@ pub fn offered(settings: &crate::config::PasskeySettings) -> Vec<String> {
     LISTING_ORDER.iter().filter(|f| settings.first_factors.iter().any(|g| g == *f)).map(|f| f.to_string()).collect()
 }
 
-/// `timeout` of the passkey request options, in milliseconds: the pool's sign-in session
-/// lifetime (`authSessionValidityMinutes`, 3, in cdk/user-pool.json).
-pub const WEBAUTHN_TIMEOUT_MS: u64 = 180_000;
+/// `timeout` of the passkey request options, in milliseconds: the sign-in session lifetime
+/// ([`crate::config::Config::auth_session_validity`], `authSessionValidityMinutes` of
+/// cdk/user-pool.json).
+pub fn webauthn_timeout_ms(ctx: &Ctx<'_>) -> u64 {
+    ctx.state.auth_session_validity.as_millis() as u64
+}
 
 /// A first factor this API starts through `USER_AUTH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,44 +98,50 @@ impl Factor {
 }
 
 /// The API's `SELECT_CHALLENGE`: the offered factors and a session that holds only the address.
-pub fn select(seal_key: &str, email: &str, settings: &crate::config::PasskeySettings) -> Reply {
-    let session = challenge_session::seal_kind(seal_key, Kind::Select, email, &random_token(32));
-    ChallengeResponse {
-        available_challenges: Some(offered(settings)),
-        ..ChallengeResponse::plain("SELECT_CHALLENGE".into(), session)
-    }
-    .reply()
+pub fn select(ctx: &Ctx<'_>, seal_key: &SealKey, email: &str) -> Result<Reply, ApiError> {
+    let session = seal(seal_key, Kind::Select, "SELECT_CHALLENGE", email, random_token(SESSION_BYTES))?;
+    Ok(ChallengeResponse { available_challenges: Some(offered(&ctx.state.passkeys)), ..ChallengeResponse::plain("SELECT_CHALLENGE".into(), session) }.reply())
 }
 
-/// Starts `factor` for `email`: always that factor's challenge (a decoy where Cognito had none).
+fn seal(key: &SealKey, kind: Kind, challenge: &str, username: &str, session: String) -> Result<String, ApiError> {
+    challenge_session::seal(key, &Sealed { kind, challenge: challenge.into(), username: username.into(), session, issued_at: challenge_session::now() })
+}
+
+/// Starts `factor` for `email`: always that factor's challenge (a stand-in where Cognito had none).
 pub async fn start(ctx: &Ctx<'_>, email: &str, factor: Factor) -> Result<Reply, ApiError> {
     let cognito = &ctx.state.cognito;
     let key = cognito.challenge_key().await?;
     let hash = cognito.secret_hash(email).await?;
+    let stand_in = || (Kind::Decoy, email.to_string(), random_token(SESSION_BYTES), HashMap::new());
     let (kind, username, session, parameters) = match cognito.user_auth(email, factor.as_str(), hash, &ctx.caller).await {
         Ok(AuthOutcome::Challenge { name, session, parameters }) if name == factor.as_str() => {
-            let username = actual_username(&parameters).unwrap_or_else(|| pseudo_username(&key, email));
-            (Kind::Cognito, username, session, parameters)
+            (Kind::Cognito, username_to_answer(&parameters, email), session, parameters)
         }
         Ok(AuthOutcome::Challenge { name, session, parameters }) => {
-            tracing::info!(challenge = %name, wanted = factor.as_str(), "no such first factor for this sign-in; answered with a decoy");
-            let username = actual_username(&parameters).unwrap_or_else(|| pseudo_username(&key, email));
-            (Kind::Decoy, username, session, HashMap::new())
+            tracing::info!(challenge = %name, wanted = factor.as_str(), "no such first factor for this sign-in; answered with a stand-in");
+            (Kind::Decoy, username_to_answer(&parameters, email), session, HashMap::new())
         }
         Ok(AuthOutcome::Tokens(_)) => {
-            tracing::error!("USER_AUTH answered tokens without a challenge; answered with a decoy");
-            (Kind::Decoy, pseudo_username(&key, email), random_token(SESSION_BYTES), HashMap::new())
+            tracing::error!("USER_AUTH answered tokens without a challenge; answered with a stand-in");
+            stand_in()
         }
-        Err(e) if matches!(e.kind, K::NotAuthorized | K::UserNotFound | K::UserNotConfirmed | K::PasswordResetRequired) => {
-            // NotAuthorized is also what a pool or client without USER_AUTH answers: the log
-            // line (no address) is how an operator sees that.
-            tracing::warn!(cognito_error = %e.code, wanted = factor.as_str(), "USER_AUTH refused; answered with a decoy");
-            (Kind::Decoy, pseudo_username(&key, email), random_token(SESSION_BYTES), HashMap::new())
+        // Refusals that depend on the account (or its absence): a stand-in for each. NotAuthorized
+        // is also what a pool or client without USER_AUTH answers: the log line (no address) is how
+        // an operator sees that. LimitExceeded is a per-user limit and InvalidParameter a parameter
+        // Cognito finds wrong for this account: only a real account meets either, so passing them
+        // on (429, 400) would tell it apart.
+        Err(e)
+            if matches!(
+                e.kind,
+                K::NotAuthorized | K::UserNotFound | K::UserNotConfirmed | K::PasswordResetRequired | K::LimitExceeded | K::InvalidParameter
+            ) =>
+        {
+            tracing::warn!(cognito_error = %e.code, wanted = factor.as_str(), "USER_AUTH refused; answered with a stand-in");
+            stand_in()
         }
         Err(e) => return Err(e.into()),
     };
-    let sealed = challenge_session::seal_kind(&key, kind, &username, &session);
-    let mut answer = ChallengeResponse::plain(factor.as_str().into(), sealed);
+    let mut answer = ChallengeResponse::plain(factor.as_str().into(), seal(&key, kind, factor.as_str(), &username, session)?);
     match factor {
         Factor::WebAuthn => {
             let cognito_options = parameters
@@ -140,7 +155,8 @@ pub async fn start(ctx: &Ctx<'_>, email: &str, factor: Factor) -> Result<Reply, 
     Ok(answer.reply())
 }
 
-/// Random bytes of a stand-in session (Cognito's sessions are opaque; only their length shows).
+/// Random bytes of a stand-in session where Cognito gave none (its length does not show: every
+/// sealed session of up to 2048 characters has the same length).
 const SESSION_BYTES: usize = 600;
 
 fn unreadable() -> ApiError {
@@ -148,45 +164,43 @@ fn unreadable() -> ApiError {
     ApiError::Internal
 }
 
-/// The options the browser gets: Cognito's challenge (a random one for a decoy), the pool's
-/// settings, no credential ids.
+/// The options the browser gets: Cognito's challenge (a stand-in's in the shape of the real ones,
+/// [`crate::stand_in`]), the pool's settings, no credential ids.
 fn request_options(ctx: &Ctx<'_>, cognito: Option<&serde_json::Value>) -> Result<serde_json::Value, ApiError> {
     let settings = &ctx.state.passkeys;
-    let challenge = match cognito {
-        Some(o) => o.get("challenge").and_then(|c| c.as_str()).map(str::to_string).ok_or_else(unreadable)?,
-        None => random_token(32),
+    let shape = &ctx.state.passkey_shape;
+    let (challenge, rp_id) = match cognito {
+        Some(o) => {
+            let challenge = o.get("challenge").and_then(|c| c.as_str()).map(str::to_string).ok_or_else(unreadable)?;
+            let rp_id = o.get("rpId").and_then(|r| r.as_str());
+            shape.learn(&challenge, rp_id);
+            (challenge, rp_id.map(str::to_string))
+        }
+        None => (shape.challenge(), shape.rp_id()),
     };
-    let rp_id = settings.rp_id.clone().or_else(|| cognito.and_then(|o| o.get("rpId")).and_then(|r| r.as_str()).map(str::to_string));
     let mut o = serde_json::json!({
         "challenge": challenge,
-        "timeout": WEBAUTHN_TIMEOUT_MS,
+        "timeout": webauthn_timeout_ms(ctx),
         "userVerification": settings.user_verification,
         "allowCredentials": [],
     });
-    if let Some(rp_id) = rp_id {
+    if let Some(rp_id) = settings.rp_id.clone().or(rp_id) {
         o["rpId"] = rp_id.into();
     }
     Ok(o)
 }
 
-/// The user's actual Cognito username, which the challenge answer must carry: Cognito's `USERNAME`
-/// challenge parameter (`USER_ID_FOR_SRP` in the older flows).
-fn actual_username(parameters: &HashMap<String, String>) -> Option<String> {
-    parameters.get("USERNAME").or_else(|| parameters.get("USER_ID_FOR_SRP")).filter(|u| !u.is_empty()).cloned()
-}
-
-/// A stable, sub-shaped stand-in username for an address Cognito named no user for: a UUID from an
-/// HMAC of the address under the sealing key (so the same address always shows the same value,
-/// as a real account's sub does).
-fn pseudo_username(key: &str, email: &str) -> String {
-    let mut m = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
-    m.update(b"auth-api pseudo sub\0");
-    m.update(email.as_bytes());
-    let mut b = m.finalize().into_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b[..16].iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+/// The username the challenge answer must carry: Cognito's `USERNAME` challenge parameter
+/// (`USER_ID_FOR_SRP` in the older flows), else the address as the user typed it (the module
+/// docs: no AWS page lists `USERNAME` here).
+fn username_to_answer(parameters: &HashMap<String, String>, typed: &str) -> String {
+    match parameters.get("USERNAME").or_else(|| parameters.get("USER_ID_FOR_SRP")).filter(|u| !u.is_empty()) {
+        Some(u) => u.clone(),
+        None => {
+            tracing::warn!("USER_AUTH challenge without USERNAME; answering it with the address as typed");
+            typed.to_string()
+        }
+    }
 }
 
 /// `n` random bytes, base64url.
@@ -243,12 +257,12 @@ mod tests {
     }
 
     #[test]
-    fn pseudo_usernames_look_like_subs_and_are_stable() {
-        let a = pseudo_username("k", "a@example.com");
-        assert_eq!(a, pseudo_username("k", "a@example.com"));
-        assert_ne!(a, pseudo_username("k", "b@example.com"));
-        let re = regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$").unwrap();
-        assert!(re.is_match(&a), "{a}");
+    fn the_username_is_cognitos_or_the_address_as_typed() {
+        let with = |k: &str, v: &str| HashMap::from([(k.to_string(), v.to_string())]);
+        assert_eq!(username_to_answer(&with("USERNAME", "5f1c-sub"), "a@example.com"), "5f1c-sub");
+        assert_eq!(username_to_answer(&with("USER_ID_FOR_SRP", "5f1c-sub"), "a@example.com"), "5f1c-sub");
+        assert_eq!(username_to_answer(&with("USERNAME", ""), "a@example.com"), "a@example.com");
+        assert_eq!(username_to_answer(&HashMap::new(), "a@example.com"), "a@example.com");
         assert_ne!(random_token(16), random_token(16));
     }
 }

@@ -7,7 +7,8 @@ pub const MAX_EMAIL: usize = 254;
 pub const MAX_PASSWORD: usize = 256;
 pub const MAX_CODE: usize = 16;
 pub const MAX_TOKEN: usize = 8192;
-pub const MAX_SESSION: usize = 4096;
+/// The longest sealed challenge session ([`crate::routes::challenge_session::MAX_SEALED`]).
+pub const MAX_SESSION: usize = crate::routes::challenge_session::MAX_SEALED;
 
 // The same rules as JSON Schema patterns, for the OpenAPI document (ECMA-262 syntax).
 /// The email rule, exactly (with `maxLength` [`MAX_EMAIL`]): a local part of 1 to 64 characters

@@ -31,5 +31,5 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         K::NotAuthorized | K::UserNotFound => ApiError::InvalidCredentials,
         _ => e.into(),
     })?;
-    Ok(auth_reply(ctx, outcome, &cognito.challenge_key().await?, &email))
+    auth_reply(ctx, outcome, &cognito.challenge_key().await?, &email)
 }

@@ -40,7 +40,7 @@ pub struct Request {
     #[schemars(extend("enum" = ["SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED", "EMAIL_OTP", "WEB_AUTHN"]))]
     pub challenge: String,
     /// The `session` login answered.
-    #[schemars(length(min = 1, max = 4096), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
+    #[schemars(length(min = 1, max = crate::routes::challenge_session::MAX_SEALED), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub session: String,
     /// The TOTP code, the new password, or the emailed code. Not for `WEB_AUTHN`.
     #[schemars(length(min = 1, max = 256), regex(pattern = crate::routes::input::PASSWORD_PATTERN))]
@@ -81,18 +81,28 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     };
     let cognito = &ctx.state.cognito;
     let key = cognito.challenge_key().await?;
-    let (kind, username, session) = challenge_session::open_kind(&key, &b.session)?;
-    let first_factor = matches!(challenge, ChallengeNameType::EmailOtp | ChallengeNameType::WebAuthn);
-    if kind == Kind::Select || (kind == Kind::Decoy && !first_factor) {
+    // Refused alike, before any Cognito call, whatever the session stands for: altered or foreign,
+    // answered with another challenge name than the one it was given for, or expired.
+    let sealed = challenge_session::open(&key, &b.session, &b.challenge, challenge_session::now(), ctx.state.auth_session_validity)?;
+    if sealed.kind == Kind::Select {
+        // Unreachable: a SELECT_CHALLENGE session is sealed for that name, refused above.
         return Err(ApiError::InvalidSession);
     }
+    let username = sealed.username;
     let hash = cognito.secret_hash(&username).await?;
     let responses = vec![("USERNAME", username.as_str()), (answer_key, answer.as_str())];
-    let result = cognito.respond_to_challenge(challenge.clone(), &session, responses, hash, &ctx.caller).await;
+    let result = cognito.respond_to_challenge(challenge.clone(), &sealed.session, responses, hash, &ctx.caller).await;
+    let as_wrong_answer = || if challenge == ChallengeNameType::WebAuthn { ApiError::InvalidPasskey } else { ApiError::InvalidCode };
     let wrong = |e: CognitoError| -> ApiError {
         match (&challenge, e.kind) {
-            // Outages and throttling look the same for every session.
-            (_, K::Unavailable | K::TriggerFailed | K::TooManyRequests | K::LimitExceeded | K::Undeclared) => e.into(),
+            // Outages and request-rate throttling look the same for every session.
+            (_, K::Unavailable | K::TriggerFailed | K::TooManyRequests | K::Undeclared) => e.into(),
+            // A per-user limit only a real account meets: answered as a wrong answer, as a
+            // stand-in's answer is (logged without the account).
+            (_, K::LimitExceeded) => {
+                tracing::info!(cognito_error = %e.code, "per-user limit on a challenge answer; answered as a wrong answer");
+                as_wrong_answer()
+            }
             (ChallengeNameType::WebAuthn, _) => {
                 tracing::info!(cognito_error = %e.code, "passkey assertion refused");
                 ApiError::InvalidPasskey
@@ -104,15 +114,14 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             _ => e.into(),
         }
     };
-    if kind == Kind::Decoy {
+    if sealed.kind == Kind::Decoy {
         // Cognito was asked as for a real session (same calls, same time); whatever it said, the
         // answer is that of a wrong code or a refused passkey.
         return Err(match result {
-            Err(e) if matches!(e.kind, K::Unavailable | K::TriggerFailed | K::TooManyRequests | K::LimitExceeded) => e.into(),
-            _ if challenge == ChallengeNameType::WebAuthn => ApiError::InvalidPasskey,
-            _ => ApiError::InvalidCode,
+            Err(e) if matches!(e.kind, K::Unavailable | K::TriggerFailed | K::TooManyRequests) => e.into(),
+            _ => as_wrong_answer(),
         });
     }
     let outcome = result.map_err(wrong)?;
-    Ok(auth_reply(ctx, outcome, &key, &username))
+    auth_reply(ctx, outcome, &key, &username)
 }

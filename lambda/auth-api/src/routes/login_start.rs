@@ -30,7 +30,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let b: Request = ctx.body()?;
     let email = input::email(&b.email)?;
     match b.preferred_challenge.as_deref() {
-        None => Ok(first_factor::select(&ctx.state.cognito.challenge_key().await?, &email, &ctx.state.passkeys)),
+        None => first_factor::select(ctx, &ctx.state.cognito.challenge_key().await?, &email),
         Some(p) => first_factor::start(ctx, &email, Factor::parse_offered("preferredChallenge", p, &ctx.state.passkeys)?).await,
     }
 }

@@ -109,6 +109,18 @@ pub fn per_user_limit_hidden(e: &crate::cognito::CognitoError) {
     tracing::info!(cognito_error = %e.code, "per-user limit reached; answered as usual (no account enumeration)");
 }
 
+/// For `verify` and `password/reset`: Cognito's per-user limits on ConfirmSignUp and
+/// ConfirmForgotPassword (LimitExceededException; TooManyFailedAttemptsException, "too many failed
+/// attempts for a given action", both in the service model's errors of the two operations; the
+/// quotas page gives 15 ConfirmSignUp and 5 to 20 ConfirmForgotPassword calls per user per hour,
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html>) are met only by real
+/// accounts, so a 429 would say the address has one. They are answered as a wrong code (400
+/// `invalid_code`, what an unknown address gets); only the log (no address) says which.
+pub fn per_user_limit_as_wrong_code(e: &crate::cognito::CognitoError) -> crate::error::ApiError {
+    tracing::info!(cognito_error = %e.code, "per-user limit reached; answered as a wrong code (no account enumeration)");
+    crate::error::ApiError::InvalidCode
+}
+
 /// For `passkeys/register/start` and `register/complete`: Cognito's `LimitExceededException` there
 /// is the user's passkey count, not a rate ("a user exceeds the limit for a requested Amazon Web
 /// Services resource", the errors of
@@ -156,13 +168,14 @@ pub enum LoginResponse {
 }
 
 /// Tokens, or the challenge to answer: never an empty body. A challenge's `session` is sealed with
-/// the user's actual Cognito username (see [`super::challenge_session`]): Cognito's
-/// `USER_ID_FOR_SRP`, else `username` (what the caller knows: the address at login, the sealed
-/// username at a second challenge). In browser session mode the refresh token goes into the
+/// the challenge name and the user's actual Cognito username (see [`super::challenge_session`]):
+/// Cognito's `USER_ID_FOR_SRP`, else `username` (what the caller knows: the address at login, the
+/// sealed username at a second challenge). In browser session mode the refresh token goes into the
 /// session cookie instead of the body ([`token_reply`]).
-pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username: &str) -> Reply {
+pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &super::challenge_session::SealKey, username: &str) -> Result<Reply, crate::error::ApiError> {
+    use super::challenge_session::{seal, now, Kind, Sealed};
     match outcome {
-        AuthOutcome::Tokens(t) => token_reply(ctx, tokens(t), LoginResponse::Tokens),
+        AuthOutcome::Tokens(t) => Ok(token_reply(ctx, tokens(t), LoginResponse::Tokens)),
         AuthOutcome::Challenge { name, session, parameters } => {
             let actual = match parameters.get("USER_ID_FOR_SRP") {
                 Some(u) => u.as_str(),
@@ -171,8 +184,8 @@ pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &str, username:
                     username
                 }
             };
-            let session = super::challenge_session::seal(seal_key, actual, &session);
-            ChallengeResponse::plain(name, session).reply()
+            let sealed = seal(seal_key, &Sealed { kind: Kind::Cognito, challenge: name.clone(), username: actual.to_string(), session, issued_at: now() })?;
+            Ok(ChallengeResponse::plain(name, sealed).reply())
         }
     }
 }

@@ -2,6 +2,8 @@
 //! Wrong, expired or never-sent code: 400 invalid_code (one answer: Cognito tells an existing user
 //! with no pending code (ExpiredCode) from an unknown address (CodeMismatch), and the API must not);
 //! weak password: 400 invalid_password, checked against the pool's policy before Cognito is called.
+//! Cognito's per-user limits on ConfirmForgotPassword (LimitExceeded, TooManyFailedAttempts) answer as
+//! a wrong code too: an unknown address never meets them.
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
@@ -43,6 +45,8 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let hash = cognito.secret_hash(&email).await?;
     cognito.confirm_forgot_password(&email, &code, &b.new_password, hash).await.map_err(|e| match e.kind {
         K::UserNotFound | K::CodeMismatch | K::ExpiredCode | K::NotAuthorized => ApiError::InvalidCode,
+        // A per-user limit (LimitExceeded, TooManyFailedAttempts) only a real account meets: as a wrong code.
+        K::LimitExceeded => super::output::per_user_limit_as_wrong_code(&e),
         _ => e.into(),
     })?;
     Ok(Reply::ok(StatusCode::OK, &Response { password_reset: true }))

@@ -1,6 +1,8 @@
 //! POST /auth/verify {email, code}: confirms a registration. An unknown address and an already
 //! confirmed account both answer exactly as a wrong code does (400 `invalid_code`), so the route
 //! cannot tell which addresses have confirmed accounts; a frontend that wants to know simply logs in.
+//! Cognito's per-user limits on ConfirmSignUp (LimitExceeded, TooManyFailedAttempts) answer as a
+//! wrong code too: an unknown address never meets them.
 use super::input;
 use crate::cognito::CognitoErrorKind as K;
 use crate::error::ApiError;
@@ -38,6 +40,8 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         // An unknown email, and a confirmed account ("User cannot be confirmed. Current status is
         // CONFIRMED"), look like a wrong code: no account enumeration.
         K::UserNotFound | K::CodeMismatch | K::NotAuthorized => ApiError::InvalidCode,
+        // A per-user limit (LimitExceeded, TooManyFailedAttempts) only a real account meets: as a wrong code.
+        K::LimitExceeded => super::output::per_user_limit_as_wrong_code(&e),
         _ => e.into(),
     })?;
     Ok(Reply::ok(StatusCode::OK, &Response { confirmed: true }))

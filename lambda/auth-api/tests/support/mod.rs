@@ -152,6 +152,7 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
             first_factors: endpoint_cfg.first_auth_factors.split(',').map(str::to_string).collect(),
             ..local_passkey_settings()
         },
+        auth_session_validity: auth_api::config::default_auth_session_validity(),
     }
 }
 
@@ -169,6 +170,7 @@ pub fn mocked_config() -> Config {
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
         passkeys: Default::default(),
+        auth_session_validity: auth_api::config::default_auth_session_validity(),
     }
 }
 
