@@ -57,10 +57,11 @@ export interface CognitoAuthApiProps {
   readonly corsAllowCredentials?: boolean;
 
   /**
-   * Browser session mode: `login`, `login/challenge` and `refresh` put the refresh token in an
-   * `HttpOnly; Secure; SameSite=Strict; Path=/auth` cookie (Max-Age: the refresh token validity) instead of the JSON
-   * body; `refresh` and `logout` read it (only from an exact `corsOrigins` origin with the `X-Requested-With` header);
-   * `logout` and `DELETE /auth/user` clear it. CORS then allows credentials. The cookie reaches the API only when the
+   * Browser session mode: `login`, `login/challenge` and `refresh` put the refresh token in a
+   * `__Host-auth_refresh` cookie (`HttpOnly; Secure; SameSite=Strict; Path=/`, Max-Age: the refresh token validity;
+   * the `__Host-` prefix keeps sibling subdomains from shadowing it) instead of the JSON body; `refresh` and `logout`
+   * read it (only from an exact `corsOrigins` origin with the `X-Requested-With` header; the name twice is refused);
+   * `logout`, `DELETE /auth/user` and a refused refresh clear it. CORS then allows credentials. The cookie reaches the API only when the
    * app and the API are the same site: give the front door a `domainName` under the app's domain (docs/api.md "Browser
    * session mode").
    * @default false
@@ -228,7 +229,7 @@ export interface CognitoAuthApiProps {
    * Refresh-token rotation of the created app client: how long a refresh token keeps working after a refresh has
    * replaced it (0 to 60 whole seconds), so that a client whose answer was lost can retry. Presented later, it is
    * refused and audited as a reuse (a stolen token). 0 refuses any second use at once, retries included.
-   * @default - `refreshTokenRotation.retryGracePeriodSeconds` of `cdk/user-pool.json` (10 seconds)
+   * @default - `refreshTokenRotation.retryGracePeriodSeconds` of `cdk/user-pool.json` (60 seconds)
    */
   readonly refreshTokenRotationGracePeriod?: Duration;
 

@@ -118,8 +118,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         return await session.refresh();
       } catch (e) {
         // No cookie (400 validation_error: no refresh token anywhere), or one the API no longer
-        // accepts (401): not signed in. Anything else (e.g. 403 origin_not_allowed) is worth reporting.
-        if (e instanceof AuthApiError && (e.code === 'invalid_refresh_token' || e.code === 'validation_error')) return null;
+        // accepts (401 invalid_refresh_token, or refresh_token_reused: replaced by a refresh and
+        // used again, sign in again): not signed in. Anything else (e.g. 403 origin_not_allowed,
+        // 400 duplicate_session_cookie) is worth reporting.
+        if (e instanceof AuthApiError && (e.code === 'invalid_refresh_token' || e.code === 'refresh_token_reused' || e.code === 'validation_error')) return null;
         throw e;
       }
     },

@@ -183,7 +183,7 @@ describe('user pool and app client', () => {
       GenerateSecret: true,
       // Rotation refuses REFRESH_TOKEN_AUTH; refresh is GetTokensFromRefreshToken, which needs no flow.
       ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH'],
-      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 },
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 60 },
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       AccessTokenValidity: 60,

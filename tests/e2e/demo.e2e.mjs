@@ -234,7 +234,7 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
       await page.waitForFunction(([id, seq]) => (document.getElementById(id)?.dataset.seq ?? '') !== seq, [outId, before]);
       return { resp, status: Number(await page.getAttribute(`#${outId}`, 'data-status')), body: await resp.json() };
     };
-    const sessionCookie = async () => (await context.cookies(`${apiUrl}/auth/refresh`)).find((c) => c.name === 'auth_refresh');
+    const sessionCookie = async () => (await context.cookies(`${apiUrl}/auth/refresh`)).find((c) => c.name === '__Host-auth_refresh');
     /** The token must be nowhere a page script can read: document.cookie, storage, the page's text. */
     const assertInvisible = async (token) => {
       const seen = await page.evaluate(() => ({
@@ -244,8 +244,8 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
       }));
       for (const [where, text] of Object.entries(seen)) assert.ok(!text.includes(token), `the refresh token is visible in ${where}`);
       assert.ok(!seen.cookie.includes('auth_refresh'), `document.cookie shows the session cookie: ${seen.cookie}`);
-      // Cookies do not keep to a port, and this one has Path=/auth: a script of a page of the same
-      // host under /auth would be offered it too, unless it is HttpOnly.
+      // Cookies do not keep to a port, and this one has Path=/ (the __Host- prefix requires it): a
+      // script of any page of the same host would be offered it too, unless it is HttpOnly.
       const probe = await context.newPage();
       await probe.goto(`${pageOrigin}/auth/probe`);
       const probeCookie = await probe.evaluate(() => document.cookie);
@@ -271,7 +271,7 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
       assert.ok(c, 'the browser stored the session cookie');
       assert.deepEqual(
         { httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite, path: c.path, domain: c.domain },
-        { httpOnly: true, secure: true, sameSite: 'Strict', path: '/auth', domain: 'localhost' },
+        { httpOnly: true, secure: true, sameSite: 'Strict', path: '/', domain: 'localhost' },
       );
       const days = (c.expires - Date.now() / 1000) / 86400;
       assert.ok(days > 29.9 && days <= 30, `Max-Age is the pool's 30-day refresh token validity (${days} days)`);

@@ -33,6 +33,9 @@ pub struct Ctx<'a> {
     /// A security event the handler saw, written into the request's audit line as `event`
     /// (e.g. `refresh_token_reuse`); set with [`Ctx::audit_event`].
     pub event: std::sync::OnceLock<&'static str>,
+    /// Set when the request authenticated with the session cookie ([`Ctx::refresh_token`]): a
+    /// refusal of that refresh token then clears the cookie (the router).
+    pub used_session_cookie: std::sync::OnceLock<()>,
 }
 
 impl Ctx<'_> {
@@ -70,7 +73,8 @@ impl Ctx<'_> {
 
     /// The refresh token a request authenticates with: the body's when given; otherwise, in cookie
     /// mode, the session cookie's, once the request passed
-    /// [`session_cookie::check_request_origin`]. `None` when there is none.
+    /// [`session_cookie::check_request_origin`]. `None` when there is none; the cookie's name twice
+    /// is a 400 `duplicate_session_cookie`.
     pub fn refresh_token(&self, from_body: Option<String>) -> Result<Option<String>, ApiError> {
         if from_body.is_some() {
             return Ok(from_body);
@@ -78,8 +82,9 @@ impl Ctx<'_> {
         if self.state.session_cookie.is_none() {
             return Ok(None);
         }
-        let Some(token) = session_cookie::read(&self.req.headers) else { return Ok(None) };
+        let Some(token) = session_cookie::read(&self.req.headers)? else { return Ok(None) };
         session_cookie::check_request_origin(&self.state.cors, &self.req.headers)?;
+        let _ = self.used_session_cookie.set(());
         Ok(Some(token))
     }
 }

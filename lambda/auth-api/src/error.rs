@@ -26,6 +26,8 @@ pub enum ApiError {
     IncorrectPassword,
     #[error("The refresh token is invalid, expired or revoked")]
     InvalidRefreshToken,
+    #[error("This refresh token was replaced by a refresh and has been used again since: sign in again")]
+    RefreshTokenReused,
     #[error("The challenge session is invalid or expired: log in again")]
     InvalidSession,
     #[error("The passkey sign-in was refused: try again or choose another way to sign in")]
@@ -70,6 +72,8 @@ pub enum ApiError {
     AppRequired,
     #[error("This request is not the named app's: its Origin, or its token's app client, belongs to another app")]
     AppMismatch,
+    #[error("The request carries the session cookie more than once (a cookie another site of this domain set): clear this site's cookies and sign in again")]
+    DuplicateSessionCookie,
     #[error("The identity service is unavailable: retry after the Retry-After delay")]
     ServiceUnavailable,
     #[error("An internal error occurred")]
@@ -85,8 +89,8 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
-            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | AppRequired => StatusCode::BAD_REQUEST,
-            MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken
+            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | AppRequired | DuplicateSessionCookie => StatusCode::BAD_REQUEST,
+            MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken | RefreshTokenReused
             | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
             UserNotConfirmed | PasswordResetRequired | SignUpNotAllowed | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
                 StatusCode::FORBIDDEN
@@ -117,6 +121,7 @@ impl ApiError {
             InvalidCredentials => "invalid_credentials",
             IncorrectPassword => "incorrect_password",
             InvalidRefreshToken => "invalid_refresh_token",
+            RefreshTokenReused => "refresh_token_reused",
             InvalidSession => "invalid_session",
             InvalidPasskey => "invalid_passkey",
             UserNotConfirmed => "user_not_confirmed",
@@ -139,6 +144,7 @@ impl ApiError {
             UnknownApp => "unknown_app",
             AppRequired => "app_required",
             AppMismatch => "app_mismatch",
+            DuplicateSessionCookie => "duplicate_session_cookie",
             ServiceUnavailable => "service_unavailable",
             Internal => "internal_error",
         }
@@ -177,6 +183,7 @@ impl ApiError {
             InvalidCredentials,
             IncorrectPassword,
             InvalidRefreshToken,
+            RefreshTokenReused,
             InvalidSession,
             InvalidPasskey,
             UserNotConfirmed,
@@ -199,6 +206,7 @@ impl ApiError {
             UnknownApp,
             AppRequired,
             AppMismatch,
+            DuplicateSessionCookie,
             ServiceUnavailable,
             Internal,
         ]
@@ -253,7 +261,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 35, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 37, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

@@ -93,12 +93,23 @@ async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse
             user_agent: req.header("user-agent").map(|s| s.chars().take(512).collect()),
         },
         event: std::sync::OnceLock::new(),
+        used_session_cookie: std::sync::OnceLock::new(),
     };
     let result = run_route(&ctx).await;
     if !route.cognito_actions.is_empty() {
         audit(route, req, &ip, &result, ctx.event.get().copied());
     }
-    result.map(|r| r.response)
+    match (result, &state.session_cookie) {
+        (Ok(r), _) => Ok(r.response),
+        // The session cookie's refresh token was refused for good (not a passing failure): the
+        // answer deletes the cookie, so the browser stops sending it.
+        (Err(e @ (ApiError::InvalidRefreshToken | ApiError::RefreshTokenReused)), Some(cookie)) if ctx.used_session_cookie.get().is_some() => {
+            let mut resp = ApiResponse::error(&e, &req.request_id);
+            resp.headers.append(http::header::SET_COOKIE, cookie.clear());
+            Ok(resp)
+        }
+        (Err(e), _) => Err(e),
+    }
 }
 
 async fn run_route(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {

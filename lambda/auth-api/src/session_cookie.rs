@@ -2,10 +2,21 @@
 //! cookie instead of the JSON body, so page scripts never see it.
 //!
 //! - `login`, `login/challenge` and `refresh` move the refresh token Cognito answered out of the
-//!   body into `Set-Cookie: auth_refresh=...; HttpOnly; Secure; SameSite=Strict; Path=/auth;
+//!   body into `Set-Cookie: __Host-auth_refresh=...; HttpOnly; Secure; SameSite=Strict; Path=/;
 //!   Max-Age=<refresh token validity>` (the access and id tokens stay in the body);
 //! - `refresh` and `logout` read the cookie when the body has no `refreshToken`;
-//! - `logout` and `DELETE /auth/user` clear it (`Max-Age=0`).
+//! - `logout` and `DELETE /auth/user` clear it (`Max-Age=0`), and so does a `refresh` whose cookie
+//!   Cognito refused (a stale cookie would otherwise be sent, and refused, on every reload).
+//!
+//! Cookie tossing: a page on a sibling subdomain (`evil.example.com` beside `auth.example.com`) can
+//! set a cookie for the parent domain with a longer path, which the browser then sends first; with
+//! a junk value the session breaks, with the attacker's own refresh token the victim is signed in
+//! as the attacker (login CSRF). The `__Host-` prefix closes that: a browser stores a cookie so
+//! named only when it is `Secure`, has `Path=/` and no `Domain`, that is, only from the API's own
+//! host (<https://www.rfc-editor.org/rfc/rfc6265bis> "The __Host- Prefix";
+//! <https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#cookie_prefixes>). A request
+//! that still carries the name twice (a browser without prefix support, a nameless-cookie trick) is
+//! refused with 400 `duplicate_session_cookie` and neither value is used.
 //!
 //! Cross-site request forgery: a request that authenticates with the cookie must show that a page
 //! of an allowed origin sent it: an `Origin` header equal to one of the configured exact origins
@@ -35,11 +46,10 @@ use crate::http::Cors;
 use cookie::{Cookie, SameSite};
 use http::header::{HeaderMap, HeaderValue, COOKIE};
 
-/// The cookie's name. Not `__Host-` (that prefix requires `Path=/`, and the cookie belongs to
-/// `/auth` only).
-pub const COOKIE_NAME: &str = "auth_refresh";
-/// Sent only to the API's routes.
-pub const COOKIE_PATH: &str = "/auth";
+/// The cookie's name: the `__Host-` prefix binds it to the API's host (see the module docs).
+pub const COOKIE_NAME: &str = "__Host-auth_refresh";
+/// What the `__Host-` prefix requires. The API's host serves nothing but the API.
+pub const COOKIE_PATH: &str = "/";
 /// The custom request header a cookie-authenticated request must carry (any non-empty value; the
 /// demo page sends `fetch`). Listed in the CORS allowed headers.
 pub const CSRF_HEADER: &str = "x-requested-with";
@@ -99,15 +109,25 @@ fn header_value(c: &Cookie<'_>) -> HeaderValue {
 }
 
 /// The session cookie's value, if the request carries a non-empty one (every `Cookie` header is
-/// read; API Gateway joins the request's cookies into one).
-pub fn read(headers: &HeaderMap) -> Option<String> {
-    headers
+/// read; API Gateway joins the request's cookies into one). The name more than once is a 400
+/// `duplicate_session_cookie`, whatever the values: which one is the API's cannot be told.
+pub fn read(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let ours: Vec<String> = headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| Cookie::split_parse_encoded(v.to_string()).filter_map(Result::ok).collect::<Vec<_>>())
-        .find(|c| c.name() == COOKIE_NAME && !c.value().is_empty())
+        .filter(|c| c.name() == COOKIE_NAME)
         .map(|c| c.value().to_string())
+        .collect();
+    match ours.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone()).filter(|v| !v.is_empty())),
+        _ => {
+            tracing::warn!(count = ours.len(), "request with the session cookie more than once refused");
+            Err(ApiError::DuplicateSessionCookie)
+        }
+    }
 }
 
 /// The cross-site request forgery check of a cookie-authenticated request: `Origin` must be one of
@@ -190,10 +210,25 @@ mod tests {
         let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
         let mut h = HeaderMap::new();
         h.append(COOKIE, HeaderValue::from_str(&format!("other=1; {pair}; x=y")).unwrap());
-        assert_eq!(read(&h).as_deref(), Some("a;b,c\"d"));
+        assert_eq!(read(&h).unwrap().as_deref(), Some("a;b,c\"d"));
         let mut empty = HeaderMap::new();
-        empty.append(COOKIE, HeaderValue::from_static("auth_refresh=; other=1"));
-        assert_eq!(read(&empty), None);
-        assert_eq!(read(&HeaderMap::new()), None);
+        empty.append(COOKIE, HeaderValue::from_static("__Host-auth_refresh=; other=1"));
+        assert_eq!(read(&empty), Ok(None));
+        assert_eq!(read(&HeaderMap::new()), Ok(None));
+        // The old name, and look-alikes, are not the cookie.
+        let mut old = HeaderMap::new();
+        old.append(COOKIE, HeaderValue::from_static("auth_refresh=x; __host-auth_refresh=y; __Host-auth_refresh2=z"));
+        assert_eq!(read(&old), Ok(None));
+    }
+
+    #[test]
+    fn the_name_twice_is_refused_in_one_header_or_two() {
+        for headers in [&["a=1; __Host-auth_refresh=x; __Host-auth_refresh=y"][..], &["__Host-auth_refresh=x", "__Host-auth_refresh=x"], &["__Host-auth_refresh=", "__Host-auth_refresh=y"]] {
+            let mut h = HeaderMap::new();
+            for v in headers {
+                h.append(COOKIE, HeaderValue::from_static(v));
+            }
+            assert_eq!(read(&h), Err(ApiError::DuplicateSessionCookie), "{headers:?}");
+        }
     }
 }

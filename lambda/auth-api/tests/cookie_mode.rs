@@ -10,6 +10,9 @@ use std::collections::BTreeSet;
 use support::*;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+/// The cookie's name: `__Host-` bound (session_cookie.rs).
+const NAME: &str = "__Host-auth_refresh";
+
 /// The cookie's Max-Age: the refresh token validity of the pool definition, as the stack and
 /// `make dev` pass it (SESSION_COOKIE_MAX_AGE = refreshTokenDays * 86400).
 fn pool_refresh_seconds() -> u32 {
@@ -35,8 +38,9 @@ fn parse(line: &str) -> (String, String, BTreeSet<String>) {
 }
 
 fn expected_attributes(max_age: u32) -> BTreeSet<String> {
-    // Exactly these: no Domain (the cookie stays with the API's host), no Expires.
-    ["HttpOnly", "Secure", "SameSite=Strict", "Path=/auth", &format!("Max-Age={max_age}")].iter().map(|s| s.to_string()).collect()
+    // Exactly these: no Domain (the cookie stays with the API's host), no Expires, and Path=/ (what
+    // the __Host- prefix requires: a browser refuses the cookie otherwise).
+    ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", &format!("Max-Age={max_age}")].iter().map(|s| s.to_string()).collect()
 }
 
 /// The one session cookie a response sets; its value (the refresh token, percent-encoded).
@@ -44,7 +48,7 @@ fn session_cookie_set(r: &Resp, max_age: u32) -> String {
     let lines = set_cookies(r);
     assert_eq!(lines.len(), 1, "one Set-Cookie: {lines:?}");
     let (name, value, attrs) = parse(&lines[0]);
-    assert_eq!(name, "auth_refresh");
+    assert_eq!(name, NAME);
     assert_eq!(attrs, expected_attributes(max_age), "{}", lines[0]);
     value
 }
@@ -53,7 +57,7 @@ fn assert_cleared(r: &Resp) {
     let lines = set_cookies(r);
     assert_eq!(lines.len(), 1, "one Set-Cookie: {lines:?}");
     let (name, value, attrs) = parse(&lines[0]);
-    assert_eq!((name.as_str(), value.as_str()), ("auth_refresh", ""), "{}", lines[0]);
+    assert_eq!((name.as_str(), value.as_str()), (NAME, ""), "{}", lines[0]);
     assert_eq!(attrs, expected_attributes(0), "{}", lines[0]);
 }
 
@@ -69,7 +73,7 @@ impl Browser<'_> {
     async fn post(&self, path: &str, bearer: Option<&str>, body: Option<Value>) -> Resp {
         let mut req = self.api.http.post(format!("{}{path}", self.api.base));
         if let Some(c) = &self.cookie {
-            req = req.header("cookie", format!("theme=dark; auth_refresh={c}"));
+            req = req.header("cookie", format!("theme=dark; {NAME}={c}"));
         }
         if let Some(o) = self.origin {
             req = req.header("origin", o);
@@ -147,9 +151,61 @@ async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
     assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
     assert_cleared(&r);
 
-    // The old cookie, replayed, is refused: its token was revoked.
+    // The old cookie, replayed, is refused (its token was revoked), and the answer clears it.
     let r = browser.post("/auth/refresh", None, None).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);
+    assert_cleared(&r);
+}
+
+/// Cookie tossing: a sibling subdomain's cookie of the old name (or any other) is not the session
+/// cookie, and a request that carries the session cookie's name twice is refused before Cognito
+/// is asked, with neither value used and nothing cleared.
+#[tokio::test]
+async fn a_cookie_of_another_name_is_ignored_and_the_name_twice_is_refused() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let email = email("cookie-toss");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let cookie = session_cookie_set(&r, pool_refresh_seconds());
+    let post = |cookies: String| {
+        api.send(api.http.post(format!("{}/auth/refresh", api.base)).header("cookie", cookies).header("origin", ALLOWED_ORIGIN).header("x-requested-with", "fetch"))
+    };
+    let calls = cognito_calls(api);
+    for twice in [format!("{NAME}=junk; {NAME}={cookie}"), format!("{NAME}={cookie}; {NAME}={cookie}"), format!("{NAME}=; {NAME}={cookie}")] {
+        let r = post(twice.clone()).await;
+        assert_eq!((r.status, r.error()), (400, "duplicate_session_cookie"), "{}", r.json);
+        assert!(set_cookies(&r).is_empty(), "which cookie is the API's cannot be told: nothing cleared");
+    }
+    assert_eq!(cognito_calls(api), calls, "refused before Cognito is asked");
+    // The old name, set by a sibling with a longer path, is someone else's cookie: the real one works.
+    let r = post(format!("auth_refresh=attackers-token; {NAME}={cookie}")).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}
+
+/// A refresh token replaced by rotation and presented after the grace period: 401
+/// `refresh_token_reused` (sign in again), audited, and in cookie mode the stale cookie is cleared.
+#[tokio::test]
+async fn reuse_after_rotation_says_sign_in_again_and_clears_the_cookie() {
+    let env = cookie_env().await;
+    let api = &env.api;
+    let email = email("cookie-reuse");
+    api.confirmed_user(&email).await;
+    let r = api.post("/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    let old = session_cookie_set(&r, pool_refresh_seconds());
+    let browser = |cookie: &str| Browser { api, cookie: Some(cookie.to_string()), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
+    let r = browser(&old).post("/auth/refresh", None, None).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let new = session_cookie_set(&r, pool_refresh_seconds());
+    // Past the grace period (the emulator's clock, not a sleep).
+    let grace = serde_json::from_str::<Value>(&std::fs::read_to_string(workspace_root().join("cdk/user-pool.json")).unwrap()).unwrap()["refreshTokenRotation"]["retryGracePeriodSeconds"].as_u64().unwrap();
+    env.emu.faults(json!({"clockOffsetSeconds": grace + 1})).await;
+    let r = browser(&old).post("/auth/refresh", None, None).await;
+    assert_eq!((r.status, r.error()), (401, "refresh_token_reused"), "{}", r.json);
+    assert!(r.json["message"].as_str().unwrap().contains("sign in again"), "{}", r.json);
+    assert_cleared(&r);
+    // The replacement still works (Cognito documents no revocation of the family on reuse).
+    assert_eq!(browser(&new).post("/auth/refresh", None, None).await.status, 200);
 }
 
 #[tokio::test]
@@ -180,7 +236,7 @@ async fn a_cookie_without_an_allowed_origin_or_without_the_custom_header_is_refu
     }
     // A blank custom header is no header.
     let mut blank = api.http.post(format!("{}/auth/refresh", api.base));
-    blank = blank.header("cookie", format!("auth_refresh={cookie}")).header("origin", ALLOWED_ORIGIN).header("x-requested-with", " ");
+    blank = blank.header("cookie", format!("{NAME}={cookie}")).header("origin", ALLOWED_ORIGIN).header("x-requested-with", " ");
     let r = api.send(blank).await;
     assert_eq!((r.status, r.error()), (403, "csrf_header_missing"), "{}", r.json);
     assert_eq!(cognito_calls(api), calls_before, "a refused request never reaches Cognito");
@@ -273,9 +329,13 @@ async fn with_the_mode_off_there_is_no_cookie_and_a_cookie_is_ignored() {
 #[test]
 fn the_cookies_of_an_http_api_event_reach_the_cookie_reader() {
     let mut event: Value = serde_json::from_str(include_str!("fixtures/apigw-v2-login.json")).unwrap();
-    event["cookies"] = json!(["theme=dark", "auth_refresh=eyJh.bGc%3B", "other=1"]);
+    event["cookies"] = json!(["theme=dark", format!("{NAME}=eyJh.bGc%3B"), "other=1"]);
     let req = auth_api::lambda::to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap());
-    assert_eq!(auth_api::session_cookie::read(&req.headers).as_deref(), Some("eyJh.bGc;"));
+    assert_eq!(auth_api::session_cookie::read(&req.headers).unwrap().as_deref(), Some("eyJh.bGc;"));
+    // Twice in the array is the name twice in the joined header.
+    event["cookies"] = json!([format!("{NAME}=a"), "other=1", format!("{NAME}=b")]);
+    let req = auth_api::lambda::to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap());
+    assert_eq!(auth_api::session_cookie::read(&req.headers), Err(auth_api::error::ApiError::DuplicateSessionCookie));
 }
 
 /// Every route that sets, reads or clears the cookie gets the mode's settings from the stack (and
@@ -330,7 +390,7 @@ async fn in_lambda_the_cookie_leaves_in_the_payload_v2_cookies_array() {
     assert_eq!(out["statusCode"], 200, "{out}");
     assert_eq!(
         out["cookies"],
-        json!(["auth_refresh=eyJjdHkiOiJKV1QifQ.refresh-token; HttpOnly; SameSite=Strict; Secure; Path=/auth; Max-Age=2592000"]),
+        json!([format!("{NAME}=eyJjdHkiOiJKV1QifQ.refresh-token; HttpOnly; SameSite=Strict; Secure; Path=/; Max-Age=2592000")]),
         "{out}"
     );
     let headers = out["headers"].as_object().unwrap();

@@ -167,7 +167,7 @@ const TABLE: &[(&str, &str, &str, u16, &str)] = &[
     ("verify", "ConfirmSignUp", "TooManyRequestsException", 429, "too_many_requests"),
     ("resend", "ResendConfirmationCode", "TooManyRequestsException", 429, "too_many_requests"),
     ("refresh", "GetTokensFromRefreshToken", "NotAuthorizedException", 401, "invalid_refresh_token"),
-    ("refresh", "GetTokensFromRefreshToken", "RefreshTokenReuseException", 401, "invalid_refresh_token"),
+    ("refresh", "GetTokensFromRefreshToken", "RefreshTokenReuseException", 401, "refresh_token_reused"),
     ("refresh", "GetTokensFromRefreshToken", "UserNotFoundException", 401, "invalid_refresh_token"),
     ("refresh", "GetTokensFromRefreshToken", "TooManyRequestsException", 429, "too_many_requests"),
     ("refresh", "GetTokensFromRefreshToken", "InternalErrorException", 503, "service_unavailable"),
@@ -606,4 +606,30 @@ async fn a_4096_character_cognito_session_is_sealed_and_answered() {
     let req = request("loginChallenge", json!({"email": "jane@example.com", "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": "123456"}));
     let resp = auth_api::handle(&st, req).await;
     assert_eq!((resp.status.as_u16(), answered.num_calls()), (200, 1), "{}", String::from_utf8_lossy(&resp.body));
+}
+
+/// Re-authentication signs in to check the password; the token set that sign-in mints (a 30-day
+/// refresh token) is revoked at once, with the client secret, for every route that re-authenticates.
+/// Before, it was dropped unrevoked.
+#[tokio::test]
+async fn the_tokens_of_the_password_check_are_revoked() {
+    for route in ["totpSetup", "deleteUser", "passkeyRegisterStart"] {
+        let minted = mock!(Client::admin_initiate_auth).then_output(|| {
+            cip::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+                .authentication_result(
+                    cip::types::AuthenticationResultType::builder().access_token("minted.access.token").refresh_token("minted-refresh-token").expires_in(3600).build(),
+                )
+                .build()
+        });
+        let revoked = mock!(Client::revoke_token)
+            .match_requests(|r| r.token() == Some("minted-refresh-token") && r.client_secret() == Some("shh") && r.client_id() == Some("client123"))
+            .then_output(|| cip::operation::revoke_token::RevokeTokenOutput::builder().build());
+        let (status, body, _) = call(route, &[&minted, &revoked, &ok_get_user()]).await;
+        assert_eq!(revoked.num_calls(), 1, "{route}: the password check's refresh token was not revoked ({status} {body})");
+    }
+    // A wrong password mints nothing and revokes nothing.
+    let refused = fail("AdminInitiateAuth", "NotAuthorizedException");
+    let revoked = mock!(Client::revoke_token).then_output(|| cip::operation::revoke_token::RevokeTokenOutput::builder().build());
+    let (status, _, _) = call("totpSetup", &[&refused, &revoked, &ok_get_user()]).await;
+    assert_eq!((status, revoked.num_calls()), (401, 0));
 }

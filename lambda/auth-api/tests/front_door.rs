@@ -24,29 +24,46 @@ const PEER: &str = "130.176.98.10"; // what API Gateway reports as the source: a
 /// A stub of one Secrets Manager secret that keeps its versions' staging labels the way PutSecretValue
 /// documents: the new value becomes AWSCURRENT and the version that held AWSCURRENT becomes AWSPREVIOUS.
 /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
+/// `created` is the current version's CreatedDate (GetSecretValue answers it); `down` makes every
+/// read fail (refused, as during an outage of the function's access to it).
 #[derive(Default)]
 struct SecretStub {
     current: Option<String>,
     previous: Option<String>,
+    created: Option<std::time::SystemTime>,
+    down: bool,
     reads: usize,
 }
 
 fn put_secret_value(stub: &Mutex<SecretStub>, value: &str) {
     let mut s = stub.lock().unwrap();
     s.previous = s.current.replace(value.to_string());
+    s.created = Some(std::time::SystemTime::now());
+}
+
+/// Step 4 of the rotation: UpdateSecretVersionStage removing AWSPREVIOUS from the old version.
+fn retire_previous(stub: &Mutex<SecretStub>) {
+    stub.lock().unwrap().previous = None;
 }
 
 fn secrets_manager(stub: Arc<Mutex<SecretStub>>) -> sm::Client {
     let rule = mock!(sm::Client::get_secret_value).then_compute_response(move |req| {
         let mut s = stub.lock().unwrap();
         s.reads += 1;
+        if s.down {
+            return MockResponse::Http(HttpResponse::new(
+                StatusCode::try_from(400).unwrap(),
+                SdkBody::from(json!({"__type": "AccessDeniedException", "message": "down"}).to_string()),
+            ));
+        }
+        let created = s.created.map(aws_smithy_types::DateTime::from);
         let value = match req.version_stage().unwrap_or("AWSCURRENT") {
             "AWSCURRENT" => s.current.clone(),
             "AWSPREVIOUS" => s.previous.clone(),
             _ => None,
         };
         match value {
-            Some(v) => MockResponse::Output(sm::operation::get_secret_value::GetSecretValueOutput::builder().arn(ARN).secret_string(v).build()),
+            Some(v) => MockResponse::Output(sm::operation::get_secret_value::GetSecretValueOutput::builder().arn(ARN).secret_string(v).set_created_date(created).build()),
             None => MockResponse::Http(HttpResponse::new(
                 StatusCode::try_from(400).unwrap(),
                 SdkBody::from(json!({"__type": "ResourceNotFoundException", "message": "Secrets Manager can't find the specified secret value for staging label"}).to_string()),
@@ -153,11 +170,56 @@ async fn rotation_steps_accept_current_and_previous_values() {
     assert_eq!(with_origin_header(&st, None).await, 403);
     assert_eq!(with_origin_header(&st, Some("value-3")).await, 403);
 
-    // The next rotation retires value-1.
+    // Step 3: CloudFront sends value-2. Step 4: retire value-1 (remove AWSPREVIOUS): refused from the next read on.
+    retire_previous(&stub);
+    assert_eq!(with_origin_header(&st, Some("value-1")).await, 403);
+    assert_eq!(with_origin_header(&st, Some("value-2")).await, 401);
+
+    // The next rotation: value-2 is previous, value-1 stays refused.
     put_secret_value(&stub, "value-3");
     assert_eq!(with_origin_header(&st, Some("value-1")).await, 403);
     assert_eq!(with_origin_header(&st, Some("value-2")).await, 401);
     assert_eq!(with_origin_header(&st, Some("value-3")).await, 401);
+}
+
+/// Without step 4, the previous value is still refused once the rotation is PREVIOUS_ACCEPTED_FOR old
+/// (the current version's CreatedDate), not accepted until the next rotation.
+#[tokio::test]
+async fn the_previous_value_is_accepted_for_a_bounded_time_after_a_rotation() {
+    assert_eq!(auth_api::secrets::PREVIOUS_ACCEPTED_FOR, Duration::from_secs(24 * 3600), "docs/deploying.md says 24 hours");
+    let stub = Arc::new(Mutex::new(SecretStub::default()));
+    put_secret_value(&stub, "value-1");
+    put_secret_value(&stub, "value-2");
+    let ov = OriginVerify::from_client(ARN.into(), secrets_manager(stub.clone())).with_ttl(Duration::ZERO);
+    let (st, _) = state(Some(ov));
+    assert_eq!(with_origin_header(&st, Some("value-1")).await, 401);
+    // The same rotation, a day and a minute later.
+    stub.lock().unwrap().created = Some(std::time::SystemTime::now() - Duration::from_secs(24 * 3600 + 60));
+    assert_eq!(with_origin_header(&st, Some("value-1")).await, 403);
+    assert_eq!(with_origin_header(&st, Some("value-2")).await, 401);
+}
+
+/// While Secrets Manager cannot be read, the values last read are served for ORIGIN_VERIFY_MAX_STALE past
+/// their TTL, then every request is a 503 (never a value kept for ever); a successful read ends it.
+#[tokio::test]
+async fn values_read_long_ago_are_not_served_through_an_outage() {
+    assert_eq!(auth_api::secrets::ORIGIN_VERIFY_MAX_STALE, Duration::from_secs(15 * 60), "docs/deploying.md says 15 minutes");
+    for (max_stale, expected) in [(Duration::from_secs(3600), 401), (Duration::ZERO, 503)] {
+        let stub = Arc::new(Mutex::new(SecretStub::default()));
+        put_secret_value(&stub, "value-1");
+        let ov = OriginVerify::from_client(ARN.into(), secrets_manager(stub.clone())).with_ttl(Duration::ZERO).with_max_stale(max_stale);
+        let (st, cognito_calls) = state(Some(ov));
+        assert_eq!(with_origin_header(&st, Some("value-1")).await, 401);
+        stub.lock().unwrap().down = true;
+        let calls = cognito_calls.num_calls();
+        let (status, body) = send(&st, login("stale", &[("x-origin-verify", "value-1")])).await;
+        assert_eq!(status, expected, "max stale {max_stale:?}: {body}");
+        if expected == 503 {
+            assert_eq!((body["error"].as_str(), cognito_calls.num_calls()), (Some("service_unavailable"), calls));
+        }
+        stub.lock().unwrap().down = false;
+        assert_eq!(with_origin_header(&st, Some("value-1")).await, 401, "back once Secrets Manager answers");
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Refresh-token rotation (issue 11) through the real router over HTTP, the real SDK and the local
 //! Cognito emulator: refresh takes the refresh token alone, answers a new one that differs, the
 //! old one keeps working within the app client's retry grace period and is refused after it with
-//! 401 `invalid_refresh_token` and an audit line saying a rotated token was reused.
+//! 401 `refresh_token_reused` (sign in again) and an audit line saying a rotated token was reused;
+//! other refused tokens stay 401 `invalid_refresh_token`.
 //!
 //! The grace period is set per test with UpdateUserPoolClient, as an operator would (a full
 //! client configuration: Cognito resets what an update leaves out,
@@ -123,7 +124,7 @@ async fn a_reused_rotated_token_is_refused_and_audited() {
     assert_eq!(r.status, 200, "{}", r.json);
 
     let r = api.post("/auth/refresh", json!({"refreshToken": first})).await;
-    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);
+    assert_eq!((r.status, r.error()), (401, "refresh_token_reused"), "{}", r.json);
     let request_id = r.json["requestId"].as_str().unwrap().to_string();
     assert_eq!(env.emu.calls().await.last().map(String::as_str), Some("GetTokensFromRefreshToken"));
 
@@ -131,7 +132,7 @@ async fn a_reused_rotated_token_is_refused_and_audited() {
     let reuse: Vec<_> = lines.iter().filter(|v| v["fields"]["event"] == "refresh_token_reuse").collect();
     assert_eq!(reuse.len(), 1, "one reuse event: {lines:?}");
     let f = &reuse[0]["fields"];
-    assert_eq!((f["outcome"].as_str(), f["error_code"].as_str(), f["status"].as_u64()), (Some("failure"), Some("invalid_refresh_token"), Some(401)));
+    assert_eq!((f["outcome"].as_str(), f["error_code"].as_str(), f["status"].as_u64()), (Some("failure"), Some("refresh_token_reused"), Some(401)));
     assert_eq!(f["request_id"].as_str(), Some(request_id.as_str()));
     assert!(!logs.text().contains(&first), "the reused token reached the log");
 
@@ -154,7 +155,7 @@ async fn the_old_token_is_refused_once_the_grace_period_has_passed() {
     assert_ne!(refresh_token(&r.json), first);
     tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
     let r = api.post("/auth/refresh", json!({"refreshToken": first})).await;
-    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "after the grace period: {}", r.json);
+    assert_eq!((r.status, r.error()), (401, "refresh_token_reused"), "after the grace period: {}", r.json);
     assert!(audit_lines(&logs, "refresh").iter().any(|v| v["fields"]["event"] == "refresh_token_reuse"));
 }
 

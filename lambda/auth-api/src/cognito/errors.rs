@@ -145,7 +145,7 @@ impl From<CognitoError> for ApiError {
         match e.kind {
             NotAuthorized => ApiError::InvalidToken,
             UserNotFound => ApiError::InvalidToken,
-            RefreshTokenReuse => ApiError::InvalidRefreshToken,
+            RefreshTokenReuse => ApiError::RefreshTokenReused,
             UserNotConfirmed => ApiError::UserNotConfirmed,
             UsernameExists => ApiError::InvalidParameter,
             CodeMismatch | EnableSoftwareTokenMfa => ApiError::InvalidCode,

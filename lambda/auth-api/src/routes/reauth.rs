@@ -9,8 +9,14 @@
 //! cdk/routes.json, the front door's per-IP rule on sensitive paths). AdminInitiateAuth is an
 //! IAM-authorised operation, hence declared in cdk/routes.json for these routes
 //! (<https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>).
-//! A right password answers tokens, or an MFA challenge when TOTP is on: both prove the password;
-//! the tokens are dropped unused and the challenge session is left to expire.
+//! A right password answers tokens, or an MFA challenge when TOTP is on: both prove the password.
+//! The tokens are a full sign-in (a refresh token valid for 30 days) nobody asked for: the refresh
+//! token is revoked at once with RevokeToken, which also ends the access and ID tokens issued with
+//! it ("all access tokens for a given refresh token, including the initial access token from
+//! interactive sign-in", <https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html>),
+//! and nothing of the caller's own session. A revocation Cognito refuses is logged and does not
+//! fail the route (the password was right; the user asked for the route's effect). A challenge
+//! session issues no tokens and is left to expire.
 //!
 //! Where the username comes from is the route's business: `totpSetup` has it from the GetUser it
 //! needs anyway; `deleteUser` and `passkeyRegisterStart` read it from the access token, through
@@ -25,11 +31,32 @@ pub async fn confirm_current_password(ctx: &Ctx<'_>, username: &str, password: &
     let cognito = &ctx.state.cognito;
     let hash = cognito.secret_hash(username).await?;
     match cognito.password_login(username, password, hash, &ctx.caller).await {
-        Ok(_) => Ok(()),
+        Ok(crate::cognito::AuthOutcome::Tokens(t)) => {
+            revoke_unused(ctx, t.refresh_token.as_deref()).await;
+            Ok(())
+        }
+        Ok(crate::cognito::AuthOutcome::Challenge { .. }) => Ok(()),
         Err(e) => Err(match e.kind {
             K::NotAuthorized | K::UserNotFound => ApiError::IncorrectPassword,
             _ => e.into(),
         }),
+    }
+}
+
+/// Revokes the refresh token (and so the access and ID tokens) of a sign-in made only to check a
+/// password.
+async fn revoke_unused(ctx: &Ctx<'_>, refresh_token: Option<&str>) {
+    let Some(token) = refresh_token else {
+        tracing::warn!("the password check answered no refresh token; nothing to revoke");
+        return;
+    };
+    let cognito = &ctx.state.cognito;
+    let result = match cognito.client_secret().await {
+        Ok(secret) => cognito.revoke_token(token, secret).await.map_err(|e| e.code),
+        Err(_) => Err("client secret unreadable".into()),
+    };
+    if let Err(code) = result {
+        tracing::error!(cognito_error = %code, "could not revoke the tokens of the password check");
     }
 }
 

@@ -7,9 +7,21 @@
 //! With rotation the token sent stays valid only for the client's retry grace period (0-60 s,
 //! https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html);
 //! presented after it, Cognito answers RefreshTokenReuseException ("a refresh token that has been
-//! invalidated by refresh-token rotation"). The caller gets the same 401 `invalid_refresh_token` as
-//! for any bad token, and the audit line says `"event":"refresh_token_reuse"`: a replaced token
-//! coming back is the signature of a stolen one (the stack counts these and alarms).
+//! invalidated by refresh-token rotation"). The caller gets 401 `refresh_token_reused` (sign in
+//! again: this token will never work again, and whoever holds its replacement is signed in), and
+//! the audit line says `"event":"refresh_token_reuse"`: a replaced token coming back is the
+//! signature of a stolen one (the stack counts these and alarms). Telling the caller costs nothing
+//! a thief could use: the token is dead either way, and the thief learns only that the owner
+//! refreshed.
+//!
+//! The grace period (`refreshTokenRotationGracePeriod`, 60 s by default from cdk/user-pool.json) is
+//! for one thing: a client whose refresh reached Cognito but whose answer was lost (a dropped
+//! connection, a timeout) presents the same token again and must not be signed out for it. It must
+//! therefore cover the client's wait for an answer and its retry: the client package gives up after
+//! 15 s and retries a refresh that failed for a passing reason 30 s later, 45 s in all, so the
+//! default is Cognito's maximum, 60 s. What it costs: the old token also works for that minute after
+//! it was replaced, for whoever holds it; a thief who holds it could as well have used it before the
+//! owner refreshed (then the owner's next refresh is the detected reuse), so the minute adds little.
 //! Cognito's answer does not name the user the token belonged to, so the API cannot end that
 //! user's sessions itself; the alarm is for a person to act on.
 //!
@@ -25,7 +37,7 @@ use serde::Deserialize;
 
 pub type Response = super::output::TokenResponse;
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["invalid_refresh_token", "origin_not_allowed", "csrf_header_missing"];
+pub const ERRORS: &[&str] = &["invalid_refresh_token", "refresh_token_reused", "origin_not_allowed", "csrf_header_missing", "duplicate_session_cookie"];
 
 /// The audit `event` of a reused (rotated-out) refresh token.
 pub const REUSE_EVENT: &str = "refresh_token_reuse";
@@ -61,7 +73,7 @@ pub async fn refresh(ctx: &Ctx<'_>, refresh_token: &str) -> Result<Tokens, ApiEr
     cognito.refresh(refresh_token, secret).await.map_err(|e| match e.kind {
         K::RefreshTokenReuse => {
             ctx.audit_event(REUSE_EVENT);
-            ApiError::InvalidRefreshToken
+            ApiError::RefreshTokenReused
         }
         // NotAuthorized: unknown, expired or revoked token; UserNotFound: its user is gone.
         K::NotAuthorized | K::UserNotFound => ApiError::InvalidRefreshToken,
