@@ -3,17 +3,19 @@
 // Created in the CognitoAuthApi's own scope, so their logical IDs and construct paths are unchanged by the split.
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IBoundAuthApiCode } from './function-code';
+import { EMAIL_CODE_LIMIT_ENV } from './auth-api-email-code-limit';
 import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-definition';
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS', 'SIGN_UP_EMAIL_DOMAINS'];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS', 'SIGN_UP_EMAIL_DOMAINS', EMAIL_CODE_LIMIT_ENV];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -43,6 +45,8 @@ export interface ProvidedEnvironment {
   readonly firstAuthFactors: readonly string[];
   /** The sign-up allow-list of email domains (`SIGN_UP_EMAIL_DOMAINS`, comma-separated; empty: every domain). */
   readonly signUpEmailDomains?: string[];
+  /** The counter of emailed sign-in codes (`EMAIL_CODE_LIMIT_TABLE`), when the pool offers EMAIL_OTP; else the name is empty. */
+  readonly emailCodeLimitTable?: dynamodb.ITable;
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
   /** AUTH_APPS (JSON) when apps have their own clients; every function that lists COGNITO_APP_CLIENT_ID gets it. */
@@ -64,6 +68,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     PASSKEY_USER_VERIFICATION: p.passkeyUserVerification,
     FIRST_AUTH_FACTORS: p.firstAuthFactors.join(','),
     SIGN_UP_EMAIL_DOMAINS: (p.signUpEmailDomains ?? []).join(','),
+    [EMAIL_CODE_LIMIT_ENV]: p.emailCodeLimitTable?.tableName ?? '',
     ...(p.environment ?? {}),
     ...(p.authApps === undefined ? {} : { AUTH_APPS: p.authApps }),
   };
@@ -91,6 +96,8 @@ export interface RouteFunctionOptions {
   readonly appClientSecrets?: secretsmanager.ISecret[];
   /** The front door's origin-verify secret, when it is on (every function reads it). */
   readonly originVerifySecret?: secretsmanager.ISecret;
+  /** The counter of emailed sign-in codes, when there is one: the routes that list EMAIL_CODE_LIMIT_TABLE update it. */
+  readonly emailCodeLimitTable?: dynamodb.ITable;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly retention: logs.RetentionDays;
@@ -128,6 +135,10 @@ export function addRouteFunction(scope: Construct, r: RouteDefinition, o: RouteF
   if (o.originVerifySecret) secretArns.push(o.originVerifySecret.secretArn);
   if (secretArns.length > 0) {
     statements.push(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+  }
+  // The counter of emailed sign-in codes: one UpdateItem per code (lambda/auth-api/src/email_code_limit.rs), nothing else.
+  if (o.emailCodeLimitTable && r.env.includes(EMAIL_CODE_LIMIT_ENV)) {
+    statements.push(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [o.emailCodeLimitTable.tableArn] }));
   }
   const role = new iam.Role(scope, `${r.name}Role`, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -10,6 +10,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuthApiAlarms, AuthApiAlarmThresholds } from './auth-api-alarms';
+import { addEmailCodeLimitTable } from './auth-api-email-code-limit';
 import { addRouteFunction, requestDeadlineMs, routeEnvironmentValues } from './auth-api-functions';
 import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
 import { sessionCookieSettings } from './auth-api-session-cookie';
@@ -381,6 +383,11 @@ export class CognitoAuthApi extends Construct {
   public readonly passkeyRelyingPartyId: string;
   /** The first factors the pool offers and the sign-in functions list (`FIRST_AUTH_FACTORS`; see `emailOtpSignIn`). */
   public readonly firstAuthFactors: string[];
+  /**
+   * The table counting emailed sign-in codes per address (at most `sendsPerWindow` of `cdk/email-code-limit.json` an
+   * hour), when the pool offers EMAIL_OTP: Cognito documents no such limit of its own.
+   */
+  public readonly emailCodeLimitTable?: dynamodb.Table;
   public readonly httpApi: apigwv2.HttpApi;
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogGroup: logs.LogGroup;
@@ -470,6 +477,7 @@ export class CognitoAuthApi extends Construct {
       { id: 'default', clientId: this.userPoolClient.userPoolClientId, clientSecretArn: this.clientSecret.secretArn, origins: ownOrigins },
       ...userApps.map((a) => ({ id: a.id, clientId: userClients.get(a.id)!.client.userPoolClientId, clientSecretArn: userClients.get(a.id)!.secret.secretArn, origins: a.origins })),
     ]);
+    this.emailCodeLimitTable = addEmailCodeLimitTable(this, pool.firstAuthFactors);
 
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
     const triggerNames = enabledTriggers(props);
@@ -488,6 +496,7 @@ export class CognitoAuthApi extends Construct {
       passkeyUserVerification: pool.passkeyUserVerification,
       firstAuthFactors: pool.firstAuthFactors,
       signUpEmailDomains,
+      emailCodeLimitTable: this.emailCodeLimitTable,
       environment: props.environment,
       authApps,
     });
@@ -535,6 +544,7 @@ export class CognitoAuthApi extends Construct {
         clientSecret: this.clientSecret,
         appClientSecrets: [...userClients.values()].map((c) => c.secret),
         originVerifySecret: this.originVerifySecret,
+        emailCodeLimitTable: this.emailCodeLimitTable,
         memorySize,
         timeout,
         retention,

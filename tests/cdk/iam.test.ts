@@ -2,12 +2,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { TOKEN_ONLY_COGNITO_ACTIONS, iamActionsOf, routeKey } from '../../lib/route-definition';
 import { appFromContext, definition, FROM_SOURCE, logicalId, resourcesOf } from './helpers';
+import { EMAIL_CODE_LIMIT_ENV, loadEmailCodeLimitDefinition } from '../../lib/auth-api-email-code-limit';
 
 // Least privilege, held to the definition: each function's role grants exactly its route's declared
 // Cognito actions on exactly the user pool, the secrets it needs, and writing to its own log group.
 describe.each([
   ['front door on', { region: 'us-east-1' }],
   ['front door off', { region: 'eu-west-1', frontDoor: 'false' }],
+  // With SES the pool offers EMAIL_OTP, and the construct creates the counter of emailed codes.
+  ['front door on, SES', { region: 'us-east-1', sesFromEmail: 'no-reply@example.com' }],
 ])('IAM (%s)', (_label, context) => {
   let stack: CognitoAuthApiStack;
   let t: Template;
@@ -68,8 +71,16 @@ describe.each([
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: { 'Fn::GetAtt': [logicalId(stack, stack.authApi.routes.find((r) => r.definition.name === name)!.logGroup as any), 'Arn'] },
     }]);
-    // Nothing beyond cognito-idp, the secrets and the function's own log group.
-    expect(st.length).toBe((iamActionsOf(route).length > 0 ? 1 : 0) + secrets.length + logs.length);
+    // The counter of emailed sign-in codes: exactly UpdateItem on exactly that table, for the routes that list it.
+    const table = stack.authApi.emailCodeLimitTable;
+    const dynamo = st.filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    if (table && route.env.includes(EMAIL_CODE_LIMIT_ENV)) {
+      expect(dynamo).toEqual([{ Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [logicalId(stack, table as any), 'Arn'] } }]);
+    } else {
+      expect(dynamo).toEqual([]);
+    }
+    // Nothing beyond cognito-idp, the secrets, the counter and the function's own log group.
+    expect(st.length).toBe((iamActionsOf(route).length > 0 ? 1 : 0) + secrets.length + dynamo.length + logs.length);
   });
 
   test('no wildcard action anywhere, and no wildcard resource outside logs, in the functions\' roles', () => {
@@ -109,4 +120,40 @@ test('a route with no Cognito actions (e.g. GET /auth/openapi.json) gets no cogn
   const text = JSON.stringify(t.toJSON().Resources[roleId]);
   expect(text).not.toContain('cognito-idp');
   expect(text).not.toContain(logicalId(stack, stack.authApi.clientSecret as any));
+});
+
+describe('the counter of emailed sign-in codes (cdk/email-code-limit.json)', () => {
+  test('with EMAIL_OTP offered (SES): one on-demand table keyed and expiring as the definition says, its name in login/start\'s environment', () => {
+    const stack = appFromContext({ region: 'us-east-1', sesFromEmail: 'no-reply@example.com' }, false).stacks.api;
+    const t = Template.fromStack(stack);
+    const def = loadEmailCodeLimitDefinition();
+    const tables = resourcesOf(t, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0][1].Properties).toMatchObject({
+      KeySchema: [{ AttributeName: def.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: def.partitionKey, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: def.timeToLiveAttribute, Enabled: true },
+    });
+    expect(tables[0][1].DeletionPolicy).toBe('Delete');
+    for (const r of stack.authApi.routes) {
+      const env = t.toJSON().Resources[logicalId(stack, r.function)].Properties.Environment.Variables;
+      if (r.definition.env.includes(EMAIL_CODE_LIMIT_ENV)) {
+        expect(env[EMAIL_CODE_LIMIT_ENV]).toEqual({ Ref: tables[0][0] });
+      } else {
+        expect(env[EMAIL_CODE_LIMIT_ENV]).toBeUndefined();
+      }
+    }
+    expect(definition.routes.filter((r) => r.env.includes(EMAIL_CODE_LIMIT_ENV)).map((r) => r.name)).toEqual(['loginStart']);
+  });
+
+  test('without EMAIL_OTP (Cognito\'s default sender): no table, an empty name, no grant', () => {
+    const stack = appFromContext({ region: 'us-east-1' }, false).stacks.api;
+    const t = Template.fromStack(stack);
+    expect(resourcesOf(t, 'AWS::DynamoDB::Table')).toEqual([]);
+    expect(stack.authApi.emailCodeLimitTable).toBeUndefined();
+    const r = stack.authApi.routes.find((x) => x.definition.name === 'loginStart')!;
+    expect(t.toJSON().Resources[logicalId(stack, r.function)].Properties.Environment.Variables[EMAIL_CODE_LIMIT_ENV]).toBe('');
+    expect(JSON.stringify(t.toJSON())).not.toContain('dynamodb:');
+  });
 });

@@ -71,6 +71,9 @@ export COGNITO_USER_POOL_ID="$(field userPoolId)" COGNITO_APP_CLIENT_ID="$(field
 export COGNITO_APP_CLIENT_SECRET="$(field clientSecret)"
 export PASSWORD_POLICY="$(field passwordPolicy)"   # from cdk/user-pool.json, as the stack passes it
 export FIRST_AUTH_FACTORS="$(field firstAuthFactors)"   # the local pool's first factors (EMAIL_OTP only with EMAIL_OTP=on)
+# With EMAIL_OTP=on the emulator also serves the counter of emailed sign-in codes (DynamoDB, moto),
+# as the stack creates it: at most cdk/email-code-limit.json's figure per address and hour.
+export EMAIL_CODE_LIMIT_TABLE="$(.venv/bin/python -c "import json; print(json.load(open('$info')).get('emailCodeLimitTable', ''))")"
 export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT TRIGGER_PORT
 export SIGN_UP_EMAIL_DOMAINS="${SIGN_UP_EMAIL_DOMAINS:-}"   # the register route checks it too, as deployed

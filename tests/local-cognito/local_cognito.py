@@ -204,6 +204,20 @@ def install_patches() -> None:
 # --------------------------------------------------------------------------
 
 
+def create_email_code_limit_table(endpoint: str) -> str:
+    """The table the API counts emailed sign-in codes in (cdk/email-code-limit.json), as the construct
+    creates it: on-demand, the definition's partition key, time to live on its attribute."""
+    import boto3  # moto's dependency
+
+    definition = json.loads((fidelity.POOL_FILE.parent / "email-code-limit.json").read_text(encoding="utf-8"))
+    ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    name = "local-email-code-limit"
+    key = definition["partitionKey"]
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": key, "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}])
+    ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": definition["timeToLiveAttribute"]})
+    return name
+
+
 def bootstrap() -> dict[str, str]:
     """The pool and client of cdk/user-pool.json (the construct's defaults), as fidelity.py maps them."""
     backend = cm.cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION]
@@ -287,11 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     ready["region"] = REGION
     # The pool domain's token endpoint (client-credentials grant: machine.py), served on the same port.
     ready["tokenEndpoint"] = ready["endpoint"] + machine.TOKEN_PATH
-    if args.bootstrap:
-        ready.update(bootstrap())
-
     thread = threading.Thread(target=server.serve_forever, name="local-cognito-http", daemon=True)
     thread.start()
+    if args.bootstrap:
+        ready.update(bootstrap())
+        # The counter of emailed sign-in codes, where the pool offers them (as the construct creates it).
+        if "EMAIL_OTP" in ready["firstAuthFactors"].split(","):
+            ready["emailCodeLimitTable"] = create_email_code_limit_table(ready["endpoint"])
     if args.exit_with_parent:
         threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
 

@@ -1,6 +1,8 @@
 """The WSGI front the entry module serves: /_local/ control endpoints (faults, the call log, the
 Lambda triggers' function endpoint), injected faults, and one lock around moto's state for every
-Cognito call (released while a trigger runs: triggers.py).
+Cognito call (released while a trigger runs: triggers.py). DynamoDB requests (the API's counter of
+emailed sign-in codes, cdk/email-code-limit.json) go to moto's own DynamoDB, unchanged and not in
+the call log: moto serves DynamoDB in server mode (https://docs.getmoto.org/en/latest/docs/server_mode.html).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from controls import CALLS, CALLS_LOCK, CONTROLS, record_call
 import triggers
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
 
 log = logging.getLogger("local-cognito")
 
@@ -56,6 +59,7 @@ def _cognito_error(start_response: Any, status: int, error_type: str, message: s
 class LocalCognitoApp:
     def __init__(self, verbose: bool) -> None:
         self.moto_app = create_backend_app("cognito-idp")
+        self.dynamodb_app = create_backend_app("dynamodb")
         self.verbose = verbose
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -65,6 +69,9 @@ class LocalCognitoApp:
         if path in oauth.PATHS:
             return self.pool_endpoint(environ, start_response, path)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith(DYNAMODB_TARGET_PREFIX):
+            with STATE_LOCK:
+                return list(self.dynamodb_app(environ, start_response))
         if not target.startswith(TARGET_PREFIX):
             return self.forward(environ, start_response, None)
         operation = target[len(TARGET_PREFIX):]

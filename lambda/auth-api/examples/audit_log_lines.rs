@@ -89,6 +89,7 @@ async fn main() {
             password_policy: None,
             passkeys: Default::default(),
             auth_session_validity: auth_api::config::default_auth_session_validity(),
+            email_code_limit_table: None,
         };
         let state = auth_api::AppState::new(cfg, client, &aws_config::SdkConfig::builder().build());
         let request_id = format!("req-{name}");

@@ -49,6 +49,10 @@ pub struct Config {
     /// client the same; 3 minutes, Cognito's minimum, so never longer than any app client's). Not
     /// read from the environment; tests shorten it.
     pub auth_session_validity: Duration,
+    /// The DynamoDB table counting emailed sign-in codes per address (`EMAIL_CODE_LIMIT_TABLE`;
+    /// [`crate::email_code_limit`]). The stack creates it when the pool offers `EMAIL_OTP`; unset
+    /// or empty: no limit (a pool without emailed codes, or a local run without the table).
+    pub email_code_limit_table: Option<String>,
 }
 
 /// `authSessionValidityMinutes` of cdk/user-pool.json.
@@ -209,6 +213,7 @@ impl Config {
                 },
             },
             auth_session_validity: default_auth_session_validity(),
+            email_code_limit_table: get("EMAIL_CODE_LIMIT_TABLE"),
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod cognito;
 pub mod config;
 pub mod context;
 pub mod definition;
+pub mod email_code_limit;
 pub mod email_domains;
 pub mod error;
 pub mod http;

@@ -42,6 +42,8 @@ pub struct AppState {
     pub auth_session_validity: std::time::Duration,
     /// The shape of Cognito's passkey challenges, which stand-ins copy.
     pub passkey_shape: crate::stand_in::PasskeyShape,
+    /// See [`Config::email_code_limit_table`].
+    pub email_code_limit: Option<crate::email_code_limit::EmailCodeLimit>,
 }
 
 /// The shared SDK configuration, as the functions run it: credentials from the environment,
@@ -175,6 +177,10 @@ impl AppState {
             sign_up_email_domains: None,
             auth_session_validity: cfg.auth_session_validity,
             passkey_shape: Default::default(),
+            email_code_limit: cfg
+                .email_code_limit_table
+                .filter(|t| !t.is_empty())
+                .map(|table| crate::email_code_limit::EmailCodeLimit::new(table, aws_sdk_dynamodb::Client::new(sdk))),
         }
     }
 

@@ -36,6 +36,7 @@ fn config() -> Config {
         password_policy: None,
         passkeys: Default::default(),
         auth_session_validity: auth_api::config::default_auth_session_validity(),
+        email_code_limit_table: None,
     }
 }
 

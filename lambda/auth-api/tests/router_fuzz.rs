@@ -174,6 +174,7 @@ fn state(rt: &'static tokio::runtime::Runtime) -> Arc<AppState> {
                     password_policy: None,
                     passkeys: Default::default(),
                     auth_session_validity: auth_api::config::default_auth_session_validity(),
+                    email_code_limit_table: None,
                 };
                 Arc::new(AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk))
             })

@@ -84,7 +84,22 @@ impl Cognito {
     /// calling app's client secret (or its client id when the client has none) for that purpose
     /// alone, so a session one app's client gave is no session for another app.
     pub async fn challenge_key(&self) -> Result<crate::routes::challenge_session::SealKey, ApiError> {
-        let secret = self.client_secret().await?.unwrap_or(self.client_id());
-        Ok(crate::routes::challenge_session::SealKey::for_sessions(secret))
+        Ok(crate::routes::challenge_session::SealKey::for_sessions(self.key_material().await?))
+    }
+
+    /// What the API's own keys for the calling app are derived from (each for one purpose, with
+    /// HKDF): its client secret, or its client id when the client has none.
+    pub async fn key_material(&self) -> Result<&str, ApiError> {
+        Ok(self.client_secret().await?.unwrap_or(self.client_id()))
+    }
+
+    /// The same for keys every app must share (the first app's client): the emailed-code counter
+    /// is one per address whichever app asks ([`crate::email_code_limit`]).
+    pub async fn shared_key_material(&self) -> Result<&str, ApiError> {
+        let first = &self.apps[0];
+        match &first.client_secret {
+            Some(s) => s.get().await,
+            None => Ok(&first.client_id),
+        }
     }
 }

@@ -113,33 +113,43 @@ pub async fn start(ctx: &Ctx<'_>, email: &str, factor: Factor) -> Result<Reply, 
     let key = cognito.challenge_key().await?;
     let hash = cognito.secret_hash(email).await?;
     let stand_in = || (Kind::Decoy, email.to_string(), random_token(SESSION_BYTES), HashMap::new());
-    let (kind, username, session, parameters) = match cognito.user_auth(email, factor.as_str(), hash, &ctx.caller).await {
-        Ok(AuthOutcome::Challenge { name, session, parameters }) if name == factor.as_str() => {
-            (Kind::Cognito, username_to_answer(&parameters, email), session, parameters)
+    let over_limit = match (&ctx.state.email_code_limit, factor) {
+        (Some(limit), Factor::EmailOtp) => !limit.allow(cognito.shared_key_material().await?, email).await?,
+        _ => false,
+    };
+    let (kind, username, session, parameters) = if over_limit {
+        // No email and no Cognito call: the answer of an address Cognito sent no code to (crate::email_code_limit).
+        tracing::info!("emailed-code limit reached for this address; answered with a stand-in");
+        stand_in()
+    } else {
+        match cognito.user_auth(email, factor.as_str(), hash, &ctx.caller).await {
+            Ok(AuthOutcome::Challenge { name, session, parameters }) if name == factor.as_str() => {
+                (Kind::Cognito, username_to_answer(&parameters, email), session, parameters)
+            }
+            Ok(AuthOutcome::Challenge { name, session, parameters }) => {
+                tracing::info!(challenge = %name, wanted = factor.as_str(), "no such first factor for this sign-in; answered with a stand-in");
+                (Kind::Decoy, username_to_answer(&parameters, email), session, HashMap::new())
+            }
+            Ok(AuthOutcome::Tokens(_)) => {
+                tracing::error!("USER_AUTH answered tokens without a challenge; answered with a stand-in");
+                stand_in()
+            }
+            // Refusals that depend on the account (or its absence): a stand-in for each. NotAuthorized
+            // is also what a pool or client without USER_AUTH answers: the log line (no address) is how
+            // an operator sees that. LimitExceeded is a per-user limit and InvalidParameter a parameter
+            // Cognito finds wrong for this account: only a real account meets either, so passing them
+            // on (429, 400) would tell it apart.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    K::NotAuthorized | K::UserNotFound | K::UserNotConfirmed | K::PasswordResetRequired | K::LimitExceeded | K::InvalidParameter
+                ) =>
+            {
+                tracing::warn!(cognito_error = %e.code, wanted = factor.as_str(), "USER_AUTH refused; answered with a stand-in");
+                stand_in()
+            }
+            Err(e) => return Err(e.into()),
         }
-        Ok(AuthOutcome::Challenge { name, session, parameters }) => {
-            tracing::info!(challenge = %name, wanted = factor.as_str(), "no such first factor for this sign-in; answered with a stand-in");
-            (Kind::Decoy, username_to_answer(&parameters, email), session, HashMap::new())
-        }
-        Ok(AuthOutcome::Tokens(_)) => {
-            tracing::error!("USER_AUTH answered tokens without a challenge; answered with a stand-in");
-            stand_in()
-        }
-        // Refusals that depend on the account (or its absence): a stand-in for each. NotAuthorized
-        // is also what a pool or client without USER_AUTH answers: the log line (no address) is how
-        // an operator sees that. LimitExceeded is a per-user limit and InvalidParameter a parameter
-        // Cognito finds wrong for this account: only a real account meets either, so passing them
-        // on (429, 400) would tell it apart.
-        Err(e)
-            if matches!(
-                e.kind,
-                K::NotAuthorized | K::UserNotFound | K::UserNotConfirmed | K::PasswordResetRequired | K::LimitExceeded | K::InvalidParameter
-            ) =>
-        {
-            tracing::warn!(cognito_error = %e.code, wanted = factor.as_str(), "USER_AUTH refused; answered with a stand-in");
-            stand_in()
-        }
-        Err(e) => return Err(e.into()),
     };
     let mut answer = ChallengeResponse::plain(factor.as_str().into(), seal(&key, kind, factor.as_str(), &username, session)?);
     match factor {

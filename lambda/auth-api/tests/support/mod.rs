@@ -39,6 +39,8 @@ pub struct Emulator {
     pub password_policy: String,
     /// The pool's first factors (FIRST_AUTH_FACTORS, as the stack passes them).
     pub first_auth_factors: String,
+    /// The emailed-code counter table the emulator serves (DynamoDB, moto), when its pool offers EMAIL_OTP.
+    pub email_code_limit_table: Option<String>,
 }
 
 impl Emulator {
@@ -77,7 +79,8 @@ impl Emulator {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator said {line:?}: {e}"));
         let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("no {k} in {line}")).to_string();
-        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), password_policy: s("passwordPolicy"), first_auth_factors: s("firstAuthFactors"), child }
+        let email_code_limit_table = v["emailCodeLimitTable"].as_str().map(str::to_string);
+        Emulator { endpoint: s("endpoint"), user_pool_id: s("userPoolId"), client_id: s("clientId"), client_secret: s("clientSecret"), password_policy: s("passwordPolicy"), first_auth_factors: s("firstAuthFactors"), email_code_limit_table, child }
     }
 
     /// Sets the emulator's fault injection (`{"throttle": true}`, `{"delaySeconds": 2}`, ...).
@@ -153,6 +156,7 @@ pub fn config_for(endpoint_cfg: &Emulator) -> Config {
             ..local_passkey_settings()
         },
         auth_session_validity: auth_api::config::default_auth_session_validity(),
+        email_code_limit_table: endpoint_cfg.email_code_limit_table.clone(),
     }
 }
 
@@ -171,6 +175,7 @@ pub fn mocked_config() -> Config {
         password_policy: None,
         passkeys: Default::default(),
         auth_session_validity: auth_api::config::default_auth_session_validity(),
+        email_code_limit_table: None,
     }
 }
 
