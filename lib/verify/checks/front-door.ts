@@ -346,31 +346,34 @@ export const frontDoorChecks: Check[] = [
   {
     id: 'session-cookie',
     group: G,
-    title: 'Browser session mode: the cookie\'s attributes, a cookie-only refresh, the credentialed preflight, no refresh without Origin',
+    title: 'Browser session mode: the __Host- cookie\'s attributes, a cookie-only refresh, the credentialed preflight, no refresh without Origin, the name twice refused',
     covers: { routes: ['login', 'refresh'] },
     requires: ['sessionCookie'],
     users: ['main'],
-    plan: 'POST /auth/login with Origin; OPTIONS /auth/refresh (credentialed preflight); POST /auth/refresh with the cookie, Origin and X-Requested-With; POST /auth/refresh with the cookie and no Origin',
+    plan: 'POST /auth/login with Origin; OPTIONS /auth/refresh (credentialed preflight); POST /auth/refresh with the cookie, Origin and X-Requested-With; POST /auth/refresh with the cookie and no Origin; POST /auth/refresh with the cookie name twice',
     realAccount: 'that a browser on the app\'s site sends the cookie to the API\'s domain (DevTools)',
     async run(ctx) {
       const user = await ctx.users.get('main');
       const origin = ctx.d.corsOrigins[0];
       const l = await ctx.api.call('POST', '/auth/login', { body: { email: user.email, password: user.password }, headers: { origin } });
-      const setCookie = ([] as string[]).concat(l.headers['set-cookie'] ?? []).find((c) => c.startsWith('auth_refresh=')) ?? '';
+      const setCookie = ([] as string[]).concat(l.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-auth_refresh=')) ?? '';
       const attrs = setCookie.split(';').map((s) => s.trim().toLowerCase());
       const cookie = setCookie.split(';')[0];
       const pre = await ctx.api.call('OPTIONS', '/auth/refresh', { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-requested-with' } });
       const r = await ctx.api.call('POST', '/auth/refresh', { headers: { origin, cookie, 'x-requested-with': 'XMLHttpRequest' } });
-      const newCookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('auth_refresh='))?.split(';')[0] ?? cookie;
+      const newCookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-auth_refresh='))?.split(';')[0] ?? cookie;
       const noOrigin = await ctx.api.call('POST', '/auth/refresh', { headers: { cookie: newCookie, 'x-requested-with': 'XMLHttpRequest' } });
+      // A second cookie of the same name (what a sibling subdomain could toss in) is refused, not guessed between.
+      const twice = await ctx.api.call('POST', '/auth/refresh', { headers: { origin, cookie: `__Host-auth_refresh=tossed; ${newCookie}`, 'x-requested-with': 'XMLHttpRequest' } });
       return verdict([
         [l.status === 200 && !!cookie && !l.json?.refreshToken, `${describe('POST', '/auth/login', l)}, refresh token ${cookie ? 'in the cookie' : 'NOT in a cookie'}`],
-        [['httponly', 'secure', 'samesite=strict', 'path=/auth'].every((a) => attrs.includes(a)) && attrs.some((a) => a.startsWith('max-age=')),
+        [['httponly', 'secure', 'samesite=strict', 'path=/'].every((a) => attrs.includes(a)) && !attrs.some((a) => a.startsWith('domain=')) && attrs.some((a) => a.startsWith('max-age=')),
           `cookie attributes: ${attrs.slice(1).join('; ')}`],
         [pre.headers['access-control-allow-origin'] === origin && pre.headers['access-control-allow-credentials'] === 'true',
           `preflight: allow-origin ${pre.headers['access-control-allow-origin'] ?? 'none'}, allow-credentials ${pre.headers['access-control-allow-credentials'] ?? 'none'}`],
         [r.status === 200, `cookie-only refresh: ${describe('POST', '/auth/refresh', r)}`],
         [noOrigin.status === 403 && noOrigin.error === 'origin_not_allowed', `refresh without Origin: ${describe('POST', '/auth/refresh', noOrigin)}`],
+        [twice.status === 400 && twice.error === 'duplicate_session_cookie', `the cookie name twice: ${describe('POST', '/auth/refresh', twice)}`],
       ]);
     },
   },
