@@ -624,7 +624,13 @@ async fn the_tokens_of_the_password_check_are_revoked() {
         let revoked = mock!(Client::revoke_token)
             .match_requests(|r| r.token() == Some("minted-refresh-token") && r.client_secret() == Some("shh") && r.client_id() == Some("client123"))
             .then_output(|| cip::operation::revoke_token::RevokeTokenOutput::builder().build());
-        let (status, body, _) = call(route, &[&minted, &revoked, &ok_get_user()]).await;
+        // The route's own operation succeeds (what it answers is not the point here).
+        let associate = mock!(Client::associate_software_token).then_output(|| cip::operation::associate_software_token::AssociateSoftwareTokenOutput::builder().secret_code("JBSWY3DPEHPK3PXP").build());
+        let delete = mock!(Client::delete_user).then_output(|| cip::operation::delete_user::DeleteUserOutput::builder().build());
+        let start = mock!(Client::start_web_authn_registration)
+            .then_output(|| cip::operation::start_web_authn_registration::StartWebAuthnRegistrationOutput::builder().credential_creation_options(aws_smithy_types::Document::Object(Default::default())).build().unwrap());
+        let (status, body, _) = call(route, &[&minted, &revoked, &ok_get_user(), &associate, &delete, &start]).await;
+        assert_eq!(status, 200, "{route}: {body}");
         assert_eq!(revoked.num_calls(), 1, "{route}: the password check's refresh token was not revoked ({status} {body})");
     }
     // A wrong password mints nothing and revokes nothing.

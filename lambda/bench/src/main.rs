@@ -568,6 +568,8 @@ async fn warm(cognito: &stubs::AwsStub, iters: usize, nblocks: usize) -> Result<
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
         passkeys: Default::default(),
+        auth_session_validity: auth_api::config::default_auth_session_validity(),
+        email_code_limit_table: None,
     };
     let state = auth_api::AppState::new(cfg, auth_api::state::cognito_client(&sdk), &sdk);
     let routes = routes::all(&stubs::Canned::new())?;

@@ -18,10 +18,13 @@ fn body(name: &str) -> Option<Option<serde_json::Value>> {
         "verify" => Some(json!({"email": stubs::EMAIL, "code": "123456"})),
         "resend" => Some(json!({"email": stubs::EMAIL})),
         "login" => Some(json!({"email": stubs::EMAIL, "password": stubs::PASSWORD})),
-        // The session login hands out: Cognito's session sealed with the account's username,
-        // keyed by the client secret (routes/challenge_session.rs); a bare one is refused.
+        // The session login hands out: Cognito's session sealed with the account's username and the
+        // challenge name, under a key derived from the client secret (routes/challenge_session.rs);
+        // a bare one is refused. Issued now: valid for the 3 minutes a run takes at most.
         "loginChallenge" => {
-            let session = auth_api::routes::challenge_session::seal(stubs::CLIENT_SECRET, stubs::USERNAME, &"AYABe".repeat(150));
+            use auth_api::routes::challenge_session::{now, seal, Kind, SealKey, Sealed};
+            let sealed = Sealed { kind: Kind::Cognito, challenge: "SOFTWARE_TOKEN_MFA".into(), username: stubs::USERNAME.into(), session: "AYABe".repeat(150), issued_at: now() };
+            let session = seal(&SealKey::for_sessions(stubs::CLIENT_SECRET), &sealed).expect("a bounded session seals");
             Some(json!({"email": stubs::EMAIL, "challenge": "SOFTWARE_TOKEN_MFA", "session": session, "answer": "123456"}))
         }
         "refresh" => Some(json!({"refreshToken": refresh})),

@@ -22,6 +22,8 @@ fn state(sdk: &aws_config::SdkConfig) -> auth_api::AppState {
         request_deadline: auth_api::config::DEFAULT_REQUEST_DEADLINE,
         password_policy: None,
         passkeys: Default::default(),
+        auth_session_validity: auth_api::config::default_auth_session_validity(),
+        email_code_limit_table: None,
     };
     auth_api::AppState::new(cfg, auth_api::state::cognito_client(sdk), sdk)
 }

@@ -366,6 +366,13 @@ pub async fn tour(env: &Env) -> Vec<String> {
     secrets.extend([new_password.clone(), third_password.clone(), "Wrong-Passw0rd-42!".to_string()]);
     let email = email("tour");
 
+    // An account deleted without TOTP: its password check answers tokens, which are revoked.
+    let throwaway = self::email("tour-delete");
+    let access = api.signed_in(&throwaway).await;
+    let r = api.delete_auth("/auth/user", &access, json!({"currentPassword": PASSWORD})).await;
+    assert_eq!(r.status, 200, "tour delete without TOTP: {}", r.json);
+    secrets.push(access);
+
     api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
     // Registering again: Cognito's UsernameExistsException path.
     api.post("/auth/register", json!({"email": email, "password": PASSWORD})).await;
