@@ -593,7 +593,7 @@ export interface components {
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "origin_not_allowed" | "csrf_header_missing" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "refresh_token_reused" | "origin_not_allowed" | "csrf_header_missing" | "duplicate_session_cookie" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -629,7 +629,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -734,7 +734,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -926,7 +926,7 @@ export interface operations {
             path?: never;
             cookie?: {
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
-                auth_refresh?: string;
+                "__Host-auth_refresh"?: string;
             };
         };
         requestBody?: {
@@ -938,7 +938,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2017,7 +2017,7 @@ export interface operations {
             path?: never;
             cookie?: {
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
-                auth_refresh?: string;
+                "__Host-auth_refresh"?: string;
             };
         };
         requestBody?: {
@@ -2029,7 +2029,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2037,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `duplicate_session_cookie`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,7 +2046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `invalid_refresh_token` */
+            /** @description Error: `invalid_refresh_token`, `refresh_token_reused` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2322,7 +2322,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };

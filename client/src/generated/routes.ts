@@ -87,8 +87,10 @@ export type ApiErrorCode =
   | 'invalid_session'
   | 'invalid_passkey'
   | 'invalid_refresh_token'
+  | 'refresh_token_reused'
   | 'origin_not_allowed'
   | 'csrf_header_missing'
+  | 'duplicate_session_cookie'
   | 'missing_token'
   | 'invalid_token'
   | 'incorrect_password'
@@ -113,7 +115,7 @@ export interface OperationErrorCodes {
   passwordChange: 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passwordForgot: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   passwordReset: 'invalid_code' | 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
-  refresh: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'invalid_refresh_token' | 'origin_not_allowed' | 'csrf_header_missing' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  refresh: 'duplicate_session_cookie' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'invalid_refresh_token' | 'refresh_token_reused' | 'origin_not_allowed' | 'csrf_header_missing' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   register: 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'sign_up_not_allowed' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   resend: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   totpSetup: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'app_required' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'app_mismatch' | 'mfa_already_enabled' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
