@@ -63,7 +63,8 @@ describe('cdk/apps.json deployed', () => {
         expect(secret.SecretString).toEqual({ 'Fn::GetAtt': [logicalId(stack, res.client), 'ClientSecret'] });
       }
     }
-    expect(resourcesOf(t, 'AWS::Cognito::UserPoolClient')).toHaveLength(1 + apps.flatMap((a) => a.machineClients ?? []).length);
+    // The API's own client, one per app with origins (make dev's second demo app), one per machine client.
+    expect(resourcesOf(t, 'AWS::Cognito::UserPoolClient')).toHaveLength(1 + apps.filter((a) => a.origins).length + apps.flatMap((a) => a.machineClients ?? []).length);
   });
 
   test('no route function may read a machine client\'s secret (they are the services\', not the API\'s)', () => {
@@ -94,6 +95,10 @@ describe('apps with origins: a user app client each, named by X-App-Id', () => {
   const own = logicalId(stack, stack.authApi.userPoolClient as any);
   const shopApp = stack.authApi.apps.find((a) => a.id === 'shop')!;
   const shopClient = logicalId(stack, shopApp.userClient!);
+  // cdk/apps.json's own apps with origins (the demo app make dev serves) come first, then shop.
+  const withOrigins = [...apps.filter((a) => a.origins), shop];
+  const userClients = withOrigins.map((a) => logicalId(stack, stack.authApi.apps.find((b) => b.id === a.id)!.userClient!));
+  const noOrigins = apps.map(({ origins: _, ...a }) => a);
 
   test('the app\'s client has the API client\'s settings, its own name and secret; the API client keeps its logical id', () => {
     expect(own).toEqual(logicalId(stackWith({ frontDoor: false }), stackWith({ frontDoor: false }).authApi.userPoolClient as any));
@@ -102,7 +107,7 @@ describe('apps with origins: a user app client each, named by X-App-Id', () => {
     expect(ClientName).toBe('shop');
     expect(mine).toEqual(theirs);
     expect(res[logicalId(stack, shopApp.userClientSecret as any)].Properties.SecretString).toEqual({ 'Fn::GetAtt': [shopClient, 'ClientSecret'] });
-    expect(stack.authApi.apps.filter((a) => a.userClient).map((a) => a.id)).toEqual(['shop']); // apps without origins get none
+    expect(stack.authApi.apps.filter((a) => a.userClient).map((a) => a.id)).toEqual(withOrigins.map((a) => a.id)); // apps without origins get none
   });
 
   test('every function gets AUTH_APPS: the API\'s own app default first, then each app with its client, secret and origins', () => {
@@ -115,7 +120,7 @@ describe('apps with origins: a user app client each, named by X-App-Id', () => {
       expect(text).toContain(shopClient);
       expect(text).toContain('https://shop.example.com');
     }
-    const plain = template(stackWith({ frontDoor: false, apps }));
+    const plain = template(stackWith({ frontDoor: false, apps: noOrigins }));
     for (const [, fn] of resourcesOf(plain, 'AWS::Lambda::Function')) expect(fn.Properties.Environment.Variables.AUTH_APPS).toBeUndefined();
   });
 
@@ -124,9 +129,9 @@ describe('apps with origins: a user app client each, named by X-App-Id', () => {
     const readers = resourcesOf(t, 'AWS::IAM::Role').filter(([, r]) => allStrings(r).includes(secretId)).length;
     expect(readers).toBe(definitionRoutesReadingTheSecret());
     const authz = resourcesOf(t, 'AWS::ApiGatewayV2::Authorizer')[0][1].Properties.JwtConfiguration.Audience;
-    expect(authz).toEqual([{ Ref: own }, { Ref: shopClient }]);
+    expect(authz).toEqual([{ Ref: own }, ...userClients.map((c) => ({ Ref: c }))]);
     const cors = resourcesOf(t, 'AWS::ApiGatewayV2::Api')[0][1].Properties.CorsConfiguration.AllowOrigins;
-    expect(cors).toEqual(['https://app.example.com', 'https://shop.example.com']);
+    expect(cors).toEqual(['https://app.example.com', ...withOrigins.flatMap((a) => a.origins)]);
   });
 
   test('an app named default, a bad origin, or origins with an existing client fail synth', () => {

@@ -23,15 +23,17 @@ export async function freePort() {
 
 /**
  * Runs dev.sh with PORT, DEMO_PORT and REFERENCE_PORT set; resolves once it printed its banner.
- * Returns { apiUrl, pageOrigin, referenceUrl, cognitoUrl, output(), stop() }; stop() is safe to call twice.
+ * Returns { apiUrl, pageOrigin, appOrigin, appId, referenceUrl, cognitoUrl, output(), stop() }; stop() is safe to call twice.
  * sessionCookie: the browser session mode (SESSION_COOKIE=on); the API is then called as
  * localhost, the page's site (cookies are sent only within one site), on another port (origin).
  * demo / reference: serve the demo page (default) / the API reference (referenceUrl: the link
  * dev.sh printed), each on a free port of its own.
  * emailOtp: the local pool sends "through SES" and so offers EMAIL_OTP (EMAIL_OTP=on; the demo's
  * step 7 signs in with an emailed code).
+ * secondApp: also serve the demo page as the app of cdk/apps.json with origins (APP_PORT, a free port:
+ * appOrigin, appId), another origin of the same site; off: APP_PORT=0.
  */
-export async function startStack({ timeoutMs = 90_000, sessionCookie = false, demo = true, reference = false, emailOtp = true } = {}) {
+export async function startStack({ timeoutMs = 90_000, sessionCookie = false, demo = true, reference = false, emailOtp = true, secondApp = false } = {}) {
   const port = await freePort();
   const taken = new Set([port]);
   const another = async () => {
@@ -42,6 +44,7 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false, de
   };
   const demoPort = demo ? await another() : 0;
   const referencePort = reference ? await another() : 0;
+  const appPort = secondApp ? await another() : 0;
   const pageOrigin = `http://localhost:${demoPort}`;
   const child = spawn('bash', [join(repo, 'tests/local-cognito/dev.sh')], {
     cwd: repo,
@@ -49,6 +52,7 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false, de
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), REFERENCE_PORT: String(referencePort),
+      APP_PORT: String(appPort),
       CORS_ORIGIN: pageOrigin, SESSION_COOKIE: sessionCookie ? 'on' : 'off', EMAIL_OTP: emailOtp ? 'on' : 'off',
     },
   });
@@ -100,9 +104,14 @@ export async function startStack({ timeoutMs = 90_000, sessionCookie = false, de
     await stop();
     throw new Error(`dev.sh did not print the API reference's link on port ${referencePort}:\n${out}`);
   }
+  const appMatch = out.match(/^ {2}Second app: +(http:\/\/localhost:\d+)\/\?\S*&app=([a-z0-9-]+)/m);
+  if (secondApp && appMatch?.[1] !== `http://localhost:${appPort}`) {
+    await stop();
+    throw new Error(`dev.sh did not serve the second app's page on port ${appPort}:\n${out}`);
+  }
   // The emulator's own endpoint (its /_local controls: the clock the TOTP steps follow).
   const cognitoUrl = out.match(/Local Cognito: +(http:\/\/\S+)/)?.[1];
-  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, referenceUrl, cognitoUrl, output: () => out, stop };
+  return { apiUrl: `http://${sessionCookie ? 'localhost' : '127.0.0.1'}:${port}`, pageOrigin, appOrigin: appMatch?.[1], appId: appMatch?.[2], referenceUrl, cognitoUrl, output: () => out, stop };
 }
 
 /**

@@ -11,8 +11,11 @@
 # does only with the email prop set to SES), SIGN_UP_EMAIL_DOMAINS (default unset; a comma list of
 # domains: only their addresses may sign up, and the local pool runs the pre sign-up trigger, as the
 # stack's signUpEmailDomains prop does), TRIGGER_PORT (default: a free port; where auth-local serves
-# the Cognito triggers behind Lambda's Invoke API, which the local pool invokes). The end-to-end and
-# contract tests run this script too, on free ports.
+# the Cognito triggers behind Lambda's Invoke API, which the local pool invokes), APP_PORT (default:
+# the port of the first origin of the first app of cdk/apps.json that lists origins; 0: not served):
+# that app's demo page, the same page served a second time as that app (X-App-Id, its own app
+# client), so two apps share one local pool. The end-to-end and contract tests run this script too,
+# on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -41,11 +44,13 @@ fi
 emu=$!
 api=""
 page=""
+app_page=""
 reference=""
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$reference" ] && kill "$reference" 2>/dev/null || true
   [ -n "$page" ] && kill "$page" 2>/dev/null || true
+  [ -n "$app_page" ] && kill "$app_page" 2>/dev/null || true
   [ -n "$api" ] && kill "$api" 2>/dev/null || true
   kill "$emu" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -74,9 +79,44 @@ export FIRST_AUTH_FACTORS="$(field firstAuthFactors)"   # the local pool's first
 # With EMAIL_OTP=on the emulator also serves the counter of emailed sign-in codes (DynamoDB, moto),
 # as the stack creates it: at most cdk/email-code-limit.json's figure per address and hour.
 export EMAIL_CODE_LIMIT_TABLE="$(.venv/bin/python -c "import json; print(json.load(open('$info')).get('emailCodeLimitTable', ''))")"
-export CORS_ORIGIN="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
 export PORT TRIGGER_PORT
 export SIGN_UP_EMAIL_DOMAINS="${SIGN_UP_EMAIL_DOMAINS:-}"   # the register route checks it too, as deployed
+# The API's own app (`default`) has the origins of CORS_ORIGIN; the apps of cdk/apps.json with origins
+# have their own app clients (the emulator made them: the ready line's apps[].userClient), and
+# AUTH_APPS lists them all as the stack does (default first). The first such app is served as a
+# second demo page: on APP_PORT (when given, that app's one origin is http://localhost:$APP_PORT).
+# CORS then answers every app's origins.
+own_origins="${CORS_ORIGIN:-http://localhost:$DEMO_PORT}"
+read -r AUTH_APPS CORS_ORIGIN app_id app_origin < <(APP_PORT="${APP_PORT:-}" OWN="$own_origins" .venv/bin/python - "$info" <<'PY'
+import json, os, sys
+ready = json.load(open(sys.argv[1]))
+own = [o.strip() for o in os.environ["OWN"].split(",") if o.strip()]
+apps = [{"id": "default", "clientId": ready["clientId"], "clientSecret": ready["clientSecret"], "origins": own}]
+served = None
+for a in ready.get("apps", []):
+    if "userClient" not in a:
+        continue
+    origins = a["origins"]
+    if served is None and origins:
+        port = os.environ.get("APP_PORT") or origins[0].rsplit(":", 1)[-1]
+        if os.environ.get("APP_PORT"):
+            origins = [f"http://localhost:{port}"] if port != "0" else origins
+        served = (a["id"], origins[0], port)
+    apps.append({"id": a["id"], "clientId": a["userClient"]["clientId"], "clientSecret": a["userClient"]["clientSecret"], "origins": origins})
+every = []
+for a in apps:
+    every += [o for o in a["origins"] if o not in every]
+app_id, app_origin, port = served if served else ("-", "-", "0")
+if port == "0":
+    app_origin = "-"
+print(json.dumps(apps, separators=(",", ":")) if len(apps) > 1 else "-", ",".join(every) or "-", app_id, app_origin)
+PY
+)
+apps_line="every app's: default and the apps of cdk/apps.json with origins, in AUTH_APPS"
+[ "$AUTH_APPS" = - ] && AUTH_APPS="" apps_line="one app, default"
+[ "$CORS_ORIGIN" = - ] && CORS_ORIGIN=""
+export AUTH_APPS CORS_ORIGIN
+export PORT
 # Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
 # pool definition's refresh token validity). Cookies are sent only within one site, so the demo
 # page (localhost:$DEMO_PORT) then calls the API as localhost:$PORT, not 127.0.0.1.
@@ -114,6 +154,15 @@ if [ "$DEMO_PORT" != 0 ]; then
   [ "$SESSION_COOKIE" = on ] && page_query="$page_query&session=cookie"
   page_line="http://localhost:$DEMO_PORT/?$page_query   (its requests: .dev/demo-page.log)"
 fi
+# The same page as the app $app_id, on that app's origin (its own port: another origin, the same site).
+app_line="(not served: no app of cdk/apps.json lists origins, APP_PORT=0 or DEMO_PORT=0)"
+if [ "$DEMO_PORT" != 0 ] && [ "$app_origin" != - ]; then
+  app_port="${app_origin##*:}"
+  .venv/bin/python -m http.server "$app_port" --bind 127.0.0.1 --directory examples/demo/dist >.dev/demo-app-page.log 2>&1 &
+  app_page=$!
+  wait_for_port "$app_port" "$app_page" "the $app_id app's page server failed to start (is port $app_port free? set APP_PORT=...)"
+  app_line="$app_origin/?$page_query&app=$app_id   (the app $app_id: X-App-Id, its own app client)"
+fi
 
 # The API reference: cdk/openapi.json in Swagger UI, every asset bundled into
 # examples/api-reference/dist by `make api-reference` (which `make dev` runs first), so the page
@@ -139,9 +188,10 @@ cat <<MSG
   OpenAPI:         http://127.0.0.1:$PORT/auth/openapi.json
   API reference:   $reference_line
   Demo page:       $page_line
+  Second app:      $app_line
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
-  CORS origin:     $CORS_ORIGIN
+  CORS origins:    $CORS_ORIGIN   ($apps_line)
   Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
   First factors:   $FIRST_AUTH_FACTORS   (EMAIL_OTP=on: sign-in with an emailed code, as with SES)
   Triggers:        ${triggers[*]:-none}   on http://127.0.0.1:$TRIGGER_PORT   (SIGN_UP_EMAIL_DOMAINS=example.com: pre sign-up, only those addresses may sign up)

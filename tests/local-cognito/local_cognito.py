@@ -229,7 +229,7 @@ def bootstrap() -> dict[str, str]:
     client = backend.create_user_pool_client(pool.id, True, fidelity.client_settings(POOL_DEFINITION))
     passkeys.configure_from_definition(pool, POOL_DEFINITION, RELYING_PARTY_ID)
     with open(APPS_FILE, encoding="utf-8") as f:
-        apps = machine.create_apps(backend, pool, json.load(f)["apps"])
+        apps = machine.create_apps(backend, pool, json.load(f)["apps"], fidelity.client_settings(POOL_DEFINITION))
     return {
         # Each app's resource server and machine clients (cdk/apps.json, or --apps FILE), with their secrets.
         "apps": apps,

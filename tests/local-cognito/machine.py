@@ -134,9 +134,10 @@ def client_credentials(pool: Any, client: Any, form: dict[str, str]) -> tuple[in
 # --------------------------------------------------------------------------
 
 
-def create_apps(backend: Any, pool: Any, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def create_apps(backend: Any, pool: Any, apps: list[dict[str, Any]], user_client_settings: dict[str, Any]) -> list[dict[str, Any]]:
     """Each app's resource server, then its machine clients, as the construct creates them (lib/auth-api-apps.ts:
-    client_credentials only, refresh the only auth flow, the app's token lifetime); what the ready line reports."""
+    client_credentials only, refresh the only auth flow, the app's token lifetime), and for an app with `origins` its
+    own user client with the settings of the API's (`user_client_settings`); what the ready line reports."""
     for app in apps:
         rs = app.get("resourceServer")
         if rs:
@@ -160,5 +161,9 @@ def create_apps(backend: Any, pool: Any, apps: list[dict[str, Any]]) -> list[dic
             check_oauth_settings(pool, settings["AllowedOAuthFlows"], settings["AllowedOAuthScopes"], True)
             client = backend.create_user_pool_client(pool.id, True, settings)
             clients.append({"id": m["id"], "clientId": client.id, "clientSecret": client.secret, "scopes": list(m["scopes"])})
-        out.append({"id": app["id"], "resourceServer": (app.get("resourceServer") or {}).get("identifier"), "machineClients": clients})
+        entry: dict[str, Any] = {"id": app["id"], "resourceServer": (app.get("resourceServer") or {}).get("identifier"), "machineClients": clients}
+        if "origins" in app:
+            user = backend.create_user_pool_client(pool.id, True, user_client_settings | {"ClientName": app["id"]})
+            entry |= {"origins": list(app["origins"]), "userClient": {"clientId": user.id, "clientSecret": user.secret}}
+        out.append(entry)
     return out

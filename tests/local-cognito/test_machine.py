@@ -70,6 +70,24 @@ def test_bootstrap_creates_each_apps_resource_server_and_machine_clients(emu, id
             assert c["ClientSecret"] == machine(emu, app["id"], m["id"])["clientSecret"]
 
 
+def test_an_app_with_origins_gets_its_own_user_client_with_the_api_clients_settings(emu, idp):
+    """As the construct does (App-<id>-UserClient): the settings of the API's own client, another id and secret."""
+    own = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=emu["clientId"])["UserPoolClient"]
+    with_origins = [a for a in APPS if "origins" in a]
+    assert with_origins, "cdk/apps.json lists an app with origins (make dev serves it)"
+    for app in APPS:
+        entry = next(a for a in emu["apps"] if a["id"] == app["id"])
+        if "origins" not in app:
+            assert "userClient" not in entry
+            continue
+        assert entry["origins"] == app["origins"]
+        c = idp.describe_user_pool_client(UserPoolId=emu["userPoolId"], ClientId=entry["userClient"]["clientId"])["UserPoolClient"]
+        assert c["ClientId"] != own["ClientId"] and c["ClientSecret"] == entry["userClient"]["clientSecret"] != own["ClientSecret"]
+        assert c["ClientName"] == app["id"]
+        for key in ("ExplicitAuthFlows", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "EnableTokenRevocation", "PreventUserExistenceErrors"):
+            assert c.get(key) == own.get(key), key
+
+
 def test_client_credentials_grant_issues_a_signed_access_token_with_the_scopes(emu):
     m = machine(emu, "reports", "exporter")
     status, body = token_for(emu, m, "reports-api/reports.read")

@@ -18,10 +18,20 @@ let lastAnswer: { status: number | null; requestId: string | null } = { status: 
 /** A password sign-in waiting for its challenge's answer. */
 let pendingChallenge: Challenge | null = null;
 
+/**
+ * Which app this page is (`?app=<id>`, sent as X-App-Id: docs/api.md "Which app is calling"); none: the API's one
+ * app (`default`). `make dev` serves the page a second time as the app of cdk/apps.json that lists origins.
+ */
+function appId(): string | undefined {
+  const id = new URLSearchParams(location.search).get('app');
+  return id && /^[a-z][a-z0-9-]{0,31}$/.test(id) ? id : undefined;
+}
+
 function makeClient(baseUrl: string, sessionMode: SessionMode): AuthClient {
   const c = createAuthClient({
     baseUrl,
     sessionMode,
+    appId: appId(),
     onResponse: (r) => {
       lastAnswer = { status: r.status, requestId: r.requestId };
       log(`${r.method} ${r.path}`, r.status === null ? 'no answer' : String(r.status), r.status !== null && r.status < 400, r.requestId);
@@ -328,6 +338,7 @@ function wireSessionMode(): void {
 
 function renderApi(): void {
   $('page-origin').textContent = location.origin;
+  $('app-id').textContent = appId() ?? 'default (no X-App-Id)';
   const doc = $('openapi-link') as HTMLAnchorElement;
   doc.href = auth.baseUrl.replace(/\/+$/, '') + '/auth/openapi.json';
   doc.textContent = doc.href;

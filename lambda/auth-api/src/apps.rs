@@ -15,7 +15,9 @@
 //! cookie mode's checks stay). The `Origin`, when a browser sends one, must then be one of the
 //! named app's origins: a page of app A cannot act as app B.
 //!
-//! With one app (every stack before apps, and the default), the header may be left out.
+//! Without the header a request is the API's own app (`default`, the stack's first client): every
+//! frontend written before apps keeps working when apps are added, and a page of another app that
+//! forgets the header is refused for its Origin (the default app's origins are not its own).
 use crate::error::ApiError;
 use http::HeaderMap;
 use serde::Deserialize;
@@ -144,7 +146,7 @@ impl Apps {
     /// The calling app (its index), from `X-App-Id` and `Origin`:
     /// - `X-App-Id` present: it must name an app (400 `unknown_app` otherwise, also for a malformed
     ///   or repeated header);
-    /// - absent: the one app when there is only one, else 400 `app_required`;
+    /// - absent: the first app, the API's own (`default`);
     /// - with `AUTH_APPS`, an `Origin` header must be one of that app's origins (403
     ///   `app_mismatch`), so a page of one app cannot call as another. No `Origin` (a server, a
     ///   mobile app): nothing to compare. Without `AUTH_APPS` (one app) the Origin is not compared
@@ -160,8 +162,7 @@ impl Apps {
                 }
                 self.apps.iter().position(|(a, _)| a == id).ok_or(ApiError::UnknownApp)?
             }
-            (None, _) if self.apps.len() == 1 => 0,
-            (None, _) => return Err(ApiError::AppRequired),
+            (None, _) => 0,
         };
         if let Some(origin) = headers.get(http::header::ORIGIN).filter(|_| self.check_origin) {
             let allowed = &self.apps[index].1;
@@ -228,7 +229,9 @@ mod tests {
             assert_eq!(apps.resolve(&headers(&[("x-app-id", bad)])).err(), Some(ApiError::UnknownApp), "{bad:?}");
         }
         assert_eq!(apps.resolve(&headers(&[("x-app-id", "shop"), ("x-app-id", "notes")])), Err(ApiError::UnknownApp));
-        assert_eq!(apps.resolve(&headers(&[])), Err(ApiError::AppRequired));
+        // No header: the first app (the API's own), and so its origins.
+        assert_eq!(apps.resolve(&headers(&[])), Ok(0));
+        assert_eq!(apps.resolve(&headers(&[("origin", "https://shop.example.com")])), Err(ApiError::AppMismatch));
         assert_eq!(apps.all_origins(), ["https://notes.example.com", "https://shop.example.com"]);
     }
 

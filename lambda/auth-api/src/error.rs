@@ -68,8 +68,6 @@ pub enum ApiError {
     CsrfHeaderMissing,
     #[error("X-App-Id names no app of this API (app ids are lower-case letters, digits and '-')")]
     UnknownApp,
-    #[error("This API serves several apps: name yours in the X-App-Id header")]
-    AppRequired,
     #[error("This request is not the named app's: its Origin, or its token's app client, belongs to another app")]
     AppMismatch,
     #[error("The request carries the session cookie more than once (a cookie another site of this domain set): clear this site's cookies and sign in again")]
@@ -89,7 +87,7 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
-            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | AppRequired | DuplicateSessionCookie => StatusCode::BAD_REQUEST,
+            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | DuplicateSessionCookie => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken | RefreshTokenReused
             | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
             UserNotConfirmed | PasswordResetRequired | SignUpNotAllowed | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
@@ -142,7 +140,6 @@ impl ApiError {
             OriginNotAllowed => "origin_not_allowed",
             CsrfHeaderMissing => "csrf_header_missing",
             UnknownApp => "unknown_app",
-            AppRequired => "app_required",
             AppMismatch => "app_mismatch",
             DuplicateSessionCookie => "duplicate_session_cookie",
             ServiceUnavailable => "service_unavailable",
@@ -204,7 +201,6 @@ impl ApiError {
             OriginNotAllowed,
             CsrfHeaderMissing,
             UnknownApp,
-            AppRequired,
             AppMismatch,
             DuplicateSessionCookie,
             ServiceUnavailable,
@@ -261,7 +257,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 37, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 36, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

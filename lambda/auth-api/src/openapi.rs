@@ -14,7 +14,7 @@ const COMMON_ERRORS: &[&str] =
 const BODY_ERRORS: &[&str] = &["invalid_json", "validation_error", "unsupported_media_type"];
 const BEARER_ERRORS: &[&str] = &["missing_token", "invalid_token"];
 /// Error codes of the calling app's check (apps.rs), on every route that calls Cognito.
-const APP_ERRORS: &[&str] = &["unknown_app", "app_required", "app_mismatch"];
+const APP_ERRORS: &[&str] = &["unknown_app", "app_mismatch"];
 
 pub fn document() -> Value {
     let mut g = SchemaSettings::draft2020_12()
@@ -92,7 +92,7 @@ pub fn document() -> Value {
                 "name": "X-App-Id",
                 "in": "header",
                 "required": false,
-                "description": "The calling app's id (docs/api.md \"Which app is calling\"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's",
+                "description": "The calling app's id (docs/api.md \"Which app is calling\"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's",
                 "schema": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,31}$"}
             }]);
         }

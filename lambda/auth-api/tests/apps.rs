@@ -1,6 +1,7 @@
 //! Many apps on one pool, through the real router, SDK and local server against the emulator: the
-//! calling app is named by X-App-Id, each app's Cognito calls use its own app client (its tokens
-//! carry its client id), and an unknown, missing or mismatched app is refused before any Cognito call.
+//! calling app is named by X-App-Id (none: the first app, the API's own), each app's Cognito calls
+//! use its own app client (its tokens carry its client id), and an unknown or mismatched app is
+//! refused before any Cognito call.
 mod support;
 
 use auth_api::apps::{self, AppConfig};
@@ -64,10 +65,11 @@ async fn each_app_signs_in_with_its_own_client_and_others_are_refused() {
     let (emu, api, shop_id) = two_apps().await;
     let email = email("apps");
 
-    // Several apps: the app must be named, by a known id, before any Cognito call.
+    // An unknown or mismatched app is refused before any Cognito call; no header is the API's own app,
+    // so a page of another app that forgets it is refused for its Origin.
     emu.forget_calls().await;
-    let r = post(&api, "/auth/register", None, None, None, json!({"email": email, "password": PASSWORD})).await;
-    assert_eq!((r.status, r.error()), (400, "app_required"));
+    let r = post(&api, "/auth/register", None, Some(SHOP_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((r.status, r.error()), (403, "app_mismatch"));
     let r = post(&api, "/auth/register", Some("blog"), None, None, json!({"email": email, "password": PASSWORD})).await;
     assert_eq!((r.status, r.error()), (400, "unknown_app"));
     // A page of one app cannot call as another.
@@ -75,7 +77,7 @@ async fn each_app_signs_in_with_its_own_client_and_others_are_refused() {
     assert_eq!((r.status, r.error()), (403, "app_mismatch"));
     assert_eq!(emu.calls().await, Vec::<String>::new(), "refused before any Cognito call");
 
-    let r = post(&api, "/auth/register", Some("notes"), Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    let r = post(&api, "/auth/register", None, Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
     assert_eq!(r.status, 202, "{}", r.json);
     let r = post(&api, "/auth/verify", Some("notes"), None, None, json!({"email": email, "code": DEV_CODE})).await;
     assert_eq!(r.status, 200, "{}", r.json);
