@@ -139,7 +139,7 @@ demo: client-build $(DEMO)/node_modules/.installed
 chromium:
 	test -x "$${CHROMIUM:-/usr/bin/chromium}" || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-e2e: demo chromium $(VENV_OK)
+e2e: demo chromium $(VENV_OK) $(RESOURCE_NODE)/node_modules/.installed
 	cargo build --bin auth-local
 	cd $(DEMO) && npm run --silent e2e
 

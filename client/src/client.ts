@@ -3,7 +3,7 @@ import { buildApi, type Api, type CallOptions } from './api.js';
 import { AuthApiError } from './errors.js';
 import { routes, type OperationId } from './generated/routes.js';
 import { send, systemClock, type Clock, type ResponseInfo, type ResponseOf, type SessionMode, type Transport } from './http.js';
-import { Session, type SessionEventName, type SessionEvents, type SessionInfo, type SignOutResult } from './session.js';
+import { Session, type SessionEventName, type SessionEvents, type SessionInfo, type SignOutOptions, type SignOutResult } from './session.js';
 import { signInStep, startFactor, type SignInContext, type SignInStep } from './sign-in.js';
 import { createCredential, type JsonObject } from './webauthn.js';
 
@@ -59,8 +59,8 @@ export interface AuthClient {
   restore(): Promise<SessionInfo | null>;
   /** The access token for another API of yours, refreshed first when due. */
   getAccessToken(): Promise<string>;
-  /** Ends the session here at once, then signs out at the API (never rejects). */
-  signOut(): Promise<SignOutResult>;
+  /** Ends the session here at once, then signs out at the API (never rejects): everywhere, or with `{ everywhere: false }` of this app only. */
+  signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** Subscribe to a session event; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: (payload: SessionEvents[E]) => void): () => void;
 }
@@ -126,7 +126,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       }
     },
     getAccessToken: () => session.accessToken(),
-    signOut: () => session.signOut(),
+    signOut: (options) => session.signOut(options),
     on: (event, listener) => session.on(event, listener),
   };
 }

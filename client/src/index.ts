@@ -6,7 +6,7 @@ export type { ApiErrorCode, OperationErrorCodes, OperationId } from './generated
 export { routes } from './generated/routes.js';
 export type { components as Schemas } from './generated/openapi.js';
 export type { Clock, RequestOf, ResponseInfo, ResponseOf, SessionMode } from './http.js';
-export type { SessionEventName, SessionEvents, SessionInfo, SignOutResult } from './session.js';
+export type { SessionEventName, SessionEvents, SessionInfo, SignOutOptions, SignOutResult } from './session.js';
 export type {
   Challenge,
   EmailCodeChallenge,

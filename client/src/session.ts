@@ -38,9 +38,17 @@ export interface SessionEvents {
 }
 export type SessionEventName = keyof SessionEvents;
 
+/** What `signOut` ends (docs/api.md "Signing out: one app or all"). */
+export interface SignOutOptions {
+  /** false: this app's session only (its refresh token revoked; the user's other apps stay signed in). Default true: every app, every device. */
+  everywhere?: boolean;
+}
+
 export interface SignOutResult {
-  /** The API signed the user out everywhere (GlobalSignOut). */
+  /** The API signed the user out (everywhere, or of this app only: see `everywhere`). */
   serverSignedOut: boolean;
+  /** Every session of the user ended (GlobalSignOut), not only this app's. */
+  everywhere: boolean;
   /** The API revoked the session's refresh token. */
   refreshTokenRevoked: boolean;
   /** Why the API could not be told (the session ended on this page all the same), else null. */
@@ -270,7 +278,7 @@ export class Session {
    * refresh in flight is waited for, so the token it brings is the one revoked. Never rejects: a
    * failure to reach the API is in `error`.
    */
-  async signOut(): Promise<SignOutResult> {
+  async signOut(options: SignOutOptions = {}): Promise<SignOutResult> {
     const inflight = this.inflight && this.inflight.generation === this.generation ? this.inflight : null;
     const s = this.end('signOut');
     let access = s?.info.accessToken ?? null;
@@ -281,7 +289,7 @@ export class Session {
       expiresAt = this.clock.now() + t.expiresIn * 1000;
       if (this.mode === 'memory' && t.refreshToken) refreshToken = t.refreshToken;
     };
-    const none: SignOutResult = { serverSignedOut: false, refreshTokenRevoked: false, error: null };
+    const none: SignOutResult = { serverSignedOut: false, everywhere: false, refreshTokenRevoked: false, error: null };
     if (inflight) await inflight.raw.then(took, () => {});
     if (!s && !inflight && this.mode === 'memory') return none;
     try {
@@ -291,8 +299,12 @@ export class Session {
         if (this.mode === 'memory' && !refreshToken) return none;
         took(await send(this.t, 'refresh', this.mode === 'memory' ? { refreshToken } : undefined, undefined));
       }
-      const r = await send(this.t, 'logout', this.mode === 'memory' && refreshToken ? { refreshToken } : undefined, access!);
-      return { serverSignedOut: r.signedOut, refreshTokenRevoked: r.refreshTokenRevoked, error: null };
+      const body = {
+        ...(this.mode === 'memory' && refreshToken ? { refreshToken } : {}),
+        ...(options.everywhere === false ? { everywhere: false } : {}),
+      };
+      const r = await send(this.t, 'logout', Object.keys(body).length > 0 ? body : undefined, access!);
+      return { serverSignedOut: r.signedOut, everywhere: r.everywhere, refreshTokenRevoked: r.refreshTokenRevoked, error: null };
     } catch (e) {
       return { ...none, error: e instanceof AuthApiError ? e : signedOutError('logout', String(e)) };
     }

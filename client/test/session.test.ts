@@ -167,7 +167,7 @@ describe('memory mode', () => {
     release();
     await assert.rejects(refreshing, (e: AuthApiError) => e.kind === 'signed_out');
     const result = await out;
-    assert.deepEqual(result, { serverSignedOut: true, refreshTokenRevoked: true, error: null });
+    assert.deepEqual(result, { serverSignedOut: true, everywhere: true, refreshTokenRevoked: true, error: null });
     assert.equal(auth.session, null);
     assert.deepEqual(names(), ['signedIn', 'signedOut'], 'no refreshed event after the sign-out');
     // The logout carried what the refresh answered (the newest tokens), so nothing stays live.
@@ -225,6 +225,19 @@ describe('memory mode', () => {
     assert.equal(r.serverSignedOut, true);
     assert.equal(server.count('refresh'), 1);
     assert.equal(server.count('logout'), 1);
+  });
+
+  test('signing out of this app only sends everywhere: false with the refresh token; the default sends neither flag', async () => {
+    await signedIn();
+    let r = await auth.signOut({ everywhere: false });
+    assert.deepEqual([r.serverSignedOut, r.everywhere, r.refreshTokenRevoked], [true, false, true]);
+    const only = server.requests.filter((x) => x.operation === 'logout').at(-1)!;
+    assert.equal((only.body as any).everywhere, false);
+    assert.equal(typeof (only.body as any).refreshToken, 'string');
+    await signedIn();
+    r = await auth.signOut();
+    assert.equal(r.everywhere, true);
+    assert.equal('everywhere' in (server.requests.filter((x) => x.operation === 'logout').at(-1)!.body as any), false);
   });
 
   test('sign-out offline: signed out here, and the error says the API was not told', async () => {

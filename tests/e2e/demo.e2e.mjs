@@ -303,7 +303,7 @@ test('browser session mode: the refresh token lives in an HttpOnly cookie across
     await t.test('logout revokes the cookie\'s token and clears the cookie', async () => {
       const { status, body } = await click('btn-logout', 'out-session', '/auth/logout');
       assert.equal(status, 200);
-      assert.deepEqual(body, { signedOut: true, refreshTokenRevoked: true });
+      assert.deepEqual(body, { signedOut: true, everywhere: true, refreshTokenRevoked: true });
       assert.equal(await sessionCookie(), undefined, 'the cookie is gone');
       assert.equal(await page.getAttribute('#session-state', 'data-signed-in'), 'false');
     });

@@ -478,9 +478,17 @@ export interface components {
              *     signed-in user). In browser session mode, the session cookie's is revoked when this is absent.
              */
             refreshToken?: string | null;
+            /**
+             * @description `false`: sign out of the calling app only (its refresh token, required here, is revoked with
+             *     every token issued from it; the user's other apps and devices stay signed in). Absent or
+             *     `true`: sign out everywhere (GlobalSignOut: every app of the pool, every device).
+             */
+            everywhere?: boolean | null;
         };
         LogoutResponse: {
             signedOut: boolean;
+            /** @description Whether every session of the user ended (GlobalSignOut) or the calling app's only. */
+            everywhere: boolean;
             /**
              * @description True only when Cognito accepted the revocation of the given refresh token; false when none
              *     was given or Cognito refused it (not a refresh token of this app client, or unreachable).
@@ -955,7 +963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `missing_token`, `invalid_token` */
+            /** @description Error: `invalid_refresh_token`, `missing_token`, `invalid_token` */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -174,11 +174,13 @@ export class FakeApi {
         const u = this.bearer(headers);
         if ('status' in u) return u;
         const token = (b['refreshToken'] as string | undefined) ?? (credentials === 'include' ? (this.cookie ?? undefined) : undefined);
+        const everywhere = b['everywhere'] !== false;
+        if (!everywhere && !token) return { status: 400, body: { error: 'validation_error', field: 'refreshToken', message: 'required', requestId: 'fake' } };
         const r = token ? this.refreshTokens.get(token) : undefined;
         if (r) r.state = 'revoked';
-        for (const [k, a] of this.access) if (a.user === u) this.access.delete(k);
+        if (everywhere) for (const [k, a] of this.access) if (a.user === u) this.access.delete(k);
         if (this.cookieMode && credentials === 'include') this.cookie = null;
-        return { status: 200, body: { signedOut: true, refreshTokenRevoked: r !== undefined } };
+        return { status: 200, body: { signedOut: true, everywhere, refreshTokenRevoked: r !== undefined } };
       }
       case 'userinfo': {
         const u = this.bearer(headers);

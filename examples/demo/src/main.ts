@@ -183,7 +183,7 @@ function renderSession(): void {
   } else {
     state.textContent = cookieMode() ? 'Signed out here. Browser session mode: Refresh tokens restores a session the API cookie still holds.' : 'Signed out.';
   }
-  for (const id of ['btn-userinfo', 'btn-logout', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) button(id).disabled = session === null;
+  for (const id of ['btn-userinfo', 'btn-logout', 'btn-logout-app', 'btn-totp-setup', 'btn-totp-verify', 'btn-delete']) button(id).disabled = session === null;
   button('btn-refresh').disabled = !cookieMode() && session === null;
   renderPasswordless(session !== null);
   $('challenge').hidden = pendingChallenge === null;
@@ -274,13 +274,16 @@ function wire(): void {
   // Memory mode: new tokens now (the client also does this on its own before they expire).
   // Browser session mode: also what restores the session from the cookie after a reload.
   on('btn-refresh', async () => void (await run('out-session', cookieMode() ? 'refresh (cookie)' : 'refresh', () => (cookieMode() ? auth.restore() : auth.refresh()))));
-  on('btn-logout', async () => {
-    await run('out-session', 'log out', async () => {
-      const r = await auth.signOut();
-      if (r.error) throw r.error;
-      return r;
+  // Everywhere: every app of the pool, every device (GlobalSignOut); this app only: its refresh token revoked.
+  for (const [id, everywhere] of [['btn-logout', true], ['btn-logout-app', false]] as const) {
+    on(id, async () => {
+      await run('out-session', everywhere ? 'log out everywhere' : 'log out of this app', async () => {
+        const r = await auth.signOut({ everywhere });
+        if (r.error) throw r.error;
+        return r;
+      });
     });
-  });
+  }
   on('btn-totp-setup', async () => {
     // Replacing the authenticator needs the current password, not just the token.
     const r = await run('out-totp', 'TOTP setup', () => auth.api.totpSetup({ currentPassword: input('totp-current-password').value }));

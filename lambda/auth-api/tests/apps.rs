@@ -130,3 +130,56 @@ async fn cors_answers_every_apps_origins_and_allows_the_app_header() {
     let r = api.send(api.http.get(format!("{}/auth/openapi.json", api.base))).await;
     assert_eq!(r.status, 200);
 }
+
+/// A confirmed user signed in on both apps: (notes' login answer, shop's).
+async fn signed_in_on_both(api: &Api, email: &str) -> (Resp, Resp) {
+    let r = post(api, "/auth/register", Some("notes"), None, None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let r = post(api, "/auth/verify", Some("notes"), None, None, json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let notes = post(api, "/auth/login", Some("notes"), None, None, json!({"email": email, "password": PASSWORD})).await;
+    let shop = post(api, "/auth/login", Some("shop"), None, None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!((notes.status, shop.status), (200, 200), "{} {}", notes.json, shop.json);
+    (notes, shop)
+}
+
+fn field<'a>(r: &'a Resp, name: &str) -> &'a str {
+    r.json[name].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn sign_out_of_one_app_leaves_the_others_and_everywhere_ends_them_all() {
+    let (emu, api, _) = two_apps().await;
+    let (notes, shop) = signed_in_on_both(&api, &email("one-app-out")).await;
+
+    // everywhere: false needs the app's refresh token (the session that ends), and no Cognito call without it.
+    emu.forget_calls().await;
+    let r = post(&api, "/auth/logout", Some("shop"), None, Some(field(&shop, "accessToken")), json!({"everywhere": false})).await;
+    assert_eq!((r.status, r.error()), (400, "validation_error"), "{}", r.json);
+    assert_eq!(emu.calls().await, Vec::<String>::new());
+    // Another app's refresh token is not this app's session: refused, nothing signed out.
+    let r = post(&api, "/auth/logout", Some("shop"), None, Some(field(&shop, "accessToken")), json!({"everywhere": false, "refreshToken": field(&notes, "refreshToken")})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);
+
+    // Out of shop only: RevokeToken, no GlobalSignOut; shop's session ends, notes' stays.
+    emu.forget_calls().await;
+    let r = post(&api, "/auth/logout", Some("shop"), None, Some(field(&shop, "accessToken")), json!({"everywhere": false, "refreshToken": field(&shop, "refreshToken")})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json, json!({"signedOut": true, "everywhere": false, "refreshTokenRevoked": true}));
+    assert_eq!(emu.calls().await, vec!["RevokeToken".to_string()]);
+    let r = post(&api, "/auth/refresh", Some("shop"), None, None, json!({"refreshToken": field(&shop, "refreshToken")})).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"));
+    let r = api.send(api.http.get(format!("{}/auth/userinfo", api.base)).header(apps::APP_ID_HEADER, "shop").bearer_auth(field(&shop, "accessToken"))).await;
+    assert_eq!((r.status, r.error()), (401, "invalid_token"), "the access token issued from the revoked refresh token ends with it");
+    let r = post(&api, "/auth/refresh", Some("notes"), None, None, json!({"refreshToken": field(&notes, "refreshToken")})).await;
+    assert_eq!(r.status, 200, "notes stays signed in: {}", r.json);
+
+    // Everywhere (the default) from notes ends shop's new session too.
+    let (notes, shop) = signed_in_on_both(&api, &email("everywhere-out")).await;
+    let r = post(&api, "/auth/logout", Some("notes"), None, Some(field(&notes, "accessToken")), json!({})).await;
+    assert_eq!(r.json["everywhere"], json!(true), "{}", r.json);
+    for (app, login) in [("notes", &notes), ("shop", &shop)] {
+        let r = post(&api, "/auth/refresh", Some(app), None, None, json!({"refreshToken": field(login, "refreshToken")})).await;
+        assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{app}");
+    }
+}

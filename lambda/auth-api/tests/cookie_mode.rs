@@ -148,7 +148,7 @@ async fn login_sets_the_cookie_refresh_and_logout_read_it_logout_clears_it() {
     // Logout revokes the cookie's refresh token and clears the cookie.
     let browser = Browser { api, cookie: Some(cookie.clone()), origin: Some(ALLOWED_ORIGIN), csrf_header: true };
     let r = browser.post("/auth/logout", Some(&access), None).await;
-    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": true})));
     assert_cleared(&r);
 
     // The old cookie, replayed, is refused (its token was revoked), and the answer clears it.

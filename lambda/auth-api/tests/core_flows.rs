@@ -88,7 +88,7 @@ async fn logout_revokes_exactly_the_given_refresh_token() {
 
     let a1 = api.login(&a, PASSWORD).await;
     let r = api.post_auth("/auth/logout", a1["accessToken"].as_str().unwrap(), json!({"refreshToken": b1["refreshToken"]})).await;
-    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": true})));
 
     let r = api.post("/auth/refresh", refresh(&b1)).await;
     assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "the given refresh token must be revoked");
@@ -106,7 +106,7 @@ async fn logout_revokes_exactly_the_given_refresh_token() {
     let a2 = api.login(&a, PASSWORD).await;
     let wrong = format!("{}X", b2["refreshToken"].as_str().unwrap());
     let r = api.post_auth("/auth/logout", a2["accessToken"].as_str().unwrap(), json!({"refreshToken": wrong})).await;
-    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": false})));
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": false})));
     assert_eq!(api.get_auth("/auth/userinfo", a2["accessToken"].as_str().unwrap()).await.status, 401);
     assert_eq!(api.post("/auth/refresh", refresh(&b2)).await.status, 200);
 }

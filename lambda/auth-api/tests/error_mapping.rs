@@ -566,13 +566,13 @@ async fn logout_revokes_the_given_token_and_reports_cognitos_answer() {
         cip::operation::revoke_token::RevokeTokenOutput::builder().build()
     }));
     let (s, body, _) = call("logout", &[&gso, &revoke]).await;
-    assert_eq!((s, &body), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    assert_eq!((s, &body), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": true})));
     assert_eq!((gso.num_calls(), revoke.num_calls()), (1, 1), "RevokeToken must get exactly the given token");
 
     for refusal in ["UnauthorizedException", "UnsupportedTokenTypeException", "InvalidParameterException", "TooManyRequestsException", "InternalErrorException"] {
         let (gso, revoke) = (signed_out(), mock!(Client::revoke_token).match_requests(exact).then_http_response(move || cognito_error(refusal)));
         let (s, body, _) = call("logout", &[&gso, &revoke]).await;
-        assert_eq!((s, &body), (200, &json!({"signedOut": true, "refreshTokenRevoked": false})), "{refusal}");
+        assert_eq!((s, &body), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": false})), "{refusal}");
         assert!(revoke.num_calls() >= 1, "{refusal}");
     }
 }

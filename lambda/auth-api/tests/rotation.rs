@@ -174,7 +174,7 @@ async fn logout_ends_the_whole_family() {
     let (second, access) = (refresh_token(&r.json), r.json["accessToken"].as_str().unwrap().to_string());
 
     let r = api.post_auth("/auth/logout", &access, json!({"refreshToken": second})).await;
-    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "refreshTokenRevoked": true})));
+    assert_eq!((r.status, &r.json), (200, &json!({"signedOut": true, "everywhere": true, "refreshTokenRevoked": true})));
     for token in [&first, &second] {
         let r = api.post("/auth/refresh", json!({"refreshToken": token})).await;
         assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{}", r.json);

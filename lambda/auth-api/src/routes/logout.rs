@@ -1,5 +1,8 @@
-//! POST /auth/logout (Bearer, optional {refreshToken}): signs the user out everywhere
-//! (GlobalSignOut), then, when given, revokes that refresh token (RevokeToken). The answer says
+//! POST /auth/logout (Bearer, optional {refreshToken, everywhere}): signs the user out everywhere
+//! (GlobalSignOut: every app of the pool, every device), then, when given, revokes that refresh
+//! token (RevokeToken). With `everywhere: false` it signs out of the calling app only: it revokes
+//! that app's refresh token (required) and with it the tokens issued from it, and no GlobalSignOut,
+//! so the user's sessions in the organisation's other apps (other app clients) stay. The answer says
 //! what happened: `refreshTokenRevoked` is true only when Cognito accepted the revocation.
 //! In browser session mode the refresh token may come from the session cookie (after its cross-site
 //! request forgery check), and the answer clears the cookie.
@@ -19,7 +22,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const STATUS: u16 = 200;
-pub const ERRORS: &[&str] = &["origin_not_allowed", "csrf_header_missing"];
+pub const ERRORS: &[&str] = &["invalid_refresh_token", "origin_not_allowed", "csrf_header_missing"];
 
 #[derive(Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +32,10 @@ pub struct Request {
     /// signed-in user). In browser session mode, the session cookie's is revoked when this is absent.
     #[schemars(length(min = 1, max = 8192), regex(pattern = crate::routes::input::OPAQUE_PATTERN))]
     pub refresh_token: Option<String>,
+    /// `false`: sign out of the calling app only (its refresh token, required here, is revoked with
+    /// every token issued from it; the user's other apps and devices stay signed in). Absent or
+    /// `true`: sign out everywhere (GlobalSignOut: every app of the pool, every device).
+    pub everywhere: Option<bool>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -36,6 +43,8 @@ pub struct Request {
 #[schemars(rename = "LogoutResponse")]
 pub struct Response {
     pub signed_out: bool,
+    /// Whether every session of the user ended (GlobalSignOut) or the calling app's only.
+    pub everywhere: bool,
     /// True only when Cognito accepted the revocation of the given refresh token; false when none
     /// was given or Cognito refused it (not a refresh token of this app client, or unreachable).
     pub refresh_token_revoked: bool,
@@ -47,6 +56,10 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     if let Some(t) = &refresh_token {
         input::opaque("refreshToken", t, input::MAX_TOKEN)?;
     }
+    let everywhere = b.everywhere.unwrap_or(true);
+    if !everywhere && refresh_token.is_none() {
+        return Err(ApiError::validation("refreshToken", "is required to sign out of this app only (everywhere: false): it is the session that ends"));
+    }
     let cognito = &ctx.state.cognito;
     let secret = match &refresh_token {
         Some(_) => cognito.client_secret().await?,
@@ -54,13 +67,26 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     };
     // Sign out everywhere first: revoking the refresh token first would also kill the access
     // token this call needs when both come from the same sign-in.
-    cognito.global_sign_out(ctx.access_token()?).await?;
+    if everywhere {
+        cognito.global_sign_out(ctx.access_token()?).await?;
+    }
     let revoked = match &refresh_token {
         None => false,
         Some(t) => match cognito.revoke_token(t, secret).await {
             Ok(()) => true,
             // The user is signed out whatever RevokeToken answers: say so, and say the given token
             // was not revoked (by this call) rather than fail the whole logout.
+            // Nothing else ends the session: a refused token is the caller's 401, an unreachable
+            // Cognito the usual 503 (the app keeps its session and may retry).
+            Err(e) if !everywhere => {
+                return Err(match e.kind {
+                    K::Undeclared | K::Other | K::Unavailable | K::TooManyRequests | K::LimitExceeded => e.into(),
+                    _ => {
+                        tracing::warn!(cognito_error = %e.code, "RevokeToken refused the app's refresh token");
+                        ApiError::InvalidRefreshToken
+                    }
+                })
+            }
             Err(e) => {
                 match e.kind {
                     K::Undeclared | K::Other => tracing::error!(cognito_error = %e.code, "RevokeToken failed"),
@@ -70,7 +96,7 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             }
         },
     };
-    let mut reply = Reply::ok(StatusCode::OK, &Response { signed_out: true, refresh_token_revoked: revoked });
+    let mut reply = Reply::ok(StatusCode::OK, &Response { signed_out: true, everywhere, refresh_token_revoked: revoked });
     clear_session_cookie(ctx, &mut reply);
     Ok(reply)
 }
