@@ -601,7 +601,7 @@ export interface components {
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_required" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "refresh_token_reused" | "origin_not_allowed" | "csrf_header_missing" | "duplicate_session_cookie" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "refresh_token_reused" | "origin_not_allowed" | "csrf_header_missing" | "duplicate_session_cookie" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -622,7 +622,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -645,7 +645,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -727,7 +727,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -750,7 +750,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_code`, `expired_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -832,7 +832,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -853,7 +853,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -926,7 +926,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
@@ -954,7 +954,7 @@ export interface operations {
                     "application/json": components["schemas"]["LogoutResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1036,7 +1036,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1057,7 +1057,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpSetupResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1148,7 +1148,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1169,7 +1169,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpVerifyResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `mfa_not_set_up`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_code`, `mfa_not_set_up`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,7 +1300,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1321,7 +1321,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyDeleteResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1412,7 +1412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1429,7 +1429,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeysResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1502,7 +1502,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1523,7 +1523,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyRegisterCompleteResponse"];
                 };
             };
-            /** @description Error: `passkey_rejected`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `passkey_rejected`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1614,7 +1614,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1635,7 +1635,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyRegisterStartResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1726,7 +1726,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1747,7 +1747,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordChangeResponse"];
                 };
             };
-            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1829,7 +1829,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1850,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1923,7 +1923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -1944,7 +1944,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordResetResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_code`, `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2017,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
                 /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it). */
                 "X-Requested-With"?: string;
@@ -2045,7 +2045,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Error: `duplicate_session_cookie`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `duplicate_session_cookie`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2127,7 +2127,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -2148,7 +2148,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_password`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2221,7 +2221,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -2242,7 +2242,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodeSentResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,7 +2315,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -2338,7 +2338,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteUserResponse"];
                 };
             };
-            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2420,7 +2420,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -2437,7 +2437,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserInfoResponse"];
                 };
             };
-            /** @description Error: `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2510,7 +2510,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The calling app's id (docs/api.md "Which app is calling"): required when the API serves several apps; with a browser's Origin, that origin must be one of the app's */
+                /** @description The calling app's id (docs/api.md "Which app is calling"); without it, the API's own app (default). With a browser's Origin, that origin must be one of the app's */
                 "X-App-Id"?: string;
             };
             path?: never;
@@ -2531,7 +2531,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResponse"];
                 };
             };
-            /** @description Error: `invalid_code`, `expired_code`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app`, `app_required` */
+            /** @description Error: `invalid_code`, `expired_code`, `invalid_json`, `validation_error`, `invalid_parameter`, `unknown_app` */
             400: {
                 headers: {
                     [name: string]: unknown;
