@@ -33,9 +33,9 @@ pub struct Ctx<'a> {
     /// A security event the handler saw, written into the request's audit line as `event`
     /// (e.g. `refresh_token_reuse`); set with [`Ctx::audit_event`].
     pub event: std::sync::OnceLock<&'static str>,
-    /// Set when the request authenticated with the session cookie ([`Ctx::refresh_token`]): a
-    /// refusal of that refresh token then clears the cookie (the router).
-    pub used_session_cookie: std::sync::OnceLock<()>,
+    /// The name of the session cookie the request authenticated with ([`Ctx::refresh_token`]): a
+    /// refusal of that refresh token then clears that cookie (the router).
+    pub used_session_cookie: std::sync::OnceLock<String>,
 }
 
 impl Ctx<'_> {
@@ -82,10 +82,17 @@ impl Ctx<'_> {
         if self.state.session_cookie.is_none() {
             return Ok(None);
         }
-        let Some(token) = session_cookie::read(&self.req.headers)? else { return Ok(None) };
+        let name = self.app_cookie_name();
+        let Some(token) = session_cookie::read(&self.req.headers, &name)? else { return Ok(None) };
         session_cookie::check_request_origin(&self.state.cors, &self.req.headers)?;
-        let _ = self.used_session_cookie.set(());
+        let _ = self.used_session_cookie.set(name.into_owned());
         Ok(Some(token))
+    }
+
+    /// The calling app's session cookie name ([`session_cookie::cookie_name`]).
+    pub fn app_cookie_name(&self) -> std::borrow::Cow<'static, str> {
+        let index = crate::apps::current().filter(|i| *i < self.state.apps.len()).unwrap_or(0);
+        session_cookie::cookie_name(self.state.apps.id(index))
     }
 }
 

@@ -105,7 +105,8 @@ async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse
         // answer deletes the cookie, so the browser stops sending it.
         (Err(e @ (ApiError::InvalidRefreshToken | ApiError::RefreshTokenReused)), Some(cookie)) if ctx.used_session_cookie.get().is_some() => {
             let mut resp = ApiResponse::error(&e, &req.request_id);
-            resp.headers.append(http::header::SET_COOKIE, cookie.clear());
+            let name = ctx.used_session_cookie.get().map(String::as_str).unwrap_or(crate::session_cookie::COOKIE_NAME);
+            resp.headers.append(http::header::SET_COOKIE, cookie.clear(name));
             Ok(resp)
         }
         (Err(e), _) => Err(e),

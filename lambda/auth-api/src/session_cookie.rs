@@ -46,8 +46,23 @@ use crate::http::Cors;
 use cookie::{Cookie, SameSite};
 use http::header::{HeaderMap, HeaderValue, COOKIE};
 
-/// The cookie's name: the `__Host-` prefix binds it to the API's host (see the module docs).
+/// The cookie's name (the API's own app, `default`): the `__Host-` prefix binds it to the API's host
+/// (see the module docs).
 pub const COOKIE_NAME: &str = "__Host-auth_refresh";
+
+/// The cookie of app `app_id`: [`COOKIE_NAME`] for the API's own app (`default`, as before apps),
+/// `__Host-auth_refresh-<app id>` for each other app. One cookie per app, each holding that app's
+/// refresh token (a refresh token works only with the app client that issued it), so signing in,
+/// refreshing or signing out in one app never touches another app's session, and single sign-on
+/// (`POST /auth/sso`) finds the other apps' sessions by name. App ids are lower-case letters,
+/// digits and `-` (apps.rs), all valid in a cookie name.
+pub fn cookie_name(app_id: &str) -> std::borrow::Cow<'static, str> {
+    if app_id == crate::apps::DEFAULT_APP_ID {
+        std::borrow::Cow::Borrowed(COOKIE_NAME)
+    } else {
+        std::borrow::Cow::Owned(format!("{COOKIE_NAME}-{app_id}"))
+    }
+}
 /// What the `__Host-` prefix requires. The API's host serves nothing but the API.
 pub const COOKIE_PATH: &str = "/";
 /// The custom request header a cookie-authenticated request must carry (any non-empty value; the
@@ -84,20 +99,21 @@ impl SessionCookie {
         }
     }
 
-    fn base(value: &str) -> Cookie<'_> {
-        Cookie::build((COOKIE_NAME, value)).http_only(true).secure(true).same_site(SameSite::Strict).path(COOKIE_PATH).build()
+    fn base<'a>(name: &str, value: &'a str) -> Cookie<'a> {
+        Cookie::build((name.to_string(), value)).http_only(true).secure(true).same_site(SameSite::Strict).path(COOKIE_PATH).build()
     }
 
-    /// `Set-Cookie` that stores `refresh_token` (percent-encoded: any printable token fits).
-    pub fn set(&self, refresh_token: &str) -> HeaderValue {
-        let mut c = Self::base(refresh_token);
+    /// `Set-Cookie` that stores `refresh_token` in cookie `name` ([`cookie_name`]; percent-encoded:
+    /// any printable token fits).
+    pub fn set(&self, name: &str, refresh_token: &str) -> HeaderValue {
+        let mut c = Self::base(name, refresh_token);
         c.set_max_age(cookie::time::Duration::seconds(i64::from(self.max_age_seconds)));
         header_value(&c)
     }
 
     /// `Set-Cookie` that deletes the cookie (empty value, `Max-Age=0`, same name, path and flags).
-    pub fn clear(&self) -> HeaderValue {
-        let mut c = Self::base("");
+    pub fn clear(&self, name: &str) -> HeaderValue {
+        let mut c = Self::base(name, "");
         c.set_max_age(cookie::time::Duration::ZERO);
         header_value(&c)
     }
@@ -108,16 +124,17 @@ fn header_value(c: &Cookie<'_>) -> HeaderValue {
     HeaderValue::from_str(&c.encoded().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The session cookie's value, if the request carries a non-empty one (every `Cookie` header is
-/// read; API Gateway joins the request's cookies into one). The name more than once is a 400
-/// `duplicate_session_cookie`, whatever the values: which one is the API's cannot be told.
-pub fn read(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+/// The value of session cookie `name` ([`cookie_name`]), if the request carries a non-empty one
+/// (every `Cookie` header is read; API Gateway joins the request's cookies into one). The name more
+/// than once is a 400 `duplicate_session_cookie`, whatever the values: which one is the API's cannot
+/// be told.
+pub fn read(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError> {
     let ours: Vec<String> = headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| Cookie::split_parse_encoded(v.to_string()).filter_map(Result::ok).collect::<Vec<_>>())
-        .filter(|c| c.name() == COOKIE_NAME)
+        .filter(|c| c.name() == name)
         .map(|c| c.value().to_string())
         .collect();
     match ours.as_slice() {
@@ -145,8 +162,8 @@ pub fn check_request_origin(cors: &Cors, headers: &HeaderMap) -> Result<(), ApiE
 }
 
 /// Routes that set the cookie, read it, clear it (by route name in `cdk/routes.json`).
-pub const SETTING_ROUTES: &[&str] = &["login", "loginChallenge", "refresh"];
-pub const READING_ROUTES: &[&str] = &["refresh", "logout"];
+pub const SETTING_ROUTES: &[&str] = &["login", "loginChallenge", "refresh", "sso"];
+pub const READING_ROUTES: &[&str] = &["refresh", "logout", "sso"];
 pub const CLEARING_ROUTES: &[&str] = &["logout", "deleteUser"];
 
 /// The OpenAPI document's account of the cookie mode for one operation: the cookie and the custom
@@ -158,7 +175,7 @@ pub fn document_operation(route: &str, op: &mut serde_json::Value, success_statu
     if READING_ROUTES.contains(&route) {
         let cookie_params = json!([
             {"in": "cookie", "name": COOKIE_NAME, "required": false, "schema": {"type": "string"},
-             "description": format!("{MODE} The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`).")},
+             "description": format!("{MODE} The refresh token of the API's own app (`default`; another app's cookie is `{COOKIE_NAME}-<app id>`), used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`).")},
             {"in": "header", "name": "X-Requested-With", "required": false, "schema": {"type": "string", "minLength": 1},
              "description": format!("{MODE} Any non-empty value; required when the refresh token comes from the cookie (a plain HTML form cannot send it).")}
         ]);
@@ -177,7 +194,7 @@ pub fn document_operation(route: &str, op: &mut serde_json::Value, success_statu
         };
         op["responses"][success_status.to_string()]["headers"] = json!({"Set-Cookie": {
             "schema": {"type": "string"},
-            "description": format!("{MODE} {what} the `{COOKIE_NAME}` cookie: `HttpOnly; Secure; SameSite=Strict; Path={COOKIE_PATH}; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`.")
+            "description": format!("{MODE} {what} the calling app's cookie (`{COOKIE_NAME}`, or `{COOKIE_NAME}-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path={COOKIE_PATH}; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`.")
         }});
     }
 }
@@ -206,19 +223,26 @@ mod tests {
     #[test]
     fn the_cookie_is_read_among_others_and_decoded() {
         let c = SessionCookie { max_age_seconds: 3600 };
-        let set = c.set("a;b,c\"d");
+        let set = c.set(COOKIE_NAME, "a;b,c\"d");
         let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
         let mut h = HeaderMap::new();
         h.append(COOKIE, HeaderValue::from_str(&format!("other=1; {pair}; x=y")).unwrap());
-        assert_eq!(read(&h).unwrap().as_deref(), Some("a;b,c\"d"));
+        assert_eq!(read(&h, COOKIE_NAME).unwrap().as_deref(), Some("a;b,c\"d"));
         let mut empty = HeaderMap::new();
         empty.append(COOKIE, HeaderValue::from_static("__Host-auth_refresh=; other=1"));
-        assert_eq!(read(&empty), Ok(None));
-        assert_eq!(read(&HeaderMap::new()), Ok(None));
+        assert_eq!(read(&empty, COOKIE_NAME), Ok(None));
+        assert_eq!(read(&HeaderMap::new(), COOKIE_NAME), Ok(None));
         // The old name, and look-alikes, are not the cookie.
         let mut old = HeaderMap::new();
         old.append(COOKIE, HeaderValue::from_static("auth_refresh=x; __host-auth_refresh=y; __Host-auth_refresh2=z"));
-        assert_eq!(read(&old), Ok(None));
+        assert_eq!(read(&old, COOKIE_NAME), Ok(None));
+        // Another app's cookie is not the default app's, and the reverse.
+        let mut two = HeaderMap::new();
+        two.append(COOKIE, HeaderValue::from_static("__Host-auth_refresh=a; __Host-auth_refresh-demo=b"));
+        assert_eq!(read(&two, &cookie_name("default")).unwrap().as_deref(), Some("a"));
+        assert_eq!(read(&two, &cookie_name("demo")).unwrap().as_deref(), Some("b"));
+        assert_eq!(read(&two, &cookie_name("shop")), Ok(None));
+        assert!(c.set(&cookie_name("demo"), "t").to_str().unwrap().starts_with("__Host-auth_refresh-demo=t;"));
     }
 
     #[test]
@@ -228,7 +252,7 @@ mod tests {
             for v in headers {
                 h.append(COOKIE, HeaderValue::from_static(v));
             }
-            assert_eq!(read(&h), Err(ApiError::DuplicateSessionCookie), "{headers:?}");
+            assert_eq!(read(&h, COOKIE_NAME), Err(ApiError::DuplicateSessionCookie), "{headers:?}");
         }
     }
 }

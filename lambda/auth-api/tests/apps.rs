@@ -13,6 +13,11 @@ const SHOP_ORIGIN: &str = "http://localhost:5175";
 
 /// The emulator with a second app client ("shop"), and the API serving both apps.
 async fn two_apps() -> (Emulator, Api, String) {
+    two_apps_with(None).await
+}
+
+/// The same, in browser session mode when `cookie` is given.
+async fn two_apps_with(cookie: Option<auth_api::session_cookie::SessionCookie>) -> (Emulator, Api, String) {
     let emu = Emulator::start();
     let sdk = sdk_for(&emu.endpoint).await;
     let idp = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
@@ -36,7 +41,7 @@ async fn two_apps() -> (Emulator, Api, String) {
     ];
     let mut cfg = config_for(&emu);
     cfg.cors_origins = vec![];
-    let api = Api::start_with(cfg, &emu.endpoint, |state, sdk| state.with_apps(&list, sdk)).await;
+    let api = Api::start_with(cfg, &emu.endpoint, |state, sdk| state.with_session_cookie(cookie).with_apps(&list, sdk)).await;
     (emu, api, shop_id)
 }
 
@@ -182,4 +187,70 @@ async fn sign_out_of_one_app_leaves_the_others_and_everywhere_ends_them_all() {
         let r = post(&api, "/auth/refresh", Some(app), None, None, json!({"refreshToken": field(login, "refreshToken")})).await;
         assert_eq!((r.status, r.error()), (401, "invalid_refresh_token"), "{app}");
     }
+}
+
+/// `Set-Cookie` lines of an answer.
+fn set_cookies(r: &Resp) -> Vec<String> {
+    r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn in_browser_session_mode_each_app_has_its_own_cookie() {
+    // One cookie per app on the API's host: signing in on shop does not overwrite notes' session,
+    // each app's refresh reads its own cookie, and signing out of one clears only its cookie.
+    let (_emu, api, _) = two_apps_with(Some(auth_api::session_cookie::SessionCookie { max_age_seconds: 3600 })).await;
+    let email = email("apps-cookies");
+    let r = post(&api, "/auth/register", Some("notes"), None, None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let r = post(&api, "/auth/verify", Some("notes"), None, None, json!({"email": email, "code": DEV_CODE})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let notes = post(&api, "/auth/login", Some("notes"), Some(ALLOWED_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    let shop = post(&api, "/auth/login", Some("shop"), Some(SHOP_ORIGIN), None, json!({"email": email, "password": PASSWORD})).await;
+    let pair = |r: &Resp, name: &str| -> String {
+        let lines = set_cookies(r);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with(&format!("{name}=")), "{lines:?}");
+        assert!(lines[0].contains("HttpOnly") && lines[0].contains("Secure") && lines[0].contains("SameSite=Strict") && lines[0].contains("Path=/"));
+        assert!(!lines[0].to_ascii_lowercase().contains("domain="), "{lines:?}");
+        lines[0].split(';').next().unwrap().to_string()
+    };
+    let notes_cookie = pair(&notes, "__Host-auth_refresh-notes");
+    let shop_cookie = pair(&shop, "__Host-auth_refresh-shop");
+    // The browser sends both to the API's host; each app's refresh uses its own.
+    let both = format!("{notes_cookie}; {shop_cookie}");
+    let refresh = |app: &'static str, origin: &'static str, cookie: String| {
+        let req = api.http.post(format!("{}/auth/refresh", api.base)).header(apps::APP_ID_HEADER, app).header("origin", origin).header("x-requested-with", "fetch").header("cookie", cookie);
+        api.send(req)
+    };
+    let r = refresh("shop", SHOP_ORIGIN, both.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(claims(r.json["accessToken"].as_str().unwrap())["client_id"], claims(shop.json["accessToken"].as_str().unwrap())["client_id"]);
+    let shop_cookie = pair(&r, "__Host-auth_refresh-shop");
+    let r = refresh("notes", ALLOWED_ORIGIN, format!("{notes_cookie}; {shop_cookie}")).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let notes_cookie = pair(&r, "__Host-auth_refresh-notes");
+    // Without its own cookie an app has no cookie session, whatever other apps' cookies are sent.
+    let r = refresh("notes", ALLOWED_ORIGIN, shop_cookie.clone()).await;
+    assert_eq!((r.status, r.error()), (400, "validation_error"), "{}", r.json);
+    // Signing out of shop only: its cookie is cleared (Max-Age=0), notes' is untouched and still works.
+    let req = api
+        .http
+        .post(format!("{}/auth/logout", api.base))
+        .header(apps::APP_ID_HEADER, "shop")
+        .header("origin", SHOP_ORIGIN)
+        .header("x-requested-with", "fetch")
+        .header("cookie", format!("{notes_cookie}; {shop_cookie}"))
+        .bearer_auth(claims_token(&shop))
+        .json(&json!({"everywhere": false}));
+    let r = api.send(req).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let cleared = set_cookies(&r);
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert!(cleared[0].starts_with("__Host-auth_refresh-shop=;") && cleared[0].contains("Max-Age=0"), "{cleared:?}");
+    let r = refresh("notes", ALLOWED_ORIGIN, notes_cookie).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}
+
+fn claims_token(r: &Resp) -> String {
+    r.json["accessToken"].as_str().unwrap().to_string()
 }

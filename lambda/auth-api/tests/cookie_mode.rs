@@ -331,11 +331,11 @@ fn the_cookies_of_an_http_api_event_reach_the_cookie_reader() {
     let mut event: Value = serde_json::from_str(include_str!("fixtures/apigw-v2-login.json")).unwrap();
     event["cookies"] = json!(["theme=dark", format!("{NAME}=eyJh.bGc%3B"), "other=1"]);
     let req = auth_api::lambda::to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap());
-    assert_eq!(auth_api::session_cookie::read(&req.headers).unwrap().as_deref(), Some("eyJh.bGc;"));
+    assert_eq!(auth_api::session_cookie::read(&req.headers, auth_api::session_cookie::COOKIE_NAME).unwrap().as_deref(), Some("eyJh.bGc;"));
     // Twice in the array is the name twice in the joined header.
     event["cookies"] = json!([format!("{NAME}=a"), "other=1", format!("{NAME}=b")]);
     let req = auth_api::lambda::to_api_request(lambda_http::request::from_str(&event.to_string()).unwrap());
-    assert_eq!(auth_api::session_cookie::read(&req.headers), Err(auth_api::error::ApiError::DuplicateSessionCookie));
+    assert_eq!(auth_api::session_cookie::read(&req.headers, auth_api::session_cookie::COOKIE_NAME), Err(auth_api::error::ApiError::DuplicateSessionCookie));
 }
 
 /// Every route that sets, reads or clears the cookie gets the mode's settings from the stack (and

@@ -194,7 +194,7 @@ pub fn auth_reply(ctx: &Ctx<'_>, outcome: AuthOutcome, seal_key: &super::challen
 /// the body for the cookie.
 pub fn token_reply<T: serde::Serialize>(ctx: &Ctx<'_>, mut body: TokenResponse, wrap: impl FnOnce(TokenResponse) -> T) -> Reply {
     let set = match (&ctx.state.session_cookie, body.refresh_token.take()) {
-        (Some(c), Some(t)) => Some(c.set(&t)),
+        (Some(c), Some(t)) => Some(c.set(&ctx.app_cookie_name(), &t)),
         (None, t) => {
             body.refresh_token = t;
             None
@@ -211,7 +211,7 @@ pub fn token_reply<T: serde::Serialize>(ctx: &Ctx<'_>, mut body: TokenResponse, 
 /// In browser session mode, adds the `Set-Cookie` that deletes the cookie (logout, account deletion).
 pub fn clear_session_cookie(ctx: &Ctx<'_>, reply: &mut Reply) {
     if let Some(c) = &ctx.state.session_cookie {
-        reply.response.headers.append(SET_COOKIE, c.clear());
+        reply.response.headers.append(SET_COOKIE, c.clear(&ctx.app_cookie_name()));
     }
 }
 
