@@ -637,7 +637,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the calling app's cookie (`__Host-auth_refresh`, or `__Host-auth_refresh-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -742,7 +742,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the calling app's cookie (`__Host-auth_refresh`, or `__Host-auth_refresh-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -933,7 +933,7 @@ export interface operations {
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token of the API's own app (`default`; another app's cookie is `__Host-auth_refresh-<app id>`), used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 "__Host-auth_refresh"?: string;
             };
         };
@@ -946,7 +946,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the calling app's cookie (`__Host-auth_refresh`, or `__Host-auth_refresh-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2024,7 +2024,7 @@ export interface operations {
             };
             path?: never;
             cookie?: {
-                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token, used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
+                /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). The refresh token of the API's own app (`default`; another app's cookie is `__Host-auth_refresh-<app id>`), used when the body has none; then `Origin` must be one of the API's configured origins and `X-Requested-With` must be sent (403 `origin_not_allowed`, `csrf_header_missing`). */
                 "__Host-auth_refresh"?: string;
             };
         };
@@ -2037,7 +2037,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). sets, when the answer holds tokens, the calling app's cookie (`__Host-auth_refresh`, or `__Host-auth_refresh-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2330,7 +2330,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the `__Host-auth_refresh` cookie: `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
+                    /** @description Browser session mode only (SESSION_COOKIE=on; docs/api.md "Browser session mode"). clears the calling app's cookie (`__Host-auth_refresh`, or `__Host-auth_refresh-<app id>` for an app other than `default`): `HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<refresh token validity, 0 to clear>`. The JSON body then has no `refreshToken`. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
