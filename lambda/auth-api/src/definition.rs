@@ -123,6 +123,10 @@ pub struct Trigger {
     pub env: Vec<String>,
     /// The function's timeout; Cognito waits at most 5 s for a trigger.
     pub timeout_seconds: u64,
+    /// The event version the pool sends (`LambdaVersion`: `V2_0` for pre token generation's
+    /// access-token customization); none for triggers with one version.
+    #[serde(default)]
+    pub lambda_version: Option<String>,
     pub summary: String,
     /// The construct prop that turns it on.
     pub prop: String,

@@ -13,6 +13,7 @@
 //! the operation would have created is created.
 mod event;
 mod pre_sign_up;
+pub mod pre_token_generation;
 
 pub use event::{Common, TriggerEvent};
 
@@ -28,6 +29,8 @@ use std::time::Duration;
 pub struct TriggerState {
     /// `SIGN_UP_EMAIL_DOMAINS`: the pre sign-up allow-list.
     pub sign_up_email_domains: Option<EmailDomains>,
+    /// `TOKEN_CLAIMS`: the pre token generation claims and scopes (`None`: the tokens unchanged).
+    pub token_claims: Option<pre_token_generation::TokenClaims>,
     /// The Cognito client (with the declared-actions guard), built only when a trigger this process
     /// serves declares Cognito actions. The pool comes from each event (`userPoolId`), never from the
     /// environment: a trigger's environment naming its pool would be a CloudFormation cycle.
@@ -48,7 +51,11 @@ impl TriggerState {
         } else {
             None
         };
-        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, cognito })
+        let token_claims = get("TOKEN_CLAIMS")
+            .map(|v| pre_token_generation::TokenClaims::parse(&v))
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid { name: "TOKEN_CLAIMS", reason })?;
+        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito })
     }
 }
 
@@ -134,6 +141,7 @@ macro_rules! handlers {
 
 handlers! {
     "preSignUp" => pre_sign_up,
+    "preTokenGeneration" => pre_token_generation,
 }
 
 /// Handles one event sent to the function of trigger `function` (its `COGNITO_TRIGGER`). Returns

@@ -505,11 +505,17 @@ impl TriggerListener {
     /// `domains`: the pre sign-up allow-list (`SIGN_UP_EMAIL_DOMAINS`); `cognito_endpoint`: where its
     /// Cognito calls go (the emulator).
     pub async fn start(domains: Option<&str>, cognito_endpoint: &str) -> Self {
+        Self::start_with(domains, None, cognito_endpoint).await
+    }
+
+    /// Also with `token_claims`: the pre token generation config (`TOKEN_CLAIMS` JSON).
+    pub async fn start_with(domains: Option<&str>, token_claims: Option<&str>, cognito_endpoint: &str) -> Self {
         let sdk = sdk_for(cognito_endpoint).await;
         let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
         let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(Recorder { calls: calls.clone(), attempts }).build());
         let state = auth_api::triggers::TriggerState {
             sign_up_email_domains: domains.and_then(|d| auth_api::email_domains::EmailDomains::parse(d).unwrap()),
+            token_claims: token_claims.map(|c| auth_api::triggers::pre_token_generation::TokenClaims::parse(c).unwrap()),
             cognito: Some(client),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
