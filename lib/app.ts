@@ -31,6 +31,7 @@ export const CONTEXT_KEYS = {
   appsFile: 'Path of an apps definition (the format of cdk/apps.json): resource servers and machine clients per app (default: none)',
   sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
   signUpEmailDomains: 'Comma list of the email domains whose addresses may sign up; turns on the pre sign-up trigger (default: every domain, no trigger)',
+  tokenClaims: 'JSON of the tokenClaims prop (roles claim from groups, added scopes, per-app rules); turns on the pre token generation trigger (default: none)',
 };
 
 export interface AuthApiAppStacks {
@@ -42,6 +43,18 @@ export interface AuthApiAppStacks {
 function ctx(app: App, key: keyof typeof CONTEXT_KEYS): string | undefined {
   const v = app.node.tryGetContext(key);
   return v === undefined || v === null || v === '' ? undefined : String(v);
+}
+
+/** A context value that is JSON: an object in cdk.json, or its text with `-c key='{...}'`. */
+function jsonContext(app: App, key: keyof typeof CONTEXT_KEYS): any {
+  const v = app.node.tryGetContext(key);
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch (e) {
+    throw new Error(`context ${key} must be JSON (got ${JSON.stringify(v.slice(0, 80))}): ${(e as Error).message}`);
+  }
 }
 
 function bool(value: string | undefined, key: string, dflt: boolean): boolean {
@@ -126,6 +139,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     sessionCookie: bool(ctx(app, 'sessionCookie'), 'sessionCookie', false),
     apps: ctx(app, 'appsFile') === undefined ? undefined : loadAppsDefinition(ctx(app, 'appsFile')).apps,
     signUpEmailDomains: ctx(app, 'signUpEmailDomains')?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    tokenClaims: jsonContext(app, 'tokenClaims'),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });

@@ -21,11 +21,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addBootstrapFunction } from './auth-api-functions';
 import { IBoundAuthApiCode } from './function-code';
+import { TokenClaims } from './token-claims';
 import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions } from './trigger-definition';
 
 /** What the triggers feature takes from the construct's props (each documented on CognitoAuthApiProps). */
 export interface AuthApiTriggersProps {
   readonly signUpEmailDomains?: string[];
+  readonly tokenClaims?: TokenClaims;
   readonly userPool?: cognito.IUserPool;
   readonly environment?: { readonly [name: string]: string };
 }
@@ -61,10 +63,11 @@ export function checkSignUpEmailDomains(domains: string[] | undefined): string[]
   }))];
 }
 
-/** The names of the triggers these props turn on: preSignUp with signUpEmailDomains. */
+/** The names of the triggers these props turn on: preSignUp with signUpEmailDomains, preTokenGeneration with tokenClaims. */
 export function enabledTriggers(props: AuthApiTriggersProps): string[] {
   const on: string[] = [];
   if (props.signUpEmailDomains !== undefined) on.push('preSignUp');
+  if (props.tokenClaims !== undefined) on.push('preTokenGeneration');
   return on;
 }
 
@@ -93,7 +96,7 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
   if (!(pool instanceof cognito.UserPool)) {
     throw new Error(
       `CognitoAuthApi: the Cognito triggers ${enabled.join(', ')} need a user pool whose LambdaConfig this app sets: one the construct creates, ` +
-        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains unset.',
+        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains and tokenClaims unset.',
     );
   }
   return enabled.map((name) => {
@@ -137,7 +140,15 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
       role.attachInlinePolicy(cognitoPolicy);
     }
     // LambdaConfig.<key> and the invoke permission for cognito-idp.amazonaws.com on this pool only.
-    pool.addTrigger(cognito.UserPoolOperation.of(COGNITO_TRIGGER_KEYS[t.cognitoTrigger]), fn);
+    if (t.cognitoTrigger === 'PreTokenGenerationConfig') {
+      // aws-cdk-lib takes a version only with its own PRE_TOKEN_GENERATION_CONFIG operation (compared by identity).
+      // V2_0 needs the Essentials or Plus feature plan, which the construct's pool is on
+      // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
+      const version = ({ V1_0: cognito.LambdaVersion.V1_0, V2_0: cognito.LambdaVersion.V2_0, V3_0: cognito.LambdaVersion.V3_0 } as const)[t.lambdaVersion as 'V2_0'];
+      pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, version);
+    } else {
+      pool.addTrigger(cognito.UserPoolOperation.of(COGNITO_TRIGGER_KEYS[t.cognitoTrigger]), fn);
+    }
     return { definition: t, function: fn, role, logGroup, cognitoPolicy };
   });
 }

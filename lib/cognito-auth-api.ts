@@ -25,6 +25,7 @@ import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrig
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
 import { addTriggers, checkSignUpEmailDomains, enabledTriggers } from './auth-api-triggers';
+import { TokenClaims, tokenClaimsEnv } from './token-claims';
 import { TriggerDefinition, TriggerDefinitions, loadTriggerDefinitions, parseTriggerDefinitions } from './trigger-definition';
 import { ThreatProtection, addAppUserClient, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
@@ -93,6 +94,19 @@ export interface CognitoAuthApiProps {
    * @default - every domain; no pre sign-up trigger
    */
   readonly signUpEmailDomains?: string[];
+
+  /**
+   * What the tokens say about the user: a roles claim from group membership (`groups: [{ group, roles, scopes }]`,
+   * claim name `rolesClaim`, default `roles`) in the ID and access tokens, and scopes added to the access token
+   * (`scopes` for everyone, a group's `scopes` for its members), with rules per app (`apps: { <appId>: rules }`, an
+   * app of the `apps` prop with origins) that may also leave `aws.cognito.signin.user.admin` out of that app's access
+   * tokens (`dropUserAdminScope`). Turns on the pre token generation trigger, event version V2_0 (access-token
+   * customization, which needs the Essentials or Plus feature plan: the construct's pool is on one of them), run on
+   * every token issue including refresh. A value the trigger would refuse fails synth. Needs a user pool this app
+   * defines. Context key `tokenClaims` (the same as JSON).
+   * @default - tokens as Cognito makes them; no pre token generation trigger
+   */
+  readonly tokenClaims?: TokenClaims;
 
   /**
    * The user pool settings (password policy, case sensitivity, MFA, recovery, lifetimes) that are the
@@ -505,7 +519,11 @@ export class CognitoAuthApi extends Construct {
     this.triggers = addTriggers(this, triggerDefinitions, triggerNames, {
       code,
       userPool: this.userPool,
-      envValues: { SIGN_UP_EMAIL_DOMAINS: envValues.SIGN_UP_EMAIL_DOMAINS, ...(props.environment ?? {}) },
+      envValues: {
+        SIGN_UP_EMAIL_DOMAINS: envValues.SIGN_UP_EMAIL_DOMAINS,
+        ...(props.tokenClaims !== undefined ? { TOKEN_CLAIMS: tokenClaimsEnv(props.tokenClaims, userApps.map((a) => a.id))! } : {}),
+        ...(props.environment ?? {}),
+      },
       memorySize,
       retention,
     });

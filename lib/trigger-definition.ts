@@ -17,6 +17,11 @@ export interface TriggerDefinition {
   readonly env: string[];
   /** The function's timeout in whole seconds, 1 to 5: Cognito waits at most 5 s for a trigger. */
   readonly timeoutSeconds: number;
+  /**
+   * The event version the pool sends (LambdaConfig `LambdaVersion`): only for `PreTokenGenerationConfig`, where `V2_0`
+   * lets the trigger change access tokens too. @default - none (the key takes no version)
+   */
+  readonly lambdaVersion?: string;
   /** One-line description. */
   readonly summary: string;
   /** The CognitoAuthApi prop that turns it on. */
@@ -48,6 +53,7 @@ export const COGNITO_TRIGGER_KEYS: { readonly [lambdaConfigKey: string]: string 
   PreSignUp: 'preSignUp',
   CustomMessage: 'customMessage',
   PreTokenGeneration: 'preTokenGeneration',
+  PreTokenGenerationConfig: 'preTokenGenerationConfig',
   UserMigration: 'userMigration',
   PostConfirmation: 'postConfirmation',
   PreAuthentication: 'preAuthentication',
@@ -108,6 +114,10 @@ export function parseTriggerDefinitions(raw: unknown, source = 'trigger definiti
     if (!Number.isInteger(t.timeoutSeconds) || t.timeoutSeconds < 1 || t.timeoutSeconds > COGNITO_TRIGGER_WAIT_SECONDS) {
       fail(`${where}.timeoutSeconds must be a whole number of seconds from 1 to ${COGNITO_TRIGGER_WAIT_SECONDS} (Cognito waits at most ${COGNITO_TRIGGER_WAIT_SECONDS} s for a trigger)`);
     }
+    if (t.lambdaVersion !== undefined && !(t.cognitoTrigger === 'PreTokenGenerationConfig' && ['V1_0', 'V2_0', 'V3_0'].includes(t.lambdaVersion))) {
+      fail(`${where}.lambdaVersion is for PreTokenGenerationConfig only, one of V1_0, V2_0, V3_0`);
+    }
+    if (t.cognitoTrigger === 'PreTokenGenerationConfig' && t.lambdaVersion === undefined) fail(`${where}: PreTokenGenerationConfig needs lambdaVersion`);
     if (typeof t.summary !== 'string' || t.summary.length === 0) fail(`${where}.summary must be a non-empty string`);
     if (typeof t.prop !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(t.prop)) fail(`${where}.prop must name the construct prop that turns the trigger on`);
     if (typeof t.callerEffect !== 'string' || t.callerEffect.length === 0) fail(`${where}.callerEffect must say what the trigger changes for a caller`);
@@ -119,6 +129,7 @@ export function parseTriggerDefinitions(raw: unknown, source = 'trigger definiti
       cognitoActions: [...t.cognitoActions],
       env: [...t.env],
       timeoutSeconds: t.timeoutSeconds,
+      ...(t.lambdaVersion !== undefined ? { lambdaVersion: t.lambdaVersion } : {}),
       summary: t.summary,
       prop: t.prop,
       callerEffect: t.callerEffect,

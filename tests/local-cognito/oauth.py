@@ -374,9 +374,14 @@ def _code_grant(req: Request, backend: Any, pool: Any, client: Any) -> Answer:
     user = pool.users.get(code.username)
     if user is None or not user.enabled:
         return token_error("invalid_grant")
-    from tokens import issue_tokens  # the one place every sign-in ends
+    from tokens import HOSTED, issue_tokens  # the one place every sign-in ends
 
-    result = issue_tokens(backend, pool, client, user, scope=code.scope, nonce=code.nonce)["AuthenticationResult"]
+    try:
+        result = issue_tokens(backend, pool, client, user, scope=code.scope, nonce=code.nonce, source=HOSTED)["AuthenticationResult"]
+    except CognitoError:
+        # A failing pre token generation trigger: no tokens. What the token endpoint answers then is
+        # not documented (first-deploy checklist); the emulator answers invalid_request, as RFC 6749 5.2 allows.
+        return token_error("invalid_request")
     out: dict[str, Any] = {"access_token": result["AccessToken"], "refresh_token": result["RefreshToken"]}
     if "openid" in code.scope.split():
         out["id_token"] = result["IdToken"]

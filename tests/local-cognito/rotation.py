@@ -44,7 +44,7 @@ from moto.core.responses import ActionResult
 
 from controls import now as clock
 from core import CognitoError, find_client, invalid_parameter, not_authorized
-from tokens import TOKENS, VALIDITY_PARAMS, TokenRecord, _mint_access_and_id, validate_token_validity
+from tokens import REFRESH, TOKENS, VALIDITY_PARAMS, TokenRecord, _mint_access_and_id, validate_token_validity
 
 # When each refresh token was first rotated out (controls.now()); absent: never rotated.
 ROTATED_AT: dict[str, float] = {}
@@ -116,7 +116,7 @@ def get_tokens(backend: Any, pool: Any, client: Any, token: str | None) -> dict[
             result["RefreshToken"] = new_token
         else:
             origin_jti = record.origin_jti
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time, record.family, scope=record.scope)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, record.auth_time, record.family, scope=record.scope, source=REFRESH)
     result.update({"AccessToken": access_token, "IdToken": id_token, "ExpiresIn": expires_in})
     return {"AuthenticationResult": result}
 

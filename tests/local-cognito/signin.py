@@ -32,7 +32,7 @@ from core import (
 from mfa import pool_allows_software_token, software_mfa_active, totp_counter
 from rotation import refuse_refresh_token_auth
 from sessions import SESSIONS, get_session, new_session
-from tokens import TOKENS, _mint_access_and_id, issue_tokens, token_answer
+from tokens import AUTHENTICATION, NEW_PASSWORD, REFRESH, TOKENS, _mint_access_and_id, issue_tokens, token_answer
 from users import check_lockout, password_matches
 
 # --------------------------------------------------------------------------
@@ -63,8 +63,9 @@ def check_flow_enabled(client: Any, flow: str) -> None:
     raise invalid_parameter("Auth flow not enabled for this client")
 
 
-def after_first_factor(backend: Any, pool: Any, client: Any, user: Any) -> dict[str, Any]:
-    """What follows a correct password (or a completed NEW_PASSWORD_REQUIRED)."""
+def after_first_factor(backend: Any, pool: Any, client: Any, user: Any, source: str = AUTHENTICATION) -> dict[str, Any]:
+    """What follows a correct password (or a completed NEW_PASSWORD_REQUIRED: `source`, the pre token
+    generation trigger's triggerSource when tokens follow at once)."""
     if software_mfa_active(pool, user):
         return {
             "ChallengeName": "SOFTWARE_TOKEN_MFA",
@@ -78,7 +79,7 @@ def after_first_factor(backend: Any, pool: Any, client: Any, user: Any) -> dict[
             "ChallengeParameters": {"MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]', "USER_ID_FOR_SRP": user.username},
             "Session": new_session(backend, pool, client, user, "MFA_SETUP"),
         }
-    return issue_tokens(backend, pool, client, user)
+    return issue_tokens(backend, pool, client, user, source=source)
 
 
 def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def refresh_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -
     check_secret_hash(client, user.username, params.get("SECRET_HASH"))
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, record.origin_jti, record.auth_time, record.family)
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, record.origin_jti, record.auth_time, record.family, source=REFRESH)
     return token_answer(access_token, id_token, expires_in)
 
 
@@ -193,7 +194,7 @@ def respond_to_challenge(backend: Any, pool: Any, client: Any, session_id: str |
         user.password = new_password
         user.status = UserStatus.CONFIRMED
         del SESSIONS[session_id]
-        return after_first_factor(backend, pool, client, user)
+        return after_first_factor(backend, pool, client, user, source=NEW_PASSWORD)
 
     if challenge == "MFA_SETUP":
         if not session.mfa_setup_verified:

@@ -22,14 +22,23 @@ from botocore.exceptions import ClientError
 import federation_setup
 from idp_browser import Browser, forms, query, start_idps
 from test_local_cognito import start_emulator, stop_emulator
+from test_triggers import StandInFunction, held_to_the_documented_event
 
 CALLBACK = "http://localhost:9/auth/federation/callback"
 LOGOUT = "http://localhost:9/signed-out"
 
 
 @pytest.fixture(scope="module")
-def fed():
-    proc, ready = start_emulator("--bootstrap")
+def function():
+    """The pre token generation trigger's function (echoes the event unless a test says otherwise)."""
+    f = StandInFunction()
+    yield f
+    f.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fed(function):
+    proc, ready = start_emulator("--bootstrap", "--triggers", "preTokenGeneration", "--lambda-endpoint", function.url)
     idps, idp_ready = start_idps(ready["endpoint"], ready["userPoolId"])
     try:
         setup = federation_setup.configure(ready["endpoint"], ready["userPoolId"], ready["clientId"], idp_ready, [CALLBACK], [LOGOUT])
@@ -318,3 +327,24 @@ def test_create_identity_provider_needs_the_documented_details(fed):
         fed["cognito"].create_identity_provider(UserPoolId=fed["userPoolId"], ProviderName="Broken", ProviderType="OIDC", ProviderDetails={"client_id": "x"})
     assert e.value.response["Error"]["Code"] == "InvalidParameterException"
     assert re.search("oidc_issuer", e.value.response["Error"]["Message"])
+
+
+def test_the_code_grant_runs_pre_token_generation_as_hosted_auth(fed, function):
+    """TokenGeneration_HostedAuth: "Called during authentication from the Amazon Cognito managed login
+    sign-in page" (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html),
+    with the OAuth scopes of the sign-in in the V2_0 event; its answer shapes the tokens the token
+    endpoint returns. A failing trigger: no tokens (the token endpoint's answer then is the emulator's)."""
+    function.reset()
+    function.mode = lambda e: {**e, "response": {"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {"scopesToAdd": ["api/read"]}}}}
+    t = tokens_for(fed, "Google", "ada@example.com")
+    [(path, event)] = [i for i in function.invocations if i[1]["triggerSource"].startswith("TokenGeneration_")]
+    assert path == "/2015-03-31/functions/preTokenGeneration/invocations"
+    held_to_the_documented_event(event, "pre-token-generation-v2.json")
+    assert event["triggerSource"] == "TokenGeneration_HostedAuth" and event["callerContext"]["clientId"] == fed["clientId"]
+    assert sorted(event["request"]["scopes"]) == sorted(["openid", "email", "profile", "aws.cognito.signin.user.admin"])
+    assert "api/read" in claims(t["access_token"])["scope"].split()
+    function.mode = "error"
+    url, verifier = sign_in(fed, "Google", "ada@example.com")
+    r = exchange(fed, query(url)["code"], verifier)
+    assert r.status_code == 400 and r.json() == {"error": "invalid_request"}
+    function.reset()

@@ -55,6 +55,8 @@ class StandInFunction:
                     body = b"this is not JSON"
                 elif outer.mode == "bad-flag":
                     body = json.dumps({**event, "response": {"autoConfirmUser": "yes"}}).encode()
+                elif callable(outer.mode):  # answers the event it is given (a test's own function)
+                    body = json.dumps(outer.mode(event)).encode()
                 elif outer.mode == "auto-confirm":
                     body = json.dumps({**event, "response": {"autoConfirmUser": True, "autoVerifyEmail": True, "autoVerifyPhone": False}}).encode()
                 else:
@@ -118,9 +120,7 @@ def shape(value: Any, path: str, optional: list[str], nullable: list[str]) -> An
     """The JSON types of a document, key by key (values left out)."""
     if isinstance(value, dict) and path not in ("request.userAttributes", "request.validationData", "request.clientMetadata"):
         return {k: shape(v, f"{path}.{k}".lstrip("."), optional, nullable) for k, v in value.items()}
-    if value is None and path in nullable:
-        return "object-or-null"
-    if isinstance(value, dict) and path in nullable:
+    if path in nullable and (value is None or isinstance(value, (dict, str))):
         return "object-or-null"
     return type(value).__name__
 

@@ -22,6 +22,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 
 import fidelity  # beside this file
+import triggers
 from controls import CONTROLS
 from core import CognitoError, all_backends, find_client, invalid_parameter, not_authorized
 
@@ -187,9 +188,19 @@ def serve_jwks(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str
     return 404, {"Content-Type": "application/json"}, json.dumps({"message": f"User pool {pool_id} does not exist."})
 
 
+# The pre token generation trigger's triggerSource for each way tokens are issued (triggers.py).
+AUTHENTICATION = "TokenGeneration_Authentication"
+NEW_PASSWORD = "TokenGeneration_NewPasswordChallenge"
+REFRESH = "TokenGeneration_RefreshTokens"
+HOSTED = "TokenGeneration_HostedAuth"
+
+
 def _mint_access_and_id(
-    backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int, family: str | None = None, scope: str = ADMIN_SCOPE, nonce: str | None = None
+    backend: Any, pool: Any, client: Any, user: Any, origin_jti: str, auth_time: int, family: str | None = None, scope: str = ADMIN_SCOPE,
+    nonce: str | None = None, source: str = AUTHENTICATION,
 ) -> tuple[str, str, int]:
+    """Every access and ID token is minted here, so the pool's pre token generation trigger runs on
+    every issue (`source`: which kind), before anything is recorded: a failing trigger issues nothing."""
     now = int(time.time())
     groups = sorted(g.group_name for g in user.groups)
     iss = f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
@@ -243,6 +254,8 @@ def _mint_access_and_id(
         }
     )
 
+    triggers.pre_token_generation(pool, client, user, source, access, id_claims)
+    scope = access["scope"]
     access_token = _sign(pool, "access", access)
     if nonce is not None:
         id_claims["nonce"] = nonce
@@ -260,18 +273,18 @@ def _mint_access_and_id(
     return access_token, id_token, int(access_ttl)
 
 
-def issue_tokens(backend: Any, pool: Any, client: Any, user: Any, scope: str = ADMIN_SCOPE, nonce: str | None = None) -> dict[str, Any]:
+def issue_tokens(backend: Any, pool: Any, client: Any, user: Any, scope: str = ADMIN_SCOPE, nonce: str | None = None, source: str = AUTHENTICATION) -> dict[str, Any]:
     """The tokens of a completed sign-in (every sign-in flow ends here; refreshes do not). `scope`
     and `nonce`: those of an OAuth sign-in (oauth.py), which also ends here."""
-    fidelity.successful_sign_in(user)
     now = int(time.time())
     origin_jti = str(uuid.uuid4())
+    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now, scope=scope, nonce=nonce, source=source)
+    fidelity.successful_sign_in(user)
     refresh_token = secrets.token_urlsafe(96)
     TOKENS[refresh_token] = TokenRecord(
         "refresh", backend, pool.id, client.id, user.username, origin_jti, now, now + token_validity(client, "refresh"), origin_jti, scope=scope
     )
     pool.refresh_tokens[refresh_token] = (client.id, user.username, origin_jti)
-    access_token, id_token, expires_in = _mint_access_and_id(backend, pool, client, user, origin_jti, now, scope=scope, nonce=nonce)
     return token_answer(access_token, id_token, expires_in, refresh_token)
 
 

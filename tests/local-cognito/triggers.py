@@ -55,14 +55,26 @@ def function_arn(region: str, name: str) -> str:
     return f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
 
 
-def lambda_config_for(region: str, names: list[str]) -> dict[str, str]:
+def lambda_config_for(region: str, names: list[str]) -> dict[str, Any]:
     """The LambdaConfig the stack gives a pool whose triggers `names` are on (each trigger's
-    cognitoTrigger key -> its function)."""
+    cognitoTrigger key -> its function; a key with an event version, PreTokenGenerationConfig, ->
+    {LambdaArn, LambdaVersion}, with PreTokenGeneration beside it holding the same ARN: "This parameter
+    and the PreTokenGeneration property of LambdaConfig have the same value"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-pretokengenerationconfig.html))."""
     by_name = {t["name"]: t for t in TRIGGERS}
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise ValueError(f"unknown triggers {unknown}; cdk/triggers.json has {sorted(by_name)}")
-    return {by_name[n]["cognitoTrigger"]: function_arn(region, n) for n in names}
+    config: dict[str, Any] = {}
+    for n in names:
+        t, arn = by_name[n], function_arn(region, n)
+        if t.get("lambdaVersion"):
+            config[t["cognitoTrigger"]] = {"LambdaArn": arn, "LambdaVersion": t["lambdaVersion"]}
+            if t["cognitoTrigger"] == "PreTokenGenerationConfig":
+                config["PreTokenGeneration"] = arn
+        else:
+            config[t["cognitoTrigger"]] = arn
+    return config
 
 
 # --------------------------------------------------------------------------
@@ -70,6 +82,17 @@ def lambda_config_for(region: str, names: list[str]) -> dict[str, str]:
 # --------------------------------------------------------------------------
 
 _lock = threading.Lock()
+# The User-Agent of the Cognito request being served on this thread (wsgi_app sets it), for the
+# callerContext of triggers that run deep inside an operation (pre token generation).
+_request = threading.local()
+
+
+def set_request_user_agent(user_agent: str | None) -> None:
+    _request.user_agent = user_agent
+
+
+def request_user_agent() -> str | None:
+    return getattr(_request, "user_agent", None)
 _settings: dict[str, Any] = {"endpoint": None, "timeoutSeconds": DEFAULT_TIMEOUT_SECONDS}
 INVOCATIONS: collections.deque[dict[str, Any]] = collections.deque(maxlen=1000)
 
@@ -167,15 +190,16 @@ def _record(name: str, source: str, outcome: str, attempts: int) -> None:
         INVOCATIONS.append({"function": name, "triggerSource": source, "outcome": outcome, "attempts": attempts})
 
 
-def invoke(pool: Any, key: str, ev: dict[str, Any]) -> dict[str, Any] | None:
+def invoke(pool: Any, key: str, ev: dict[str, Any], label: str | None = None) -> dict[str, Any] | None:
     """Invokes the function the pool's LambdaConfig names for `key` (PreSignUp, ...) with event `ev`;
     returns the event it answered, None when the pool has no such trigger, or raises the exception
-    Cognito answers the operation with."""
+    Cognito answers the operation with (naming the trigger `label`, default `key`)."""
     arn = (pool.extended_config.get("LambdaConfig") or {}).get(key)
     if not arn:
         return None
-    if isinstance(arn, dict):  # CustomEmailSender-style {"LambdaArn": ...}
+    if isinstance(arn, dict):  # PreTokenGenerationConfig, CustomEmailSender: {"LambdaArn": ...}
         arn = arn.get("LambdaArn", "")
+    key = label or key
     name = str(arn).rsplit(":", 1)[-1]
     source = ev["triggerSource"]
     with _lock:
@@ -288,3 +312,142 @@ def adopt_username(pool: Any, user: Any, username: str) -> None:
     user.update_attributes([{"Name": "sub", "Value": username}])
     pool.users[username] = user
 
+
+
+# --------------------------------------------------------------------------
+# Pre token generation (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html)
+#
+# Run on every token issue, sign-in and refresh alike: "TokenGeneration_HostedAuth: Called during
+# authentication from the Amazon Cognito managed login sign-in page" (here: the OAuth code grant),
+# "TokenGeneration_Authentication: Called after user authentication flows have completed",
+# "TokenGeneration_NewPasswordChallenge: Called after the user is created by an admin. This flow is
+# invoked when the user has to change a temporary password", "TokenGeneration_RefreshTokens: Called
+# when a user tries to refresh the identity and access tokens" (AuthenticateDevice: no device
+# tracking here). With PreTokenGenerationConfig's LambdaVersion V2_0 the event is version "2": its
+# request carries the scopes of the access token, and its response may change both tokens
+# (claimsAndScopeOverrideDetails: idTokenGeneration, accessTokenGeneration with scopesToAdd and
+# scopesToSuppress, groupOverrideDetails); V1_0's changes the ID token only (claimsOverrideDetails).
+# "You can't add, suppress, or modify" the claims in RESERVED_CLAIMS; what a deployed pool does with
+# an answer that tries is not documented: the emulator refuses it (InvalidLambdaResponseException),
+# so a handler that only seems to work here fails here (first-deploy checklist).
+# --------------------------------------------------------------------------
+
+RESERVED_CLAIMS = {
+    "acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti",
+    "nbf", "nonce", "origin_jti", "sub", "token_use", "client_id", "scope", "username", "event_id",
+}
+
+
+def _pre_token_config(pool: Any) -> tuple[str, str] | None:
+    """(LambdaConfig key, event version) of the pool's pre token generation trigger, if any."""
+    config = pool.extended_config.get("LambdaConfig") or {}
+    v2 = config.get("PreTokenGenerationConfig")
+    if isinstance(v2, dict) and v2.get("LambdaArn"):
+        return "PreTokenGenerationConfig", {"V2_0": "2", "V3_0": "3"}.get(v2.get("LambdaVersion") or "V1_0", "1")
+    if config.get("PreTokenGeneration"):
+        return "PreTokenGeneration", "1"
+    return None
+
+
+def pre_token_event(pool: Any, client: Any, user: Any, source: str, scope: str, version: str) -> dict[str, Any]:
+    groups = sorted(user.groups, key=lambda g: g.group_name)
+    ranked = sorted((g for g in groups if g.role_arn), key=lambda g: (g.precedence if g.precedence is not None else 2**31, g.group_name))
+    attributes = {a["Name"]: a["Value"] for a in user.attributes if not a["Name"].startswith("dev:")}
+    attributes["cognito:user_status"] = getattr(user.status, "value", str(user.status))
+    request: dict[str, Any] = {
+        "userAttributes": attributes,
+        "groupConfiguration": {
+            "groupsToOverride": [g.group_name for g in groups],
+            "iamRolesToOverride": [g.role_arn for g in ranked],
+            "preferredRole": ranked[0].role_arn if ranked else None,
+        },
+    }
+    if version != "1":
+        request["scopes"] = scope.split()
+    response = {"claimsAndScopeOverrideDetails": None} if version != "1" else {"claimsOverrideDetails": None}
+    ev = event(pool, source, user.username, client.id, request_user_agent(), request, response)
+    ev["version"] = version
+    return ev
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise invalid_output()
+    return value
+
+
+def _apply_claims(claims: dict[str, Any], details: Any) -> None:
+    if details is None:
+        return
+    if not isinstance(details, dict):
+        raise invalid_output()
+    add = details.get("claimsToAddOrOverride") or {}
+    suppress = _strings(details.get("claimsToSuppress"))
+    if not isinstance(add, dict):
+        raise invalid_output()
+    for name in [*add, *suppress]:
+        if name in RESERVED_CLAIMS or name.startswith("cognito:"):
+            raise CognitoError("InvalidLambdaResponseException", f"Invalid lambda function output : claim {name} cannot be changed")
+    claims.update(add)
+    for name in suppress:  # "If a value is both suppressed and replaced, then it will be suppressed."
+        claims.pop(name, None)
+
+
+def _apply_groups(access: dict[str, Any], id_claims: dict[str, Any], details: Any) -> None:
+    """groupOverrideDetails replaces cognito:groups (and the roles) in both tokens; "If you provide an
+    empty or null object in the response, then the groups are suppressed"."""
+    if not isinstance(details, dict):
+        details = {}
+    groups = _strings(details.get("groupsToOverride"))
+    roles = _strings(details.get("iamRolesToOverride"))
+    for claims in (access, id_claims):
+        for name in ("cognito:groups", "cognito:roles", "cognito:preferred_role"):
+            claims.pop(name, None)
+        if groups:
+            claims["cognito:groups"] = groups
+    if roles:
+        id_claims["cognito:roles"] = roles
+    if isinstance(details.get("preferredRole"), str):
+        id_claims["cognito:preferred_role"] = details["preferredRole"]
+
+
+def pre_token_generation(pool: Any, client: Any, user: Any, source: str, access: dict[str, Any], id_claims: dict[str, Any]) -> None:
+    """Runs the pool's pre token generation trigger, if any, and applies its answer to the claims of
+    the tokens about to be signed (access["scope"] included). A failure raises: no tokens."""
+    found = _pre_token_config(pool)
+    if found is None:
+        return
+    key, version = found
+    answer = invoke(pool, key, pre_token_event(pool, client, user, source, access["scope"], version), label="PreTokenGeneration")
+    if answer is None:
+        return
+    response = answer["response"]
+    if version == "1":
+        details = response.get("claimsOverrideDetails")
+        if details is None:
+            return
+        if not isinstance(details, dict):
+            raise invalid_output()
+        _apply_claims(id_claims, details)
+        if "groupOverrideDetails" in details:
+            _apply_groups({}, id_claims, details["groupOverrideDetails"])
+        return
+    details = response.get("claimsAndScopeOverrideDetails")
+    if details is None:
+        return
+    if not isinstance(details, dict):
+        raise invalid_output()
+    _apply_claims(id_claims, details.get("idTokenGeneration"))
+    at = details.get("accessTokenGeneration")
+    _apply_claims(access, at)
+    if isinstance(at, dict):
+        scopes = access["scope"].split()
+        for s in _strings(at.get("scopesToAdd")):
+            if s not in scopes:
+                scopes.append(s)
+        dropped = set(_strings(at.get("scopesToSuppress")))
+        access["scope"] = " ".join(s for s in scopes if s not in dropped)
+    if "groupOverrideDetails" in details:
+        _apply_groups(access, id_claims, details["groupOverrideDetails"])

@@ -64,6 +64,7 @@ class LocalCognitoApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
+        triggers.set_request_user_agent(environ.get("HTTP_USER_AGENT"))
         if path.startswith("/_local/"):
             return self.control(environ, start_response, path)
         if path in oauth.PATHS:

@@ -229,11 +229,21 @@ mod tests {
             assert_eq!(def.triggers.iter().filter(|x| x.name == t.name).count(), 1, "duplicate trigger {}", t.name);
             assert!(!t.trigger_sources.is_empty(), "{}", t.name);
             for s in &t.trigger_sources {
-                // Cognito's triggerSource values start with the trigger's name, e.g. PreSignUp_SignUp.
-                assert!(s.starts_with(&format!("{}_", t.cognito_trigger)) || t.cognito_trigger == "PreTokenGeneration", "{}: {s}", t.name);
+                // Cognito's triggerSource values start with the trigger's name, e.g. PreSignUp_SignUp; pre
+                // token generation's are TokenGeneration_* whichever LambdaConfig key wires it.
+                let prefix = match t.cognito_trigger.as_str() {
+                    "PreTokenGeneration" | "PreTokenGenerationConfig" => "TokenGeneration",
+                    key => key,
+                };
+                assert!(s.starts_with(&format!("{prefix}_")), "{}: {s}", t.name);
                 sources.push(s.clone());
             }
             assert!((1..=COGNITO_TRIGGER_WAIT_SECONDS).contains(&t.timeout_seconds), "{}: timeoutSeconds", t.name);
+            // Only PreTokenGenerationConfig takes an event version (V2_0 changes access tokens too).
+            match &t.lambda_version {
+                Some(v) => assert!(t.cognito_trigger == "PreTokenGenerationConfig" && ["V1_0", "V2_0", "V3_0"].contains(&v.as_str()), "{}: lambdaVersion {v}", t.name),
+                None => assert_ne!(t.cognito_trigger, "PreTokenGenerationConfig", "{}: PreTokenGenerationConfig needs lambdaVersion", t.name),
+            }
             for a in &t.cognito_actions {
                 assert!(a.chars().next().unwrap().is_ascii_uppercase() && !a.contains(':'), "{}: {a}", t.name);
             }
@@ -250,6 +260,7 @@ mod tests {
         assert_eq!(sources.len(), n, "a triggerSource listed by two triggers");
         assert_eq!(triggers().by_source("PreSignUp_SignUp").unwrap().name, "preSignUp");
         assert!(triggers().by_source("PreSignUp_Nope").is_none());
+        assert_eq!(triggers().by_source("TokenGeneration_RefreshTokens").unwrap().name, "preTokenGeneration");
     }
 
     #[test]

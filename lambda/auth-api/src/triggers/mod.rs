@@ -31,6 +31,8 @@ pub struct TriggerState {
     pub sign_up_email_domains: Option<EmailDomains>,
     /// `TOKEN_CLAIMS`: the pre token generation claims and scopes (`None`: the tokens unchanged).
     pub token_claims: Option<pre_token_generation::TokenClaims>,
+    /// Which app each client of the pool is (pre token generation's `apps` rules), read once per warm function.
+    pub client_apps: pre_token_generation::ClientApps,
     /// The Cognito client (with the declared-actions guard), built only when a trigger this process
     /// serves declares Cognito actions. The pool comes from each event (`userPoolId`), never from the
     /// environment: a trigger's environment naming its pool would be a CloudFormation cycle.
@@ -55,7 +57,7 @@ impl TriggerState {
             .map(|v| pre_token_generation::TokenClaims::parse(&v))
             .transpose()
             .map_err(|reason| ConfigError::Invalid { name: "TOKEN_CLAIMS", reason })?;
-        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito })
+        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito, ..Default::default() })
     }
 }
 

@@ -517,6 +517,7 @@ impl TriggerListener {
             sign_up_email_domains: domains.and_then(|d| auth_api::email_domains::EmailDomains::parse(d).unwrap()),
             token_claims: token_claims.map(|c| auth_api::triggers::pre_token_generation::TokenClaims::parse(c).unwrap()),
             cognito: Some(client),
+            ..Default::default()
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
