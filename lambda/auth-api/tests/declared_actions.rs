@@ -29,7 +29,8 @@ async fn handlers_call_exactly_the_cognito_actions_their_routes_declare() {
 #[tokio::test]
 async fn triggers_call_exactly_the_cognito_actions_they_declare() {
     use serde_json::json;
-    let env = support::TriggerEnv::start(None, Some("example.com")).await;
+    // Per-app token rules: pre token generation reads the pool's clients (ListUserPoolClients).
+    let env = support::TriggerEnv::start_with(None, Some("example.com"), Some(r#"{"scopes":["api/read"],"apps":{"shop":{"scopes":["shop/read"]}}}"#)).await;
     let api = &env.api;
     api.post("/auth/register", json!({"email": support::email("trigger-tour"), "password": support::PASSWORD})).await;
     api.post("/auth/register", json!({"email": "someone@elsewhere.test", "password": support::PASSWORD})).await;
@@ -44,8 +45,21 @@ async fn triggers_call_exactly_the_cognito_actions_they_declare() {
         .send()
         .await
         .unwrap();
+    // A token issue (straight to the pool, so the routes' calls stay those of register).
+    idp.admin_set_user_password().user_pool_id(&env.emu.user_pool_id).username(&admin_created).password(support::PASSWORD).permanent(true).send().await.unwrap();
+    let hash = auth_api::cognito::secret_hash(&env.emu.client_secret, &admin_created, &env.emu.client_id);
+    idp.admin_initiate_auth()
+        .user_pool_id(&env.emu.user_pool_id)
+        .client_id(&env.emu.client_id)
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", &admin_created)
+        .auth_parameters("PASSWORD", support::PASSWORD)
+        .auth_parameters("SECRET_HASH", hash)
+        .send()
+        .await
+        .unwrap();
     let seen: BTreeSet<String> = env.emu.invocations().await.iter().map(|i| i["triggerSource"].as_str().unwrap().to_string()).collect();
-    assert_eq!(seen, ["PreSignUp_AdminCreateUser", "PreSignUp_SignUp"].map(String::from).into());
+    assert_eq!(seen, ["PreSignUp_AdminCreateUser", "PreSignUp_SignUp", "TokenGeneration_Authentication"].map(String::from).into());
     let mut federated: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(support::workspace_root().join("tests/local-cognito/trigger_events/pre-sign-up.json")).unwrap(),
     )

@@ -552,6 +552,11 @@ pub struct TriggerEnv {
 
 impl TriggerEnv {
     pub async fn start(api_domains: Option<&str>, trigger_domains: Option<&str>) -> Self {
+        Self::start_with(api_domains, trigger_domains, None).await
+    }
+
+    /// Also with `token_claims`: the pre token generation trigger's `TOKEN_CLAIMS` JSON.
+    pub async fn start_with(api_domains: Option<&str>, trigger_domains: Option<&str>, token_claims: Option<&str>) -> Self {
         let names: Vec<&str> = auth_api::definition::triggers().triggers.iter().map(|t| t.name.as_str()).collect();
         let emu = Emulator::start_with(&["--triggers", &names.join(",")]);
         let sdk = sdk_for(&emu.endpoint).await;
@@ -563,7 +568,7 @@ impl TriggerEnv {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve(listener, state));
         let api = Api { base, http: reqwest::Client::new(), calls, attempts, server };
-        let triggers = TriggerListener::start(trigger_domains, &emu.endpoint).await;
+        let triggers = TriggerListener::start_with(trigger_domains, token_claims, &emu.endpoint).await;
         emu.lambda(serde_json::json!({"endpoint": triggers.url})).await;
         TriggerEnv { emu, api, triggers }
     }
