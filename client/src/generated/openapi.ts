@@ -11,7 +11,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password; answers tokens or a challenge */
+        /**
+         * Sign in with email and password; answers tokens or a challenge
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -28,7 +31,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finish a login that returned a challenge (TOTP code, new password, emailed code, passkey) */
+        /**
+         * Finish a login that returned a challenge (TOTP code, new password, emailed code, passkey)
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["loginChallenge"];
         delete?: never;
         options?: never;
@@ -45,7 +51,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in without a password: the first factors offered, or a passkey or emailed-code challenge */
+        /**
+         * Sign in without a password: the first factors offered, or a passkey or emailed-code challenge
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["loginStart"];
         delete?: never;
         options?: never;
@@ -79,7 +88,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment (current password required): a secret and an otpauth:// URI */
+        /**
+         * Start TOTP enrolment (current password required): a secret and an otpauth:// URI
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["totpSetup"];
         delete?: never;
         options?: never;
@@ -181,7 +193,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start adding a passkey (current password required): WebAuthn creation options */
+        /**
+         * Start adding a passkey (current password required): WebAuthn creation options
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["passkeyRegisterStart"];
         delete?: never;
         options?: never;
@@ -249,7 +264,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new access, id and refresh tokens (the one sent is rotated out) */
+        /**
+         * Exchange a refresh token for new access, id and refresh tokens (the one sent is rotated out)
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         post: operations["refresh"];
         delete?: never;
         options?: never;
@@ -304,7 +322,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete the signed-in user's own account (current password required) */
+        /**
+         * Delete the signed-in user's own account (current password required)
+         * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
