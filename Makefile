@@ -55,6 +55,7 @@ $(RESOURCE_NODE)/node_modules/.installed: $(RESOURCE_NODE)/package.json $(RESOUR
 
 .PHONY: resource-servers
 resource-servers: $(RESOURCE_NODE)/node_modules/.installed $(VENV_OK)
+	cargo build --bin auth-local   # token-claims.test.mjs: the pre token generation trigger's own handler
 	cd $(RESOURCE_NODE) && LOCAL_COGNITO_PYTHON=$(CURDIR)/$(PY) npm test
 
 # Regenerates cdk/openapi.json from the route definition and the Rust types, then the client's generated files.

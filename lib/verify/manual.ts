@@ -127,4 +127,10 @@ export const MANUAL_ITEMS: ManualItem[] = [
   { id: 'trigger-cold-start', group: 'Cognito triggers',
     text: 'The trigger function\'s Init Duration in its first REPORT line stays far inside Cognito\'s 5 s.',
     why: 'Lambda\'s own sandbox start is only in a deployment\'s REPORT lines of a function verify does not yet read' },
+  { id: 'token-claims-v2', group: 'Cognito triggers',
+    text: 'With tokenClaims: the pool shows the pre token generation trigger at event version 2 (V2_0); a login\'s access and ID tokens carry the roles claim and the access token the added scopes; a refresh after a group change recomputes them; the function\'s log shows one ListUserPoolClients per sandbox (with apps rules).',
+    why: 'the trigger is off in a default deployment, and needs a test user in a group' },
+  { id: 'token-claims-answers', group: 'Cognito triggers',
+    text: 'What a deployed pool does with an answer that adds a Cognito-owned claim or suppresses aws.cognito.signin.user.admin (the emulator refuses the first, obeys the second), the V2_0 event\'s fields against trigger_events/pre-token-generation-v2.json, and what the token endpoint answers when the trigger fails on the OAuth code grant.',
+    why: 'needs a throwaway trigger build answering those, and the pool domain' },
 ];

@@ -35,6 +35,7 @@ esac
 # invokes them on auth-local's trigger listener (this project's own handlers).
 triggers=()
 [ -n "${SIGN_UP_EMAIL_DOMAINS:-}" ] && triggers+=(preSignUp)
+[ -n "${TOKEN_CLAIMS:-}" ] && triggers+=(preTokenGeneration)   # the tokenClaims prop's JSON, e.g. TOKEN_CLAIMS='{"groups":[{"group":"admins","roles":["admin"]}]}'
 TRIGGER_PORT="${TRIGGER_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 trigger_args=()
 if [ ${#triggers[@]} -gt 0 ]; then
@@ -117,6 +118,7 @@ apps_line="every app's: default and the apps of cdk/apps.json with origins, in A
 [ "$CORS_ORIGIN" = - ] && CORS_ORIGIN=""
 export AUTH_APPS CORS_ORIGIN
 export PORT
+export TOKEN_CLAIMS="${TOKEN_CLAIMS:-}"   # the pre token generation trigger's rules (tokenClaims)
 # Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
 # pool definition's refresh token validity). Cookies are sent only within one site, so the demo
 # page (localhost:$DEMO_PORT) then calls the API as localhost:$PORT, not 127.0.0.1.
