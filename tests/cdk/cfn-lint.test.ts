@@ -27,6 +27,7 @@ describe.each([
     region: 'eu-west-1', frontDoor: 'false', threatProtection: 'ENFORCED', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops', appsFile: DEFAULT_APPS_FILE,
   }],
   ['the pre sign-up trigger on', { region: 'eu-west-1', signUpEmailDomains: 'example.com' }],
+  ['both triggers on (pre token generation V2_0 with ListUserPoolClients on the pool)', { region: 'eu-west-1', signUpEmailDomains: 'example.com', tokenClaims: '{"groups":[{"group":"admins","roles":["admin"]}],"scopes":["api/read"]}' }],
 ])('cfn-lint %s', (_label, context) => {
   test('passes with no error or warning', () => {
     if (!fs.existsSync(CFN_LINT)) {

@@ -90,7 +90,9 @@ function synth(label, outdir, context, opts = {}) {
   const keys = [...new Set(fns.map((f) => f.Code && f.Code.S3Key))];
   check(`${label}: one function per route (${routes.length}) and per trigger on (${triggersOn.length}), all on one asset`,
     fns.length === routes.length + triggersOn.length && keys.length === 1, `${fns.length} functions, ${keys.length} distinct asset(s)`);
-  const wired = lambdaConfigs.flatMap((c) => Object.values(c)).map((v) => fnIds[v && v['Fn::GetAtt'] && v['Fn::GetAtt'][0]]);
+  // A key with an event version (PreTokenGenerationConfig) holds { LambdaArn, LambdaVersion }.
+  const arnOf = (v) => (v && v.LambdaArn) || v;
+  const wired = lambdaConfigs.flatMap((c) => Object.values(c)).map(arnOf).map((v) => fnIds[v && v['Fn::GetAtt'] && v['Fn::GetAtt'][0]]);
   const served = wired.map((f) => f && f.Environment && f.Environment.Variables.COGNITO_TRIGGER).filter(Boolean).sort();
   check(`${label}: the pool's LambdaConfig names exactly the trigger functions on (${triggersOn.join(', ') || 'none'})`,
     JSON.stringify(served) === JSON.stringify([...triggersOn].sort()) && wired.length === triggersOn.length, JSON.stringify(lambdaConfigs));
@@ -142,7 +144,10 @@ function synth(label, outdir, context, opts = {}) {
 synth('eu-west-1 + us-east-1 WAF stack, pre sign-up trigger on', 'cdk.out/check-eu-west-1', { region: 'eu-west-1', signUpEmailDomains: 'example.com' }, { triggers: ['preSignUp'] });
 synth('default app (us-east-1)', 'cdk.out/check-default', {});
 synth('a trigger granted Cognito actions on its own pool', 'cdk.out/check-trigger-grants', {},
-  { app: 'npx ts-node --prefer-ts-exts tests/cdk/trigger-grants-app.ts', triggers: ['preSignUp'], grant: 'cognito-idp:AdminLinkProviderForUser' });
+  { app: 'npx ts-node --prefer-ts-exts tests/cdk/trigger-grants-app.ts', triggers: ['preSignUp', 'preTokenGeneration'], grant: 'cognito-idp:AdminLinkProviderForUser' });
+check('the trigger-grants synth also grants pre token generation its ListUserPoolClients',
+  fs.readdirSync(path.join(root, 'cdk.out/check-trigger-grants')).filter((f) => f.endsWith('.template.json'))
+    .some((f) => fs.readFileSync(path.join(root, 'cdk.out/check-trigger-grants', f), 'utf-8').includes('cognito-idp:ListUserPoolClients')));
 check('the trigger definition names the triggers the synths turned on', triggerNames.includes('preSignUp'), triggerNames.join(', '));
 
 fs.mkdirSync(path.join(root, 'cdk.out'), { recursive: true });

@@ -1,7 +1,8 @@
-// A CDK app for `make synth-check` (tests/cdk/synth-check.js): the repository's stack with the pre sign-up trigger on
-// and declaring Cognito actions on its own pool (as account linking, issue 23, will), built for real (cargo-lambda
-// bundling, cdk-nag), so that a real `cdk synth` and cfn-lint show the trigger's grant makes no dependency cycle.
-// Not deployed: the binary's own cdk/triggers.json declares no such actions.
+// A CDK app for `make synth-check` (tests/cdk/synth-check.js): the repository's stack with both triggers on, pre sign-up
+// declaring Cognito actions on its own pool (as account linking, issue 23, will), built for real (cargo-lambda
+// bundling, cdk-nag), and pre token generation granted ListUserPoolClients on the pool as cdk/triggers.json declares,
+// so that a real `cdk synth` and cfn-lint show the triggers' grants make no dependency cycle.
+// Not deployed: the binary's own cdk/triggers.json declares no such actions for pre sign-up.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
@@ -16,6 +17,9 @@ new CognitoAuthApiStack(app, 'TriggerGrants', {
   corsOrigins: ['https://app.example.com'],
   frontDoor: false,
   signUpEmailDomains: ['example.com'],
+  // Pre token generation with per-app rules: ListUserPoolClients on its own pool (the definition's own grant).
+  tokenClaims: { groups: [{ group: 'admins', roles: ['admin'] }], apps: { shop: { scopes: ['shop/read'] } } },
+  apps: [{ id: 'shop', origins: ['https://shop.example.com'] }],
   triggerDefinitions: { triggers: defs.triggers.map((t) => (t.name === 'preSignUp' ? { ...t, cognitoActions: ['ListUsers', 'AdminLinkProviderForUser'] } : t)) },
   code: AuthApiCode.fromSource(),
 });
