@@ -1,0 +1,32 @@
+//! Bad trigger input has a deliberate, logged outcome: a malformed event and an unknown trigger source
+//! each end in the function's error (Cognito then fails the operation, nothing is created) and one audit
+//! line naming the kind of failure, with nothing of the event's user data in the logs.
+mod support;
+
+use serde_json::json;
+
+#[tokio::test]
+async fn a_malformed_event_and_an_unknown_source_are_refused_and_audited_without_user_data() {
+    let logs = support::capture_logs(tracing::Level::INFO);
+    let state = auth_api::triggers::TriggerState::default();
+    let def = auth_api::definition::triggers();
+    let pre = def.by_name("preSignUp").unwrap();
+    let tokens = def.by_name("preTokenGeneration").unwrap();
+    let secret_address = "leak.check.7731@example.com";
+    let cases = [
+        (pre, json!({"triggerSource": "PreSignUp_SignUp", "request": {"userAttributes": {"email": secret_address}}}), "malformed_event", "MalformedEvent"),
+        (pre, json!({"triggerSource": "PreSignUp_Nope", "userName": secret_address}), "unknown_trigger_source", "UnknownTriggerSource"),
+        (tokens, json!({"triggerSource": "PreSignUp_SignUp", "userName": secret_address}), "unknown_trigger_source", "UnknownTriggerSource"),
+        (pre, json!("not an object"), "malformed_event", "MalformedEvent"),
+    ];
+    for (i, (trigger, event, code, kind)) in cases.into_iter().enumerate() {
+        let id = format!("req-bad-{i}");
+        let err = auth_api::triggers::invoke(&state, trigger, event, &id).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "case {i}: {err}");
+        assert!(!err.to_string().contains(secret_address), "case {i}: the error quotes the address: {err}");
+        let text = logs.text();
+        let line = text.lines().find(|l| l.contains(&id) && l.contains("\"audit\"")).unwrap_or_else(|| panic!("case {i}: no audit line: {text}"));
+        assert!(line.contains("\"outcome\":\"failure\"") && line.contains(&format!("\"error_code\":\"{code}\"")), "case {i}: {line}");
+    }
+    assert!(!logs.text().contains(secret_address), "the logs hold the event's address");
+}
