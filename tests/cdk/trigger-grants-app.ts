@@ -20,6 +20,7 @@ new CognitoAuthApiStack(app, 'TriggerGrants', {
   // Pre token generation with per-app rules: ListUserPoolClients on its own pool (the definition's own grant).
   tokenClaims: { groups: [{ group: 'admins', roles: ['admin'] }], apps: { shop: { scopes: ['shop/read'] } } },
   apps: [{ id: 'shop', origins: ['https://shop.example.com'] }],
+  passkeyRelyingPartyId: 'example.com',
   triggerDefinitions: { triggers: defs.triggers.map((t) => (t.name === 'preSignUp' ? { ...t, cognitoActions: ['ListUsers', 'AdminLinkProviderForUser'] } : t)) },
   code: AuthApiCode.fromSource(),
 });
