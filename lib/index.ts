@@ -13,4 +13,4 @@ export * from './user-pool-definition';
 export * from './definitions';
 export * from './apps-definition';
 export * from './trigger-definition';
-export { TokenClaims, TokenClaimsRules, TokenClaimsGroupRule } from './token-claims';
+export type { TokenClaims, TokenClaimsRules, TokenClaimsGroupRule } from './token-claims';
