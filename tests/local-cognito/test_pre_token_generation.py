@@ -14,39 +14,12 @@ from typing import Any
 
 import pytest
 
-from test_local_cognito import PASSWORD, Pool, claims, expect_error, make_client, new_email, start_emulator, stop_emulator
-from test_triggers import StandInFunction, held_to_the_documented_event, lambda_control
+from test_local_cognito import PASSWORD, Pool, claims, expect_error, new_email
+from test_triggers import StandInFunction, emu, function, held_to_the_documented_event, idp, lambda_control, pool  # noqa: F401 (fixtures)
 
+TRIGGERS = "preTokenGeneration"  # read by test_triggers.emu
 EVENT = "pre-token-generation-v2.json"
 ADMIN = "aws.cognito.signin.user.admin"
-
-
-@pytest.fixture(scope="module")
-def function():
-    f = StandInFunction()
-    yield f
-    f.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def emu(function):
-    proc, ready = start_emulator("--bootstrap", "--triggers", "preTokenGeneration", "--lambda-endpoint", function.url)
-    yield ready
-    rc, out, _ = stop_emulator(proc)
-    assert rc == 0 and out == ""
-
-
-@pytest.fixture(scope="module")
-def idp(emu):
-    return make_client(emu["endpoint"])
-
-
-@pytest.fixture
-def pool(emu, idp, function) -> Pool:
-    function.reset()
-    lambda_control(emu, "DELETE")
-    lambda_control(emu, "POST", {"endpoint": function.url})
-    return Pool(idp, emu["userPoolId"], emu["clientId"], emu["clientSecret"])
 
 
 def member(pool: Pool, *groups: str) -> tuple[str, str]:

@@ -89,8 +89,11 @@ def function():
 
 
 @pytest.fixture(scope="module")
-def emu(function):
-    proc, ready = start_emulator("--bootstrap", "--triggers", "preSignUp", "--lambda-endpoint", function.url)
+def emu(request, function):
+    # The triggers turned on: the requesting module's TRIGGERS (test_pre_token_generation.py reuses
+    # these fixtures), pre sign-up here.
+    triggers = getattr(request.module, "TRIGGERS", "preSignUp")
+    proc, ready = start_emulator("--bootstrap", "--triggers", triggers, "--lambda-endpoint", function.url)
     yield ready
     rc, out, _ = stop_emulator(proc)
     assert rc == 0 and out == ""
