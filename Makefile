@@ -12,6 +12,8 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 .PHONY: idp dev test test-rust test-emulator test-cdk test-verify verify-deployment synth-check package-check docs-check openapi venv build-tools clean deploy
 
 # `make dev SESSION_COOKIE=on`: the browser session mode (refresh token in an HttpOnly cookie; docs/api.md "Browser session mode").
+# `make dev LEGACY_USERS=me@example.com:Legacy-Passw0rd!9`: a local legacy system with those users, and the user
+# migration trigger moving each in at its first login (docs/api.md "Moving users in from a legacy system").
 # `make dev EMAIL_OTP=on`: the local pool offers sign-in with an emailed code (a deployed pool does only when it sends
 # through Amazon SES: the email prop).
 dev: $(VENV_OK) api-reference client-build

@@ -6,6 +6,7 @@ import { AuthApiCode } from './function-code';
 import { CognitoAuthApiStack } from './cognito-auth-api-stack';
 import { AuthApiWebAclStack } from './web-acl';
 import { loadAppsDefinition } from './apps-definition';
+import { UserMigrationOptions } from './trigger-definition';
 
 /** Context keys the app reads (`npx cdk deploy -c key=value`, or `context` in cdk.json). */
 export const CONTEXT_KEYS = {
@@ -32,6 +33,9 @@ export const CONTEXT_KEYS = {
   sessionCookie: 'true|false: browser session mode, the refresh token in an HttpOnly cookie (default false; the app must be on the API\'s site: see domainName)',
   signUpEmailDomains: 'Comma list of the email domains whose addresses may sign up; turns on the pre sign-up trigger (default: every domain, no trigger)',
   tokenClaims: 'JSON of the tokenClaims prop (roles claim from groups, added scopes, per-app rules); turns on the pre token generation trigger (default: none)',
+  legacyAuthUrl: 'https:// URL of a legacy authentication endpoint; with legacyAuthSecretArn turns on the user migration trigger (default: none)',
+  legacyAuthSecretArn: 'Secrets Manager ARN (complete) of the secret the user migration trigger signs its requests to legacyAuthUrl with',
+  legacyAuthTimeoutMs: 'How long the user migration trigger waits for legacyAuthUrl, 100-3000 ms (default 2000)',
 };
 
 export interface AuthApiAppStacks {
@@ -55,6 +59,19 @@ function jsonContext(app: App, key: keyof typeof CONTEXT_KEYS): any {
   } catch (e) {
     throw new Error(`context ${key} must be JSON (got ${JSON.stringify(v.slice(0, 80))}): ${(e as Error).message}`);
   }
+}
+
+/** The userMigration prop from its context keys: both of url and secret ARN, or neither. */
+function userMigrationFromContext(url: string | undefined, secretArn: string | undefined, timeoutMs: string | undefined): UserMigrationOptions | undefined {
+  if (url === undefined && secretArn === undefined) {
+    if (timeoutMs !== undefined) throw new Error('Context key legacyAuthTimeoutMs needs legacyAuthUrl and legacyAuthSecretArn.');
+    return undefined;
+  }
+  if (url === undefined || secretArn === undefined) {
+    throw new Error('Context keys legacyAuthUrl and legacyAuthSecretArn turn on the user migration trigger together: set both, or neither.');
+  }
+  if (timeoutMs !== undefined && !/^\d+$/.test(timeoutMs)) throw new Error(`Context key legacyAuthTimeoutMs must be whole milliseconds (got "${timeoutMs}").`);
+  return { url, secretCompleteArn: secretArn, timeout: timeoutMs === undefined ? undefined : Duration.millis(Number(timeoutMs)) };
 }
 
 function bool(value: string | undefined, key: string, dflt: boolean): boolean {
@@ -140,6 +157,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     apps: ctx(app, 'appsFile') === undefined ? undefined : loadAppsDefinition(ctx(app, 'appsFile')).apps,
     signUpEmailDomains: ctx(app, 'signUpEmailDomains')?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     tokenClaims: jsonContext(app, 'tokenClaims'),
+    userMigration: userMigrationFromContext(ctx(app, 'legacyAuthUrl'), ctx(app, 'legacyAuthSecretArn'), ctx(app, 'legacyAuthTimeoutMs')),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),
   });

@@ -23,6 +23,11 @@ export interface AuthApiAlarmThresholds {
    * `refresh_token_reuse`) per 5 minutes. One is the signature of a stolen token. @default 1
    */
   readonly reusedRefreshTokens?: number;
+  /**
+   * User migration trigger failures (the legacy endpoint down, slow, failing or answering garbage: audit events of the
+   * trigger with `"outcome":"failure"`) per 5 minutes; a wrong password is a refusal and not counted. @default 5
+   */
+  readonly legacyAuthFailures?: number;
 }
 
 export interface AuthApiAlarmsProps {
@@ -42,10 +47,12 @@ export interface AuthApiAlarmsProps {
    * @default - none (no trigger)
    */
   readonly triggerLogGroups?: logs.ILogGroup[];
+  /** The user migration trigger's log group: its failures are metric `LegacyAuthFailures`, alarmed. @default - none */
+  readonly userMigrationLogGroup?: logs.ILogGroup;
 }
 
 /**
- * A fixed set of six alarms, whatever the number of routes: each watches one aggregate metric, so
+ * A fixed set of six alarms (seven with the user migration trigger), whatever the number of routes: each watches one aggregate metric, so
  * the idle cost does not grow with the API (an alarm costs the same whether or not it ever fires).
  */
 export class AuthApiAlarms extends Construct {
@@ -61,6 +68,9 @@ export class AuthApiAlarms extends Construct {
   public readonly reusedRefreshTokenMetric: cloudwatch.Metric;
   /** The count of deliberate trigger refusals (function errors that are no failure), when there are triggers. */
   public readonly triggerRefusalMetric?: cloudwatch.Metric;
+  /** The user migration trigger's failures to get an answer from the legacy endpoint, when it is on. */
+  public readonly legacyAuthFailureMetric?: cloudwatch.Metric;
+  public readonly legacyAuthFailures?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AuthApiAlarmsProps) {
     super(scope, id);
@@ -143,6 +153,20 @@ export class AuthApiAlarms extends Construct {
       return a;
     };
 
+    // The user migration trigger fails closed when the legacy endpoint gives no usable answer (callers see an unknown
+    // user): its audit line `"action":"userMigration","outcome":"failure"` is the only sign, counted here.
+    if (props.userMigrationLogGroup) {
+      const legacyMetricName = 'LegacyAuthFailures';
+      new logs.MetricFilter(this, 'LegacyAuthFailureFilter', {
+        logGroup: props.userMigrationLogGroup,
+        filterPattern: logs.FilterPattern.literal('{ $.target = "audit" && $.action = "userMigration" && $.outcome = "failure" }'),
+        metricNamespace: props.metricNamespace,
+        metricName: legacyMetricName,
+        metricValue: '1',
+      });
+      this.legacyAuthFailureMetric = new cloudwatch.Metric({ namespace: props.metricNamespace, metricName: legacyMetricName, statistic: 'Sum', period });
+    }
+
     const errors = t.functionErrors ?? 5;
     const throttles = t.functionThrottles ?? 5;
     const fivexx = t.api5xx ?? 5;
@@ -174,5 +198,12 @@ export class AuthApiAlarms extends Construct {
     this.reusedRefreshTokens = alarm('RefreshTokenReuse', this.reusedRefreshTokenMetric, reused,
       `>= ${reused} refresh(es) in 5 minutes with a refresh token that rotation had already replaced (audit event refresh_token_reuse): ` +
         'a stolen refresh token? The audit lines give the request ids and source IPs; the user is not named (Cognito does not say whose token it was).');
+    if (this.legacyAuthFailureMetric) {
+      const legacy = t.legacyAuthFailures ?? 5;
+      if (!(legacy >= 1)) throw new Error(`AuthApiAlarms: thresholds.legacyAuthFailures must be at least 1 (got ${legacy}).`);
+      this.legacyAuthFailures = alarm('LegacyAuthFailures', this.legacyAuthFailureMetric, legacy,
+        `>= ${legacy} user migration trigger failures in 5 minutes (the legacy endpoint down, slow or answering garbage): ` +
+          'users of the legacy system cannot sign in for the first time; see the userMigration trigger\'s logs (error_code legacy_*).');
+    }
   }
 }

@@ -18,16 +18,18 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { addBootstrapFunction } from './auth-api-functions';
 import { IBoundAuthApiCode } from './function-code';
 import { TokenClaims } from './token-claims';
-import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions } from './trigger-definition';
+import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions, UserMigrationOptions } from './trigger-definition';
 
 /** What the triggers feature takes from the construct's props (each documented on CognitoAuthApiProps). */
 export interface AuthApiTriggersProps {
   readonly signUpEmailDomains?: string[];
   readonly tokenClaims?: TokenClaims;
+  readonly userMigration?: UserMigrationOptions;
   readonly userPool?: cognito.IUserPool;
   readonly environment?: { readonly [name: string]: string };
 }
@@ -63,12 +65,47 @@ export function checkSignUpEmailDomains(domains: string[] | undefined): string[]
   }))];
 }
 
-/** The names of the triggers these props turn on: preSignUp with signUpEmailDomains, preTokenGeneration with tokenClaims. */
+/**
+ * The names of the triggers these props turn on: preSignUp with signUpEmailDomains, preTokenGeneration with tokenClaims,
+ * userMigration with userMigration.
+ */
 export function enabledTriggers(props: AuthApiTriggersProps): string[] {
   const on: string[] = [];
   if (props.signUpEmailDomains !== undefined) on.push('preSignUp');
   if (props.tokenClaims !== undefined) on.push('preTokenGeneration');
+  if (props.userMigration !== undefined) on.push('userMigration');
   return on;
+}
+
+/** The legacy endpoint's secret: `secret`, or `secretCompleteArn` imported in `scope`. Throws unless exactly one is given. */
+export function userMigrationSecret(scope: Construct, o: UserMigrationOptions): secretsmanager.ISecret {
+  if ((o.secret === undefined) === (o.secretCompleteArn === undefined)) {
+    throw new Error('CognitoAuthApi: userMigration needs the shared secret: give secret (an ISecret) or secretCompleteArn, exactly one.');
+  }
+  return o.secret ?? secretsmanager.Secret.fromSecretCompleteArn(scope, 'LegacyAuthSecret', o.secretCompleteArn!);
+}
+
+/** The user migration trigger's environment (LEGACY_AUTH_*), checked; {} without the prop. */
+export function userMigrationEnvironment(o: UserMigrationOptions | undefined, secret: secretsmanager.ISecret | undefined): { [name: string]: string } {
+  if (o === undefined || secret === undefined) return {};
+  if (!Token.isUnresolved(o.url) && !/^https:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(o.url)) {
+    throw new Error(`CognitoAuthApi: userMigration.url must be an https:// URL (got "${o.url}"); the function refuses any other scheme.`);
+  }
+  const ms = (o.timeout ?? Duration.seconds(2)).toMilliseconds();
+  if (!(ms >= 100 && ms <= 3000)) {
+    throw new Error(`CognitoAuthApi: userMigration.timeout must be from 100 ms to 3 s (got ${ms} ms): Cognito waits 5 s for a trigger, ` +
+      'and the function needs the rest of its 4 s deadline to read the secret and answer.');
+  }
+  return { LEGACY_AUTH_URL: o.url, LEGACY_AUTH_SECRET_ARN: secret.secretArn, LEGACY_AUTH_TIMEOUT_MS: String(ms) };
+}
+
+/**
+ * The statement that lets the user migration function read exactly its legacy endpoint's secret (in the role's inline
+ * policy, beside its logs: no pool reference, so no cycle). A secret imported by name has a partial ARN: Secrets
+ * Manager appends six characters to it.
+ */
+export function userMigrationSecretStatement(secret: secretsmanager.ISecret): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`] });
 }
 
 /** The IAM actions of a trigger's function: `cognito-idp:<name>` for each declared action. */
@@ -84,6 +121,8 @@ export interface TriggerFunctionOptions {
   readonly envValues: { readonly [name: string]: string };
   readonly memorySize: number;
   readonly retention: logs.RetentionDays;
+  /** The user migration trigger's legacy endpoint secret, which its function may read. */
+  readonly userMigrationSecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -96,7 +135,7 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
   if (!(pool instanceof cognito.UserPool)) {
     throw new Error(
       `CognitoAuthApi: the Cognito triggers ${enabled.join(', ')} need a user pool whose LambdaConfig this app sets: one the construct creates, ` +
-        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains and tokenClaims unset.',
+        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains, tokenClaims and userMigration unset.',
     );
   }
   return enabled.map((name) => {
@@ -113,8 +152,12 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
         Logs: new iam.PolicyDocument({
           statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
         }),
+        ...(t.name === 'userMigration' && o.userMigrationSecret
+          ? { LegacyAuthSecret: new iam.PolicyDocument({ statements: [userMigrationSecretStatement(o.userMigrationSecret)] }) }
+          : {}),
       },
     });
+    if (t.name === 'userMigration') o.userMigrationSecret?.encryptionKey?.grantDecrypt(role);
     const environment: { [k: string]: string } = { COGNITO_TRIGGER: t.name };
     for (const e of t.env) {
       const v = o.envValues[e];

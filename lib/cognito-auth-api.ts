@@ -24,9 +24,9 @@ import { addRouteFunction, requestDeadlineMs, routeEnvironmentValues } from './a
 import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrigins } from './auth-api-http-api';
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
-import { addTriggers, checkSignUpEmailDomains, enabledTriggers } from './auth-api-triggers';
 import { TokenClaims, tokenClaimsEnv } from './token-claims';
-import { TriggerDefinition, TriggerDefinitions, loadTriggerDefinitions, parseTriggerDefinitions } from './trigger-definition';
+import { addTriggers, checkSignUpEmailDomains, enabledTriggers, userMigrationEnvironment, userMigrationSecret } from './auth-api-triggers';
+import { TriggerDefinition, TriggerDefinitions, UserMigrationOptions, loadTriggerDefinitions, parseTriggerDefinitions } from './trigger-definition';
 import { ThreatProtection, addAppUserClient, addUserPool } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
 import { QuotaRateRule, QuotaUsage } from './cognito-quotas';
@@ -107,6 +107,17 @@ export interface CognitoAuthApiProps {
    * @default - tokens as Cognito makes them; no pre token generation trigger
    */
   readonly tokenClaims?: TokenClaims;
+
+  /**
+   * Moving users in from a legacy system: a password sign-in or password reset for an address the pool does not know
+   * asks this endpoint (the user migration trigger); when it vouches for the password, Cognito creates the user,
+   * confirmed, with that password, and sends no email. Every failure (unknown there, wrong password, endpoint down,
+   * slow or answering garbage) answers as an unknown user and creates nothing; endpoint failures are counted (metric
+   * `LegacyAuthFailures`, alarm). The contract: docs/api.md "Moving users in from a legacy system". Needs a user pool
+   * this app defines. Context keys `legacyAuthUrl`, `legacyAuthSecretArn`, `legacyAuthTimeoutMs`.
+   * @default - no user migration trigger
+   */
+  readonly userMigration?: UserMigrationOptions;
 
   /**
    * The user pool settings (password policy, case sensitivity, MFA, recovery, lifetimes) that are the
@@ -439,6 +450,8 @@ export class CognitoAuthApi extends Construct {
       ? parseTriggerDefinitions(props.triggerDefinitions, 'CognitoAuthApi: triggerDefinitions')
       : loadTriggerDefinitions();
     const signUpEmailDomains = checkSignUpEmailDomains(props.signUpEmailDomains);
+    const legacySecret = props.userMigration ? userMigrationSecret(this, props.userMigration) : undefined;
+    const userMigrationEnv = userMigrationEnvironment(props.userMigration, legacySecret);
     const poolDef = props.userPoolDefinition ? parseUserPoolDefinition(props.userPoolDefinition, 'CognitoAuthApi: userPoolDefinition') : loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
@@ -522,11 +535,14 @@ export class CognitoAuthApi extends Construct {
       envValues: {
         SIGN_UP_EMAIL_DOMAINS: envValues.SIGN_UP_EMAIL_DOMAINS,
         ...(props.tokenClaims !== undefined ? { TOKEN_CLAIMS: tokenClaimsEnv(props.tokenClaims, userApps.map((a) => a.id))! } : {}),
+        ...userMigrationEnv,
         ...(props.environment ?? {}),
       },
       memorySize,
       retention,
+      userMigrationSecret: legacySecret,
     });
+    const migration = this.triggers.find((t) => t.definition.name === 'userMigration');
 
     // ---- HTTP API and its authorizer (auth-api-http-api.ts) -----------------------------------------
     const { httpApi, authorizer } = addHttpApi(this, definition, corsOrigins, session.allowCredentials, this.userPool,
@@ -580,6 +596,7 @@ export class CognitoAuthApi extends Construct {
       api: this.httpApi,
       functionLogGroups: this.routes.map((r) => r.logGroup),
       triggerLogGroups: this.triggers.map((t) => t.logGroup),
+      userMigrationLogGroup: migration?.logGroup,
       metricNamespace: props.metricNamespace ?? `CognitoAuthApi/${stack.stackName}`,
       thresholds: props.alarmThresholds,
       alarmTopic: props.alarmTopic,

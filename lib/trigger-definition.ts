@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /** One Cognito trigger of the auth API, as declared in `cdk/triggers.json`. */
 export interface TriggerDefinition {
@@ -148,3 +150,30 @@ export function loadTriggerDefinitions(file: string = DEFAULT_TRIGGERS_FILE): Tr
   }
   return parseTriggerDefinitions(raw, file);
 }
+
+/**
+ * The legacy authentication endpoint the user migration trigger asks (docs/api.md, "Moving users in from a legacy
+ * system": the JSON contract it must answer, the signed request, the timeout budget, what happens when it is down).
+ */
+export interface UserMigrationOptions {
+  /** The endpoint's URL: `https://...` (the function refuses any other scheme). */
+  readonly url: string;
+  /**
+   * The shared secret the requests are signed with (HMAC-SHA256; its `SecretString`, at least 32 bytes). The trigger's
+   * function may read exactly this secret (`secretsmanager:GetSecretValue`), and decrypt with its key when it has one.
+   */
+  readonly secret?: secretsmanager.ISecret;
+  /**
+   * The same secret by its complete ARN (with the six-character suffix), for apps that cannot pass an ISecret (the
+   * context key `legacyAuthSecretArn`). Give `secret` or this, not both.
+   * @default - `secret`
+   */
+  readonly secretCompleteArn?: string;
+  /**
+   * How long the trigger waits for the endpoint, 100 ms to 3 s: Cognito waits 5 s for a trigger and the function's own
+   * deadline is 4 s, which also covers reading the secret.
+   * @default Duration.seconds(2)
+   */
+  readonly timeout?: Duration;
+}
+

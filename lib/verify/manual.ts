@@ -133,4 +133,13 @@ export const MANUAL_ITEMS: ManualItem[] = [
   { id: 'token-claims-answers', group: 'Cognito triggers',
     text: 'What a deployed pool does with an answer that adds a Cognito-owned claim or suppresses aws.cognito.signin.user.admin (the emulator refuses the first, obeys the second), the V2_0 event\'s fields against trigger_events/pre-token-generation-v2.json, and what the token endpoint answers when the trigger fails on the OAuth code grant.',
     why: 'needs a throwaway trigger build answering those, and the pool domain' },
+  { id: 'migration-exceptions', group: 'Cognito triggers',
+    text: 'With userMigration: a wrong legacy password and a stopped legacy endpoint both answer 401 invalid_credentials like an unknown address, and no user is created.',
+    why: 'needs a legacy endpoint and its users, which verify does not have' },
+  { id: 'migration-created-user', group: 'Cognito triggers',
+    text: 'A migrated user is CONFIRMED with the typed address, gets no welcome email, and its second login does not reach the legacy endpoint; a reset moves a verified user in as RESET_REQUIRED.',
+    why: 'needs a legacy endpoint and its users, and a mailbox' },
+  { id: 'migration-alarm', group: 'Cognito triggers',
+    text: 'With the legacy endpoint stopped, LegacyAuthFailures goes into alarm and the trigger logs legacy_* failures without the password.',
+    why: 'needs a legacy endpoint to stop' },
 ];

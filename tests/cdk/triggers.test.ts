@@ -147,6 +147,66 @@ test('the trigger definition is checked like the routes', () => {
   // The repository's file is what the Rust binary embeds (definition.rs reads the same file); each trigger's prop is
   // a prop of the construct.
   expect(triggerDefinitions.triggers.map((x) => x.name)).toEqual(['preSignUp', 'preTokenGeneration']);
+  expect(triggerDefinitions.triggers.map((x) => x.name)).toEqual(expect.arrayContaining(['preSignUp', 'userMigration']));
   const propsSource = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'lib', 'cognito-auth-api.ts'), 'utf-8');
   for (const d of triggerDefinitions.triggers) expect(propsSource).toMatch(new RegExp(`readonly ${d.prop}\\?:`));
+});
+
+describe('userMigration turns on the user migration trigger', () => {
+  const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:legacy-auth-AbCdEf';
+  const stack = stackWith({ userMigration: { url: 'https://legacy.example.com/authenticate', secretCompleteArn: secretArn } });
+  const t = Template.fromStack(stack);
+  const trigger = stack.authApi.triggers.find((x) => x.definition.name === 'userMigration')!;
+  const fnId = logicalId(stack, trigger.function);
+  const fn = t.toJSON().Resources[fnId];
+
+  test('one function as COGNITO_TRIGGER=userMigration with the endpoint, the secret\'s ARN (never its value) and the 2 s budget', () => {
+    expect(stack.authApi.triggers.map((x) => x.definition.name)).toEqual(['userMigration']);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      COGNITO_TRIGGER: 'userMigration', LEGACY_AUTH_URL: 'https://legacy.example.com/authenticate', LEGACY_AUTH_SECRET_ARN: secretArn, LEGACY_AUTH_TIMEOUT_MS: '2000',
+    });
+    expect(fn.Properties.Timeout).toBe(5);
+    expect(poolOf(t).Properties.LambdaConfig).toEqual({ UserMigration: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+  });
+
+  test('its role reads exactly that secret (GetSecretValue) and writes its logs, nothing else, and no Cognito action', () => {
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = t.toJSON().Resources[roleId];
+    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements.map((s: any) => [s.Action, s.Resource])).toEqual([
+      [['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logicalId(stack, trigger.logGroup as any), 'Arn'] }],
+      ['secretsmanager:GetSecretValue', secretArn],
+    ]);
+    expect(resourcesOf(t, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))).toEqual([]);
+  });
+
+  test('its failures are the metric LegacyAuthFailures, with an alarm', () => {
+    const filters = resourcesOf(t, 'AWS::Logs::MetricFilter').filter(([, f]) => f.Properties.MetricTransformations[0].MetricName === 'LegacyAuthFailures');
+    expect(filters).toHaveLength(1);
+    expect(filters[0][1].Properties.FilterPattern).toBe('{ $.target = "audit" && $.action = "userMigration" && $.outcome = "failure" }');
+    expect(stack.authApi.alarms.legacyAuthFailures).toBeDefined();
+    const [, alarm] = resourcesOf(t, 'AWS::CloudWatch::Alarm').find(([id]) => id.includes('LegacyAuthFailures'))!;
+    expect(alarm.Properties).toMatchObject({ MetricName: 'LegacyAuthFailures', Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  test('no alarm and no filter without the trigger', () => {
+    const plain = Template.fromStack(stackWith());
+    expect(resourcesOf(plain, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('LegacyAuthFailures'))).toEqual([]);
+  });
+
+  test('bad settings fail synth with the fix', () => {
+    const secret = { secretCompleteArn: secretArn };
+    expect(() => stackWith({ userMigration: { url: 'http://legacy.example.com', ...secret } })).toThrow(/must be an https:\/\/ URL/);
+    const { Duration } = require('aws-cdk-lib');
+    expect(() => stackWith({ userMigration: { url: 'https://l.example.com', timeout: Duration.seconds(4), ...secret } })).toThrow(/from 100 ms to 3 s/);
+    expect(() => stackWith({ userMigration: { url: 'https://l.example.com' } })).toThrow(/exactly one/);
+  });
+
+  test('the context keys legacyAuthUrl, legacyAuthSecretArn, legacyAuthTimeoutMs', () => {
+    const { stacks } = appFromContext({ legacyAuthUrl: 'https://l.example.com/a', legacyAuthSecretArn: secretArn, legacyAuthTimeoutMs: '1500' }, false);
+    const tr = stacks.api.authApi.triggers.find((x) => x.definition.name === 'userMigration')!;
+    const env = Template.fromStack(stacks.api).toJSON().Resources[logicalId(stacks.api, tr.function)].Properties.Environment.Variables;
+    expect(env).toMatchObject({ LEGACY_AUTH_URL: 'https://l.example.com/a', LEGACY_AUTH_SECRET_ARN: secretArn, LEGACY_AUTH_TIMEOUT_MS: '1500' });
+    expect(() => appFromContext({ legacyAuthUrl: 'https://l.example.com/a' }, false)).toThrow(/set both, or neither/);
+  });
 });

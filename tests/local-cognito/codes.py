@@ -32,6 +32,7 @@ from core import (
     user_state,
 )
 from users import checking_codes, per_user_limit
+import migration
 import triggers
 
 # Fixed by Cognito, recorded in cdk/user-pool.json: sign-up codes 24 h, reset codes 1 h.
@@ -232,6 +233,9 @@ class PasswordRecoveryOperations(CognitoIdpResponse):
         username = self._get_param("Username")
         check_secret_hash(client, username, self._get_param("SecretHash"))
         user = find_user(pool, username)
+        if user is None and username:
+            # The user migration trigger, for a user the pool does not know (migration.py).
+            user = migration.migrate(backend, pool, client, "UserMigration_ForgotPassword", username, None, self.headers.get("User-Agent"), self._get_param("ClientMetadata"))
         if user is None:
             if prevents_user_existence_errors(client):
                 return ActionResult({"CodeDeliveryDetails": fake_delivery(pool, username or "", for_recovery=True)})

@@ -16,6 +16,11 @@
 # that app's demo page, the same page served a second time as that app (X-App-Id, its own app
 # client), so two apps share one local pool. The end-to-end and contract tests run this script too,
 # on free ports.
+# the Cognito triggers behind Lambda's Invoke API, which the local pool invokes), LEGACY_USERS (default
+# unset; a comma list of address:password: a local legacy system (tests/legacy/legacy_server.py, Argon2id
+# hashes) holds those users, and the local pool runs the user migration trigger against it, as the
+# stack's userMigration prop does: the first login of such an address moves it in). The end-to-end and
+# contract tests run this script too, on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -36,6 +41,7 @@ esac
 triggers=()
 [ -n "${SIGN_UP_EMAIL_DOMAINS:-}" ] && triggers+=(preSignUp)
 [ -n "${TOKEN_CLAIMS:-}" ] && triggers+=(preTokenGeneration)   # the tokenClaims prop's JSON, e.g. TOKEN_CLAIMS='{"groups":[{"group":"admins","roles":["admin"]}]}'
+[ -n "${LEGACY_USERS:-}" ] && triggers+=(userMigration)
 TRIGGER_PORT="${TRIGGER_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 trigger_args=()
 if [ ${#triggers[@]} -gt 0 ]; then
@@ -43,6 +49,20 @@ if [ ${#triggers[@]} -gt 0 ]; then
 fi
 .venv/bin/python tests/local-cognito/local_cognito.py --port 0 --bootstrap "${ses[@]}" "${trigger_args[@]}" >"$info" &
 emu=$!
+legacy=""
+legacy_line="(none: LEGACY_USERS=me@example.com:Legacy-Passw0rd!9 starts one)"
+if [ -n "${LEGACY_USERS:-}" ]; then
+  # The shared secret of this run only; the trigger signs with it, the legacy server checks it.
+  export LEGACY_AUTH_SECRET="$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')"
+  legacy_args=()
+  IFS=, read -ra legacy_users <<<"$LEGACY_USERS"
+  for u in "${legacy_users[@]}"; do legacy_args+=(--user "$u"); done
+  .venv/bin/python tests/legacy/legacy_server.py --port 0 "${legacy_args[@]}" >.dev/legacy.url 2>.dev/legacy.log &
+  legacy=$!
+  for _ in $(seq 1 100); do [ -s .dev/legacy.url ] && break; sleep 0.1; done
+  export LEGACY_AUTH_URL="$(head -1 .dev/legacy.url)/authenticate"
+  legacy_line="$LEGACY_AUTH_URL   (users: ${LEGACY_USERS%%:*}...; requests seen: ${LEGACY_AUTH_URL%/authenticate}/_stats)"
+fi
 api=""
 page=""
 app_page=""
@@ -53,6 +73,7 @@ cleanup() {
   [ -n "$page" ] && kill "$page" 2>/dev/null || true
   [ -n "$app_page" ] && kill "$app_page" 2>/dev/null || true
   [ -n "$api" ] && kill "$api" 2>/dev/null || true
+  [ -n "$legacy" ] && kill "$legacy" 2>/dev/null || true
   kill "$emu" 2>/dev/null || true
   wait 2>/dev/null || true
   [ "$PORT" = 3000 ] || rm -f "$info"
@@ -197,6 +218,7 @@ cat <<MSG
   Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
   First factors:   $FIRST_AUTH_FACTORS   (EMAIL_OTP=on: sign-in with an emailed code, as with SES)
   Triggers:        ${triggers[*]:-none}   on http://127.0.0.1:$TRIGGER_PORT   (SIGN_UP_EMAIL_DOMAINS=example.com: pre sign-up, only those addresses may sign up)
+  Legacy system:   $legacy_line
   Ctrl-C stops everything.
 
 MSG

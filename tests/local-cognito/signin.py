@@ -34,6 +34,7 @@ from rotation import refuse_refresh_token_auth
 from sessions import SESSIONS, get_session, new_session
 from tokens import AUTHENTICATION, NEW_PASSWORD, REFRESH, TOKENS, _mint_access_and_id, issue_tokens, token_answer
 from users import check_lockout, password_matches
+import migration
 
 # --------------------------------------------------------------------------
 # Sign-in: shared by InitiateAuth, AdminInitiateAuth and the challenge answers
@@ -82,12 +83,16 @@ def after_first_factor(backend: Any, pool: Any, client: Any, user: Any, source: 
     return issue_tokens(backend, pool, client, user, source=source)
 
 
-def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str]) -> dict[str, Any]:
+def password_auth(backend: Any, pool: Any, client: Any, params: dict[str, str], migrating: tuple[str | None, Any] | None = None) -> dict[str, Any]:
+    """`migrating` (the caller's User-Agent and ClientMetadata): the flows that run the user migration
+    trigger for an unknown user, USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH (migration.py)."""
     username = params.get("USERNAME")
     if not username:
         raise invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(client, username, params.get("SECRET_HASH"))
     user = find_user(pool, username)
+    if user is None and migrating is not None and params.get("PASSWORD"):
+        user = migration.migrate(backend, pool, client, "UserMigration_Authentication", username, params.get("PASSWORD"), migrating[0], migrating[1])
     if user is None:
         if prevents_user_existence_errors(client):
             raise not_authorized(BAD_CREDENTIALS)
@@ -220,7 +225,7 @@ class SignInOperations(CognitoIdpResponse):
         )
         check_flow_enabled(client, flow)
         if flow == "USER_PASSWORD_AUTH":
-            return ActionResult(password_auth(backend, pool, client, params))
+            return ActionResult(password_auth(backend, pool, client, params, (self.headers.get("User-Agent"), self._get_param("ClientMetadata"))))
         if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
             return ActionResult(refresh_auth(backend, pool, client, params))
         if flow == "CUSTOM_AUTH":
@@ -239,7 +244,7 @@ class SignInOperations(CognitoIdpResponse):
         check_flow_enabled(client, flow)
         if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
             return ActionResult(refresh_auth(self.backend, pool, client, params))
-        return ActionResult(password_auth(self.backend, pool, client, params))
+        return ActionResult(password_auth(self.backend, pool, client, params, (self.headers.get("User-Agent"), self._get_param("ClientMetadata"))))
 
     def respond_to_auth_challenge(self) -> ActionResult:
         backend, pool, client = find_client(self._get_param("ClientId"))

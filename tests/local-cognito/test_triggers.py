@@ -57,6 +57,14 @@ class StandInFunction:
                     body = json.dumps({**event, "response": {"autoConfirmUser": "yes"}}).encode()
                 elif callable(outer.mode):  # answers the event it is given (a test's own function)
                     body = json.dumps(outer.mode(event)).encode()
+                elif outer.mode == "migrate":
+                    # The documented example's answer: the user's attributes, confirmed, no welcome message.
+                    response = {"userAttributes": {"email": event["userName"], "email_verified": "true"}, "messageAction": "SUPPRESS"}
+                    if event["triggerSource"] == "UserMigration_Authentication":
+                        response["finalUserStatus"] = "CONFIRMED"
+                    body = json.dumps({**event, "response": response}).encode()
+                elif outer.mode == "bad-status":
+                    body = json.dumps({**event, "response": {"userAttributes": {"email": event["userName"]}, "finalUserStatus": "ENABLED"}}).encode()
                 elif outer.mode == "auto-confirm":
                     body = json.dumps({**event, "response": {"autoConfirmUser": True, "autoVerifyEmail": True, "autoVerifyPhone": False}}).encode()
                 else:
@@ -91,8 +99,8 @@ def function():
 @pytest.fixture(scope="module")
 def emu(request, function):
     # The triggers turned on: the requesting module's TRIGGERS (test_pre_token_generation.py reuses
-    # these fixtures), pre sign-up here.
-    triggers = getattr(request.module, "TRIGGERS", "preSignUp")
+    # these fixtures), pre sign-up and user migration here.
+    triggers = getattr(request.module, "TRIGGERS", "preSignUp,userMigration")
     proc, ready = start_emulator("--bootstrap", "--triggers", triggers, "--lambda-endpoint", function.url)
     yield ready
     rc, out, _ = stop_emulator(proc)
@@ -121,10 +129,14 @@ def lambda_control(emu: dict, method: str, body: Any = None) -> dict:
 
 def shape(value: Any, path: str, optional: list[str], nullable: list[str]) -> Any:
     """The JSON types of a document, key by key (values left out)."""
-    if isinstance(value, dict) and path not in ("request.userAttributes", "request.validationData", "request.clientMetadata"):
+    if isinstance(value, dict) and path not in ("request.userAttributes", "request.validationData", "request.clientMetadata", "response.userAttributes"):
         return {k: shape(v, f"{path}.{k}".lstrip("."), optional, nullable) for k, v in value.items()}
     if path in nullable and (value is None or isinstance(value, (dict, str))):
         return "object-or-null"
+    # A nullable key: null where Cognito sends no value (the user migration response, which the function
+    # fills in, is sent with nulls), the documented type otherwise.
+    if path in nullable:
+        return "nullable"
     return type(value).__name__
 
 
@@ -141,7 +153,7 @@ def held_to_the_documented_event(event: dict, name: str) -> None:
         if leaf not in got_parent:
             exp_parent.pop(leaf)
     assert got == expected
-    for k, v in event["request"]["userAttributes"].items():
+    for k, v in (event["request"].get("userAttributes") or {}).items():
         assert isinstance(k, str) and isinstance(v, str)
 
 
@@ -280,3 +292,82 @@ def test_the_lambda_control_refuses_bad_settings(emu):
         with pytest.raises(urllib.error.HTTPError) as info:
             lambda_control(emu, "POST", body)
         assert info.value.code == 400, body
+
+
+# --------------------------------------------------------------------------
+# User migration (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
+# --------------------------------------------------------------------------
+
+
+def migrations(emu: dict) -> list[dict]:
+    return lambda_control(emu, "GET")["migrations"]
+
+
+def test_a_password_sign_in_of_an_unknown_user_sends_the_documented_migration_event_and_creates_the_user(pool, function, emu):
+    function.mode = "migrate"
+    email = new_email()
+    out = pool.idp.admin_initiate_auth(
+        UserPoolId=pool.pool_id, ClientId=pool.client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": "Legacy-Passw0rd!", **pool.ah(email)}, ClientMetadata={"purpose": "test"},
+    )
+    [(path, event)] = function.invocations
+    assert path == "/2015-03-31/functions/userMigration/invocations"
+    held_to_the_documented_event(event, "user-migration.json")
+    assert event["triggerSource"] == "UserMigration_Authentication"
+    # "userName: The username entered by the user" (not a generated id, as in pre sign-up).
+    assert event["userName"] == email
+    assert event["request"] == {"password": "Legacy-Passw0rd!", "validationData": {"purpose": "test"}}
+    assert set(event["response"]) == {"userAttributes", "finalUserStatus", "messageAction", "desiredDeliveryMediums", "forceAliasCreation", "enableSMSMFA"}
+    # Created confirmed, with the password just used, signed in at once.
+    assert "AccessToken" in out["AuthenticationResult"]
+    user = pool.idp.admin_get_user(UserPoolId=pool.pool_id, Username=email)
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["email_verified"] == "true"
+    assert user["Username"] != email  # the pool signs in with email: Cognito gives it an id
+    assert migrations(emu) == [{"userName": email, "triggerSource": "UserMigration_Authentication", "outcome": "migrated", "status": "CONFIRMED", "welcomeMessage": "suppressed"}]
+    # The second sign-in is the pool's own: the trigger is not invoked again.
+    function.invocations.clear()
+    assert "AccessToken" in pool.login(email, "Legacy-Passw0rd!")["AuthenticationResult"]
+    assert function.invocations == []
+
+
+def test_a_forgot_password_of_an_unknown_user_migrates_it_to_reset_required_and_sends_the_code(pool, function, emu):
+    function.mode = "migrate"
+    email = new_email()
+    out = pool.idp.forgot_password(ClientId=pool.client_id, Username=email, ClientMetadata={"source": "test"}, **pool.h(email))
+    [(_, event)] = function.invocations
+    held_to_the_documented_event(event, "user-migration.json")
+    assert event["triggerSource"] == "UserMigration_ForgotPassword"
+    # "password ... is not set in the forgot-password flow"
+    assert event["request"] == {"clientMetadata": {"source": "test"}}
+    assert out["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert pool.idp.admin_get_user(UserPoolId=pool.pool_id, Username=email)["UserStatus"] == "RESET_REQUIRED"
+    assert migrations(emu)[0]["status"] == "RESET_REQUIRED"
+
+
+def test_a_failing_migration_is_user_not_found_and_creates_nobody(pool, function, emu):
+    email = new_email()
+    # The messages AWS's knowledge center lists (https://repost.aws/knowledge-center/cognito-migration-lambda-trigger-errors).
+    for mode, message in (
+        ("error", "UserMigration failed with error nope."),
+        ("bad-status", "Error during migration: Invalid finalUserStatus"),
+        ("garbage", f"Exception migrating user in app client {pool.client_id}"),
+    ):
+        function.mode = mode
+        expect_error(lambda: pool.login(email, "Legacy-Passw0rd!"), "UserNotFoundException", message)
+        assert not user_exists(pool, email)
+    # Without the trigger's answer the user is as unknown as before: a reset migrates nobody either.
+    function.mode = "error"
+    expect_error(pool.idp.forgot_password, "UserNotFoundException", "UserMigration failed with error nope.", ClientId=pool.client_id, Username=email, **pool.h(email))
+    assert not user_exists(pool, email)
+    assert all(m["outcome"] != "migrated" for m in migrations(emu))
+
+
+def test_a_known_user_never_runs_the_migration_trigger(pool, function):
+    email = new_email()
+    pool.sign_up(email)
+    pool.confirm(email)
+    function.invocations.clear()
+    pool.login(email)
+    expect_error(lambda: pool.login(email, "Wr0ng-Passw0rd!"), "NotAuthorizedException")
+    assert [p for p, _ in function.invocations if "userMigration" in p] == []

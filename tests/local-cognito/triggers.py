@@ -95,11 +95,19 @@ def request_user_agent() -> str | None:
     return getattr(_request, "user_agent", None)
 _settings: dict[str, Any] = {"endpoint": None, "timeoutSeconds": DEFAULT_TIMEOUT_SECONDS}
 INVOCATIONS: collections.deque[dict[str, Any]] = collections.deque(maxlen=1000)
+# What the user migration trigger did (migration.py): who was moved in, with which status, and whether a
+# welcome message would have gone out. The emulator sends no welcome message itself.
+MIGRATIONS: collections.deque[dict[str, Any]] = collections.deque(maxlen=1000)
 
 
 def settings() -> dict[str, Any]:
     with _lock:
-        return {**_settings, "invocations": list(INVOCATIONS)}
+        return {**_settings, "invocations": list(INVOCATIONS), "migrations": list(MIGRATIONS)}
+
+
+def record_migration(entry: dict[str, Any]) -> None:
+    with _lock:
+        MIGRATIONS.append(entry)
 
 
 def configure(body: Any) -> dict[str, Any]:
@@ -120,6 +128,7 @@ def configure(body: Any) -> dict[str, Any]:
     with _lock:
         _settings.update(new)
         INVOCATIONS.clear()
+        MIGRATIONS.clear()
     return settings()
 
 

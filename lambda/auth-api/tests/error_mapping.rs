@@ -253,6 +253,24 @@ async fn a_pre_sign_up_refusal_is_sign_up_not_allowed() {
     assert_eq!(rule.num_calls(), 1);
 }
 
+/// The user migration trigger's "not migrated", should a pool pass it on as UserLambdaValidationException
+/// ("UserMigration failed with error [invalid_credentials] ..."), is the answer an unknown user gets: 401
+/// invalid_credentials at login, the usual 202 at a password reset; never the failing trigger's 503.
+#[tokio::test]
+async fn a_user_migration_refusal_is_an_unknown_user() {
+    let message = format!("UserMigration failed with error {} {}.", auth_api::error::ApiError::InvalidCredentials.refusal_marker(), auth_api::triggers::user_migration::NOT_MIGRATED);
+    let body = json!({"__type": "UserLambdaValidationException", "message": message}).to_string();
+    let answer = move || HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(body.clone()));
+    let login = mock!(Client::admin_initiate_auth).then_http_response(answer.clone());
+    let (status, body, headers) = call("login", &[&login]).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_credentials")), "{body}");
+    assert!(!body.to_string().contains("UserMigration"), "Cognito's message leaked: {body}");
+    assert!(headers.get("retry-after").is_none());
+    let forgot = mock!(Client::forgot_password).then_http_response(answer);
+    let (status, body, _) = call("passwordForgot", &[&forgot]).await;
+    assert_eq!(status, 202, "{body}");
+}
+
 /// Cognito's refusals of a sign-in without a password never show: every one is answered with the
 /// asked factor's challenge shape (a stand-in), as an unknown address is.
 #[tokio::test]

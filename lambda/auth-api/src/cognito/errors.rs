@@ -112,6 +112,17 @@ where
                 {
                     kind = CognitoErrorKind::SignUpRefused;
                 }
+                // The user migration trigger's "not migrated" (wrong password, unknown to the legacy
+                // system, or the legacy endpoint failing closed): the user stays unknown. Cognito answers
+                // migration failures with UserNotFoundException ("UserMigration failed with error ...":
+                // https://repost.aws/knowledge-center/cognito-migration-lambda-trigger-errors); should a
+                // pool pass the function's error on as UserLambdaValidationException instead, it is
+                // still the answer an unknown user gets, never a 503.
+                if code == "UserLambdaValidationException"
+                    && se.err().message().is_some_and(|m| m.contains(&ApiError::InvalidCredentials.refusal_marker()))
+                {
+                    kind = CognitoErrorKind::UserNotFound;
+                }
                 let msg = (kind == CognitoErrorKind::InvalidPassword).then(|| se.err().message().map(str::to_string)).flatten();
                 (kind, code, msg)
             }

@@ -14,6 +14,7 @@
 mod event;
 mod pre_sign_up;
 pub mod pre_token_generation;
+pub mod user_migration;
 
 pub use event::{Common, TriggerEvent};
 
@@ -37,6 +38,8 @@ pub struct TriggerState {
     /// serves declares Cognito actions. The pool comes from each event (`userPoolId`), never from the
     /// environment: a trigger's environment naming its pool would be a CloudFormation cycle.
     pub cognito: Option<cip::Client>,
+    /// The user migration trigger's legacy endpoint (`LEGACY_AUTH_URL` and its secret), when set.
+    pub legacy_auth: Option<user_migration::legacy_endpoint::LegacyAuth>,
 }
 
 impl TriggerState {
@@ -47,9 +50,13 @@ impl TriggerState {
 
     pub fn from_lookup(serving: &[&'static Trigger], get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let cognito = if serving.iter().any(|t| !t.cognito_actions.is_empty()) {
+        let sdk = || -> Result<aws_config::SdkConfig, ConfigError> {
             let region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).ok_or(ConfigError::Missing("AWS_REGION"))?;
-            Some(crate::state::cognito_client(&crate::state::sdk_config(&region)))
+            Ok(crate::state::sdk_config(&region))
+        };
+        let cognito = if serving.iter().any(|t| !t.cognito_actions.is_empty()) { Some(crate::state::cognito_client(&sdk()?)) } else { None };
+        let legacy_auth = if serving.iter().any(|t| t.name == "userMigration") {
+            user_migration::legacy_endpoint::LegacyAuth::from_lookup(get, sdk)?
         } else {
             None
         };
@@ -57,7 +64,7 @@ impl TriggerState {
             .map(|v| pre_token_generation::TokenClaims::parse(&v))
             .transpose()
             .map_err(|reason| ConfigError::Invalid { name: "TOKEN_CLAIMS", reason })?;
-        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito, ..Default::default() })
+        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito, legacy_auth, ..Default::default() })
     }
 }
 
@@ -79,6 +86,11 @@ pub enum TriggerError {
     /// The handler could not finish (a Cognito call failed, or the deadline passed).
     #[error("{0}")]
     Failed(String),
+    /// A failure the caller must not be able to tell from a refusal (the user migration trigger's
+    /// legacy endpoint down, slow or answering garbage): Cognito hears exactly what a refusal says
+    /// (the same marker and message), the audit event says `failure` and `reason`.
+    #[error("{marker} {message}")]
+    FailedClosed { marker: String, message: &'static str, reason: &'static str },
 }
 
 impl TriggerError {
@@ -89,6 +101,8 @@ impl TriggerError {
             TriggerError::MalformedEvent { .. } => "MalformedEvent",
             TriggerError::UnknownSource { .. } => "UnknownTriggerSource",
             TriggerError::Failed(_) => "TriggerFailed",
+            // The same errorType as a refusal: nothing in what Cognito passes on tells them apart.
+            TriggerError::FailedClosed { .. } => "Refused",
         }
     }
 
@@ -99,6 +113,7 @@ impl TriggerError {
             TriggerError::MalformedEvent { .. } => ("failure", "malformed_event"),
             TriggerError::UnknownSource { .. } => ("failure", "unknown_trigger_source"),
             TriggerError::Failed(_) => ("failure", "trigger_failed"),
+            TriggerError::FailedClosed { reason, .. } => ("failure", reason),
         }
     }
 }
@@ -144,6 +159,7 @@ macro_rules! handlers {
 handlers! {
     "preSignUp" => pre_sign_up,
     "preTokenGeneration" => pre_token_generation,
+    "userMigration" => user_migration,
 }
 
 /// Handles one event sent to the function of trigger `function` (its `COGNITO_TRIGGER`). Returns

@@ -510,6 +510,15 @@ impl TriggerListener {
 
     /// Also with `token_claims`: the pre token generation config (`TOKEN_CLAIMS` JSON).
     pub async fn start_with(domains: Option<&str>, token_claims: Option<&str>, cognito_endpoint: &str) -> Self {
+        Self::start_full(domains, token_claims, cognito_endpoint, None).await
+    }
+
+    /// As [`TriggerListener::start`], with the user migration trigger's legacy endpoint.
+    pub async fn start_with_legacy(domains: Option<&str>, cognito_endpoint: &str, legacy_auth: auth_api::triggers::user_migration::legacy_endpoint::LegacyAuth) -> Self {
+        Self::start_full(domains, None, cognito_endpoint, Some(legacy_auth)).await
+    }
+
+    async fn start_full(domains: Option<&str>, token_claims: Option<&str>, cognito_endpoint: &str, legacy_auth: Option<auth_api::triggers::user_migration::legacy_endpoint::LegacyAuth>) -> Self {
         let sdk = sdk_for(cognito_endpoint).await;
         let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
         let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(Recorder { calls: calls.clone(), attempts }).build());
@@ -517,6 +526,7 @@ impl TriggerListener {
             sign_up_email_domains: domains.and_then(|d| auth_api::email_domains::EmailDomains::parse(d).unwrap()),
             token_claims: token_claims.map(|c| auth_api::triggers::pre_token_generation::TokenClaims::parse(c).unwrap()),
             cognito: Some(client),
+            legacy_auth,
             ..Default::default()
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
