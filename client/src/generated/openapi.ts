@@ -14,6 +14,8 @@ export interface paths {
         /**
          * Sign in with email and password; answers tokens or a challenge
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
          */
         post: operations["login"];
         delete?: never;
@@ -54,6 +56,8 @@ export interface paths {
         /**
          * Sign in without a password: the first factors offered, or a passkey or emailed-code challenge
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
          */
         post: operations["loginStart"];
         delete?: never;
@@ -91,6 +95,8 @@ export interface paths {
         /**
          * Start TOTP enrolment (current password required): a secret and an otpauth:// URI
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
          */
         post: operations["totpSetup"];
         delete?: never;
@@ -196,6 +202,8 @@ export interface paths {
         /**
          * Start adding a passkey (current password required): WebAuthn creation options
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
          */
         post: operations["passkeyRegisterStart"];
         delete?: never;
@@ -230,7 +238,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a password reset; the same answer whether or not the email exists */
+        /**
+         * Start a password reset; the same answer whether or not the email exists
+         * @description Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         */
         post: operations["passwordForgot"];
         delete?: never;
         options?: never;
@@ -325,6 +336,8 @@ export interface paths {
         /**
          * Delete the signed-in user's own account (current password required)
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
          */
         delete: operations["deleteUser"];
         options?: never;
