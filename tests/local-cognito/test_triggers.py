@@ -131,12 +131,10 @@ def shape(value: Any, path: str, optional: list[str], nullable: list[str]) -> An
     """The JSON types of a document, key by key (values left out)."""
     if isinstance(value, dict) and path not in ("request.userAttributes", "request.validationData", "request.clientMetadata", "response.userAttributes"):
         return {k: shape(v, f"{path}.{k}".lstrip("."), optional, nullable) for k, v in value.items()}
-    if path in nullable and (value is None or isinstance(value, (dict, str))):
-        return "object-or-null"
     # A nullable key: null where Cognito sends no value (the user migration response, which the function
     # fills in, is sent with nulls), the documented type otherwise.
     if path in nullable:
-        return "nullable"
+        return "object-or-null"
     return type(value).__name__
 
 
