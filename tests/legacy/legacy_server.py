@@ -16,6 +16,7 @@ nobody.
 The contract endpoint is POST /authenticate. What the tests use besides it (never part of the contract):
     GET  /_stats          {"requests": n, "verified": n}: requests received, requests whose signature held
     POST /_mode           {"mode": "ok" | "garbage" | "slow" | "error"[, "delaySeconds": s]}: how to answer
+                          ("error": the usual answer, with status 500)
     POST /_users          {"username": ..., "password": ..., "emailVerified": bool}: adds a legacy user
     DELETE /_stats        resets the counters
 """
@@ -157,14 +158,14 @@ def handler_for(legacy: Legacy) -> type[BaseHTTPRequestHandler]:
                 time.sleep(delay)
             if mode == "garbage":
                 return self.send_json(200, b"<html>Service temporarily unavailable</html>", "text/html")
-            if mode == "error":
-                return self.send_json(500, {"error": "internal"})
             try:
                 request = json.loads(body)
                 answer = legacy.answer(request if isinstance(request, dict) else {})
             except ValueError:
                 return self.send_json(400, {"error": "bad request"})
-            self.send_json(200, answer)
+            # "error": the contract's answer (a yes for the right password) with status 500, so that a
+            # trigger that read the body whatever the status would move the user in.
+            self.send_json(500 if mode == "error" else 200, answer)
 
     return Handler
 
