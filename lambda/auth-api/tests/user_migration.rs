@@ -33,8 +33,7 @@ impl Drop for Legacy {
 impl Legacy {
     fn start() -> Self {
         let root = support::workspace_root();
-        let python = std::env::var("LOCAL_COGNITO_PYTHON").map(std::path::PathBuf::from).unwrap_or_else(|_| root.join(".venv/bin/python"));
-        let mut child = Command::new(python)
+        let mut child = Command::new(support::test_python())
             .arg(root.join("tests/legacy/legacy_server.py"))
             .args(["--port", "0", "--exit-with-stdin"])
             .env("LEGACY_AUTH_SECRET", SECRET)

@@ -24,6 +24,14 @@ pub const ALLOWED_ORIGIN: &str = "http://localhost:5173";
 /// The code the emulator accepts (DEV_CONFIRMATION_CODE's default).
 pub const DEV_CODE: &str = "123456";
 
+/// The Python that runs the repository's local servers (the emulator, the legacy system):
+/// `LOCAL_COGNITO_PYTHON`, else the repository's `.venv`.
+pub fn test_python() -> PathBuf {
+    let python = std::env::var("LOCAL_COGNITO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| workspace_root().join(".venv/bin/python"));
+    assert!(python.exists(), "{} not found: run `make venv` (or `make test`) first", python.display());
+    python
+}
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
@@ -63,8 +71,7 @@ impl Emulator {
 
     fn spawn(options: &[&str]) -> Self {
         let root = workspace_root();
-        let python = std::env::var("LOCAL_COGNITO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| root.join(".venv/bin/python"));
-        assert!(python.exists(), "{} not found: run `make venv` (or `make test`) first", python.display());
+        let python = test_python();
         let mut child = Command::new(&python)
             .arg(root.join("tests/local-cognito/local_cognito.py"))
             .args(["--port", "0", "--bootstrap", "--exit-with-parent"])
