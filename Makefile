@@ -162,7 +162,7 @@ $(NODE_BASELINE): bench/node-baseline/package.json bench/node-baseline/package-l
 bench: $(NODE_BASELINE)
 	bench/bench.sh
 
-bench-smoke: $(NODE_BASELINE)
+bench-smoke: $(NODE_BASELINE) $(BUILD_OK)
 	bench/bench.sh --smoke
 
 load: $(VENV_OK)

@@ -1,7 +1,8 @@
-// A CDK app for `make synth-check` (tests/cdk/synth-check.js): the repository's stack with both triggers on, pre sign-up
+// A CDK app for `make synth-check` (tests/cdk/synth-check.js): the repository's stack with its triggers on, pre sign-up
 // declaring Cognito actions on its own pool (as account linking, issue 23, will), built for real (cargo-lambda
-// bundling, cdk-nag), and pre token generation granted ListUserPoolClients on the pool as cdk/triggers.json declares,
-// so that a real `cdk synth` and cfn-lint show the triggers' grants make no dependency cycle.
+// bundling, cdk-nag), pre token generation granted ListUserPoolClients on the pool as cdk/triggers.json declares, and
+// user migration reading its one legacy-endpoint secret, so that a real `cdk synth` and cfn-lint show the triggers'
+// grants make no dependency cycle.
 // Not deployed: the binary's own cdk/triggers.json declares no such actions for pre sign-up.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -20,6 +21,8 @@ new CognitoAuthApiStack(app, 'TriggerGrants', {
   // Pre token generation with per-app rules: ListUserPoolClients on its own pool (the definition's own grant).
   tokenClaims: { groups: [{ group: 'admins', roles: ['admin'] }], apps: { shop: { scopes: ['shop/read'] } } },
   apps: [{ id: 'shop', origins: ['https://shop.example.com'] }],
+  // An operator's existing secret, by its complete ARN (the context key legacyAuthSecretArn's form).
+  userMigration: { url: 'https://legacy.example.com/auth/check', secretCompleteArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-auth-AbCdEf' },
   passkeyRelyingPartyId: 'example.com',
   triggerDefinitions: { triggers: defs.triggers.map((t) => (t.name === 'preSignUp' ? { ...t, cognitoActions: ['ListUsers', 'AdminLinkProviderForUser'] } : t)) },
   code: AuthApiCode.fromSource(),
