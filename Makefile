@@ -16,6 +16,8 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 # migration trigger moving each in at its first login (docs/api.md "Moving users in from a legacy system").
 # `make dev EMAIL_OTP=on`: the local pool offers sign-in with an emailed code (a deployed pool does only when it sends
 # through Amazon SES: the email prop).
+# `make dev CUSTOM_MESSAGES='{"productName":"Acme Notes"}'`: the custom message trigger brands every email the local pool
+# sends (GET <Local Cognito>/_local/messages shows them; the customMessages prop, which needs SES: EMAIL_OTP is on too).
 dev: $(VENV_OK) api-reference client-build
 	cargo build --bin auth-local
 	@tests/local-cognito/dev.sh

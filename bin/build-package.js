@@ -117,6 +117,10 @@ const definitionFiles = {};
 for (const f of fs.readdirSync(path.join(root, 'cdk')).filter((f) => f.endsWith('.json')).sort()) {
   definitionFiles[`cdk/${f}`] = sha256(path.join(root, 'cdk', f));
 }
+// The custom message trigger's templates, compiled into the binary beside cdk/messages.json.
+for (const f of fs.readdirSync(path.join(root, 'cdk', 'messages')).sort()) {
+  definitionFiles[`cdk/messages/${f}`] = sha256(path.join(root, 'cdk', 'messages', f));
+}
 const commit = out('git', ['rev-parse', 'HEAD']);
 const dirty = out('git', ['status', '--porcelain', '--', 'lambda', 'cdk', 'Cargo.toml', 'Cargo.lock']);
 const manifest = {

@@ -22,6 +22,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { addBootstrapFunction } from './auth-api-functions';
 import { IBoundAuthApiCode } from './function-code';
+import { CustomMessageOptions } from './custom-messages';
 import { TokenClaims } from './token-claims';
 import { COGNITO_TRIGGER_KEYS, TriggerDefinition, TriggerDefinitions, UserMigrationOptions } from './trigger-definition';
 
@@ -30,6 +31,7 @@ export interface AuthApiTriggersProps {
   readonly signUpEmailDomains?: string[];
   readonly tokenClaims?: TokenClaims;
   readonly userMigration?: UserMigrationOptions;
+  readonly customMessages?: CustomMessageOptions;
   readonly userPool?: cognito.IUserPool;
   readonly environment?: { readonly [name: string]: string };
 }
@@ -67,13 +69,14 @@ export function checkSignUpEmailDomains(domains: string[] | undefined): string[]
 
 /**
  * The names of the triggers these props turn on: preSignUp with signUpEmailDomains, preTokenGeneration with tokenClaims,
- * userMigration with userMigration.
+ * userMigration with userMigration, customMessage with customMessages.
  */
 export function enabledTriggers(props: AuthApiTriggersProps): string[] {
   const on: string[] = [];
   if (props.signUpEmailDomains !== undefined) on.push('preSignUp');
   if (props.tokenClaims !== undefined) on.push('preTokenGeneration');
   if (props.userMigration !== undefined) on.push('userMigration');
+  if (props.customMessages !== undefined) on.push('customMessage');
   return on;
 }
 
@@ -135,7 +138,7 @@ export function addTriggers(scope: Construct, definitions: TriggerDefinitions, e
   if (!(pool instanceof cognito.UserPool)) {
     throw new Error(
       `CognitoAuthApi: the Cognito triggers ${enabled.join(', ')} need a user pool whose LambdaConfig this app sets: one the construct creates, ` +
-        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains, tokenClaims and userMigration unset.',
+        'or a cognito.UserPool defined in this CDK app. An imported pool (UserPool.fromUserPoolId) cannot take them; leave signUpEmailDomains, tokenClaims, userMigration and customMessages unset.',
     );
   }
   return enabled.map((name) => {

@@ -59,7 +59,7 @@ export interface AuthApiUserPool {
 export const DEFAULT_SENDER_EMAILS_PER_DAY = 50;
 
 /** Whether a pool's email setting sends through Amazon SES (EmailSendingAccount DEVELOPER), as aws-cdk-lib's own email-MFA check reads it. */
-function sendsWithSes(scope: Construct, email: cognito.UserPoolEmail | undefined): boolean {
+export function sendsWithSes(scope: Construct, email: cognito.UserPoolEmail | undefined): boolean {
   return email !== undefined && email._bind(scope).emailSendingAccount === 'DEVELOPER';
 }
 

@@ -25,9 +25,10 @@ import { ACCESS_TOKEN_SCOPE, addApiRoute, addHttpApi, addStage, validateCorsOrig
 import { sessionCookieSettings } from './auth-api-session-cookie';
 import { checkThrottles } from './auth-api-throttles';
 import { TokenClaims, tokenClaimsEnv } from './token-claims';
+import { CustomMessageOptions, customMessagesEnv } from './custom-messages';
 import { addTriggers, checkSignUpEmailDomains, enabledTriggers, userMigrationEnvironment, userMigrationSecret } from './auth-api-triggers';
 import { TriggerDefinition, TriggerDefinitions, UserMigrationOptions, loadTriggerDefinitions, parseTriggerDefinitions } from './trigger-definition';
-import { ThreatProtection, addAppUserClient, addUserPool } from './auth-api-user-pool';
+import { ThreatProtection, addAppUserClient, addUserPool, sendsWithSes } from './auth-api-user-pool';
 import { AuthApiCode } from './function-code';
 import { QuotaRateRule, QuotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle, loadApiDefinition, parseApiDefinition } from './route-definition';
@@ -118,6 +119,20 @@ export interface CognitoAuthApiProps {
    * @default - no user migration trigger
    */
   readonly userMigration?: UserMigrationOptions;
+
+  /**
+   * Branded emails: the sign-up code, a resent code, the password-reset code, the emailed sign-in code, an
+   * administrator's invitation and an address change each from its template in `cdk/messages.json` (HTML body, subject
+   * and text), with this product name and these links (HTML-escaped). Turns on the custom message trigger. Cognito takes
+   * a trigger's email only from a pool that sends through Amazon SES ("The emailMessage parameter is allowed only if the
+   * EmailSendingAccount attribute of the user pool is DEVELOPER",
+   * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html), so it needs `email`
+   * to be `UserPoolEmail.withSES(...)`: synth fails otherwise. Each template is checked at synth with these values: the
+   * code placeholder (and the invitation's user name) present, Cognito's sizes kept. Needs a user pool this app defines.
+   * Context key `customMessages` (the same as JSON).
+   * @default - Cognito's own messages; no custom message trigger
+   */
+  readonly customMessages?: CustomMessageOptions;
 
   /**
    * The user pool settings (password policy, case sensitivity, MFA, recovery, lifetimes) that are the
@@ -452,6 +467,12 @@ export class CognitoAuthApi extends Construct {
     const signUpEmailDomains = checkSignUpEmailDomains(props.signUpEmailDomains);
     const legacySecret = props.userMigration ? userMigrationSecret(this, props.userMigration) : undefined;
     const userMigrationEnv = userMigrationEnvironment(props.userMigration, legacySecret);
+    const customMessages = customMessagesEnv(props.customMessages, triggerDefinitions.triggers.find((t) => t.name === 'customMessage')?.triggerSources ?? []);
+    if (customMessages !== undefined && props.userPool === undefined && !sendsWithSes(this, props.email)) {
+      throw new Error('CognitoAuthApi: customMessages needs the pool to send email through Amazon SES: Cognito refuses a custom message ' +
+        "trigger's email from a pool on its default sender (InvalidLambdaResponseException, so every sign-up would fail). " +
+        "Fix: set email: cognito.UserPoolEmail.withSES({ fromEmail, sesRegion }) (context sesFromEmail), or remove customMessages.");
+    }
     const poolDef = props.userPoolDefinition ? parseUserPoolDefinition(props.userPoolDefinition, 'CognitoAuthApi: userPoolDefinition') : loadUserPoolDefinition();
     const passwordPolicy = props.passwordPolicy ?? poolDef.passwordPolicy;
     const frontDoor = props.frontDoor ?? true;
@@ -536,6 +557,7 @@ export class CognitoAuthApi extends Construct {
         SIGN_UP_EMAIL_DOMAINS: envValues.SIGN_UP_EMAIL_DOMAINS,
         ...(props.tokenClaims !== undefined ? { TOKEN_CLAIMS: tokenClaimsEnv(props.tokenClaims, userApps.map((a) => a.id))! } : {}),
         ...userMigrationEnv,
+        ...(customMessages !== undefined ? { CUSTOM_MESSAGES: customMessages } : {}),
         ...(props.environment ?? {}),
       },
       memorySize,

@@ -14,3 +14,4 @@ export * from './definitions';
 export * from './apps-definition';
 export * from './trigger-definition';
 export type { TokenClaims, TokenClaimsRules, TokenClaimsGroupRule } from './token-claims';
+export type { CustomMessageOptions } from './custom-messages';

@@ -28,6 +28,11 @@ describe.each([
   }],
   ['the pre sign-up trigger on', { region: 'eu-west-1', signUpEmailDomains: 'example.com' }],
   ['both triggers on (pre token generation V2_0 with ListUserPoolClients on the pool)', { region: 'eu-west-1', signUpEmailDomains: 'example.com', tokenClaims: '{"groups":[{"group":"admins","roles":["admin"]}],"scopes":["api/read"]}' }],
+  ['every trigger on (user migration with its secret, custom messages on an SES pool)', {
+    region: 'eu-west-1', signUpEmailDomains: 'example.com', tokenClaims: '{"groups":[{"group":"admins","roles":["admin"]}]}',
+    legacyAuthUrl: 'https://legacy.example.com/auth', legacyAuthSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-auth-AbCdEf',
+    sesFromEmail: 'no-reply@example.com', customMessages: '{"productName":"Example","signInUrl":"https://app.example.com/sign-in"}',
+  }],
 ])('cfn-lint %s', (_label, context) => {
   test('passes with no error or warning', () => {
     if (!fs.existsSync(CFN_LINT)) {

@@ -144,7 +144,7 @@ function synth(label, outdir, context, opts = {}) {
 synth('eu-west-1 + us-east-1 WAF stack, pre sign-up trigger on', 'cdk.out/check-eu-west-1', { region: 'eu-west-1', signUpEmailDomains: 'example.com' }, { triggers: ['preSignUp'] });
 synth('default app (us-east-1)', 'cdk.out/check-default', {});
 synth('a trigger granted Cognito actions on its own pool', 'cdk.out/check-trigger-grants', {},
-  { app: 'npx ts-node --prefer-ts-exts tests/cdk/trigger-grants-app.ts', triggers: ['preSignUp', 'preTokenGeneration', 'userMigration'], grant: 'cognito-idp:AdminLinkProviderForUser' });
+  { app: 'npx ts-node --prefer-ts-exts tests/cdk/trigger-grants-app.ts', triggers: ['preSignUp', 'preTokenGeneration', 'userMigration', 'customMessage'], grant: 'cognito-idp:AdminLinkProviderForUser' });
 check('the trigger-grants synth also grants pre token generation its ListUserPoolClients',
   fs.readdirSync(path.join(root, 'cdk.out/check-trigger-grants')).filter((f) => f.endsWith('.template.json'))
     .some((f) => fs.readFileSync(path.join(root, 'cdk.out/check-trigger-grants', f), 'utf-8').includes('cognito-idp:ListUserPoolClients')));
@@ -154,7 +154,7 @@ check('the trigger-grants synth grants user migration GetSecretValue on exactly 
       // The grant is an inline policy of the trigger's role (LegacyAuthSecret), as the role's other policies.
       .some((r) => r.Type === 'AWS::IAM::Role' && (r.Properties.Policies || []).some((p) => p.PolicyDocument.Statement.some((st) =>
         [].concat(st.Action).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource) === JSON.stringify('arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-auth-AbCdEf'))))));
-check('the trigger definition names the triggers the synths turned on', ['preSignUp', 'preTokenGeneration', 'userMigration'].every((n) => triggerNames.includes(n)), triggerNames.join(', '));
+check('the trigger definition names the triggers the synths turned on', ['preSignUp', 'preTokenGeneration', 'userMigration', 'customMessage'].every((n) => triggerNames.includes(n)), triggerNames.join(', '));
 
 fs.mkdirSync(path.join(root, 'cdk.out'), { recursive: true });
 fs.writeFileSync(path.join(root, 'cdk.out', 'synth-check.json'), JSON.stringify(results, null, 2));

@@ -146,7 +146,7 @@ test('the trigger definition is checked like the routes', () => {
   expect(() => parseTriggerDefinitions({ triggers: [base, { ...base, name: 'y' }] })).toThrow(/wired to two triggers/);
   // The repository's file is what the Rust binary embeds (definition.rs reads the same file); each trigger's prop is
   // a prop of the construct.
-  expect(triggerDefinitions.triggers.map((x) => x.name)).toEqual(['preSignUp', 'preTokenGeneration', 'userMigration']);
+  expect(triggerDefinitions.triggers.map((x) => x.name)).toEqual(['preSignUp', 'preTokenGeneration', 'userMigration', 'customMessage']);
   const propsSource = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'lib', 'cognito-auth-api.ts'), 'utf-8');
   for (const d of triggerDefinitions.triggers) expect(propsSource).toMatch(new RegExp(`readonly ${d.prop}\\?:`));
 });

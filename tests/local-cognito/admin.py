@@ -8,8 +8,11 @@ from __future__ import annotations
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+import secrets
+
 from codes import issue_code
 from core import CognitoError, find_user
+import messages
 import triggers
 from sessions import drop_sessions
 from tokens import revoke_tokens
@@ -34,7 +37,26 @@ class AdminOperations(CognitoIdpResponse):
             temporary = self._get_param("TemporaryPassword")
             if temporary is not None:
                 self.backend._validate_password(pool.id, temporary)
-        return super().admin_create_user()
+        result = super().admin_create_user()
+        if self._get_param("MessageAction") != "SUPPRESS":
+            self._send_invitation(pool, username)
+        return result
+
+    def _send_invitation(self, pool, username: str) -> None:
+        """The invitation with the user name and temporary password (CustomMessage_AdminCreateUser, no app
+        client); when it fails, so does the operation, and a new user is not kept."""
+        user = find_user(pool, username)
+        if user is None or not user.attribute_lookup.get("email"):
+            return
+        if user.password is None:
+            # Cognito generates the temporary password when none is given (the policy's classes, 16 characters).
+            user.password = "Aa1!" + secrets.token_urlsafe(12)
+        try:
+            messages.send(pool, user, messages.INVITATION, "CLIENT_ID_NOT_APPLICABLE", user.password, self._get_param("ClientMetadata"))
+        except CognitoError:
+            if self._get_param("MessageAction") != "RESEND":
+                pool.users.pop(user.username, None)
+            raise
 
     def admin_delete_user(self) -> ActionResult:
         pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))

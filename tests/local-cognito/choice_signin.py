@@ -80,6 +80,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
 from codes import DEV_CODE, email_details, fake_delivery
+import messages
 from controls import CONTROLS
 from core import (
     BAD_CREDENTIALS,
@@ -225,6 +226,8 @@ def start_challenge(backend: Any, pool: Any, client: Any, subject: Any, name: st
     if name == "EMAIL_OTP":
         if user is not None:
             details = email_details(user.attribute_lookup["email"])
+            # The emailed code goes out through the custom message trigger (CustomMessage_Authentication).
+            messages.send(pool, user, "CustomMessage_Authentication", client.id, DEV_CODE)
         else:
             details = fake_delivery(pool, subject.username, for_recovery=False)
         return {

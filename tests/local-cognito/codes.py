@@ -32,6 +32,7 @@ from core import (
     user_state,
 )
 from users import checking_codes, per_user_limit
+import messages
 import migration
 import triggers
 
@@ -182,6 +183,12 @@ class SignUpOperations(CognitoIdpResponse):
         if details and user.status != UserStatus.CONFIRMED:
             issue_code(user, "signup")
             result["CodeDeliveryDetails"] = details
+            if details["DeliveryMedium"] == "EMAIL":
+                try:
+                    messages.send(pool, user, "CustomMessage_SignUp", client.id, DEV_CODE, self._get_param("ClientMetadata"))
+                except CognitoError:
+                    pool.users.pop(user.username, None)  # the sign-up failed: no user (messages.py)
+                    raise
         return ActionResult(result)
 
     def confirm_sign_up(self) -> ActionResult:
@@ -222,6 +229,8 @@ class SignUpOperations(CognitoIdpResponse):
         if details is None:
             raise invalid_parameter("Auto verification not turned on.")
         issue_code(user, "signup")
+        if details["DeliveryMedium"] == "EMAIL":
+            messages.send(pool, user, "CustomMessage_ResendCode", client.id, DEV_CODE, self._get_param("ClientMetadata"))
         return ActionResult({"CodeDeliveryDetails": details})
 
 
@@ -247,6 +256,8 @@ class PasswordRecoveryOperations(CognitoIdpResponse):
             raise not_authorized("User password cannot be reset in the current state.")
         details = recovery_delivery(pool, user)
         issue_code(user, "reset")
+        if details["DeliveryMedium"] == "EMAIL":
+            messages.send(pool, user, "CustomMessage_ForgotPassword", client.id, DEV_CODE, self._get_param("ClientMetadata"))
         return ActionResult({"CodeDeliveryDetails": details})
 
     def confirm_forgot_password(self) -> ActionResult:

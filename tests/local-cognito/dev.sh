@@ -20,7 +20,10 @@
 # unset; a comma list of address:password: a local legacy system (tests/legacy/legacy_server.py, Argon2id
 # hashes) holds those users, and the local pool runs the user migration trigger against it, as the
 # stack's userMigration prop does: the first login of such an address moves it in). The end-to-end and
-# contract tests run this script too, on free ports.
+# contract tests run this script too, on free ports. CUSTOM_MESSAGES (default unset; the customMessages prop's JSON,
+# e.g. CUSTOM_MESSAGES='{"productName":"Acme Notes"}'): the local pool runs the custom message trigger, so every code
+# goes out in its branded template, and sends "through Amazon SES" (as the prop needs: EMAIL_OTP on too); the emails
+# are at GET <Local Cognito>/_local/messages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEV_CONFIRMATION_CODE="${DEV_CONFIRMATION_CODE:-123456}"
@@ -31,6 +34,8 @@ info=.dev/local-cognito.json
 [ "$PORT" = 3000 ] || info=".dev/local-cognito.$PORT.json"   # runs on other ports do not clash
 
 EMAIL_OTP="${EMAIL_OTP:-off}"
+# Branded emails need a pool that sends with SES (Cognito refuses a trigger's email from its default sender).
+[ -n "${CUSTOM_MESSAGES:-}" ] && EMAIL_OTP=on
 case "$EMAIL_OTP" in
   on) ses=(--ses) ;;
   off) ses=() ;;
@@ -42,6 +47,7 @@ triggers=()
 [ -n "${SIGN_UP_EMAIL_DOMAINS:-}" ] && triggers+=(preSignUp)
 [ -n "${TOKEN_CLAIMS:-}" ] && triggers+=(preTokenGeneration)   # the tokenClaims prop's JSON, e.g. TOKEN_CLAIMS='{"groups":[{"group":"admins","roles":["admin"]}]}'
 [ -n "${LEGACY_USERS:-}" ] && triggers+=(userMigration)
+[ -n "${CUSTOM_MESSAGES:-}" ] && triggers+=(customMessage)
 TRIGGER_PORT="${TRIGGER_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 trigger_args=()
 if [ ${#triggers[@]} -gt 0 ]; then
@@ -140,6 +146,7 @@ apps_line="every app's: default and the apps of cdk/apps.json with origins, in A
 export AUTH_APPS CORS_ORIGIN
 export PORT
 export TOKEN_CLAIMS="${TOKEN_CLAIMS:-}"   # the pre token generation trigger's rules (tokenClaims)
+export CUSTOM_MESSAGES="${CUSTOM_MESSAGES:-}"   # the custom message trigger's product name and links (customMessages)
 # Browser session mode: what the stack passes with sessionCookie on (the cookie's Max-Age is the
 # pool definition's refresh token validity). Cookies are sent only within one site, so the demo
 # page (localhost:$DEMO_PORT) then calls the API as localhost:$PORT, not 127.0.0.1.
@@ -214,6 +221,7 @@ cat <<MSG
   Second app:      $app_line
   Local Cognito:   $AWS_ENDPOINT_URL   (pool $COGNITO_USER_POOL_ID)
   Codes:           every emailed code is $DEV_CONFIRMATION_CODE (DEV_CONFIRMATION_CODE); nothing is sent
+  Emails:          $AWS_ENDPOINT_URL/_local/messages   (CUSTOM_MESSAGES='{"productName":"Acme"}': branded by the custom message trigger)
   CORS origins:    $CORS_ORIGIN   ($apps_line)
   Session cookie:  $SESSION_COOKIE   (SESSION_COOKIE=on: refresh token in an HttpOnly cookie)
   First factors:   $FIRST_AUTH_FACTORS   (EMAIL_OTP=on: sign-in with an emailed code, as with SES)

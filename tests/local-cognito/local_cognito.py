@@ -83,6 +83,9 @@ Control endpoint (same port):
     DELETE /_local/faults   reset
     GET    /_local/calls    Cognito operations received so far (names, statuses, error types)
     DELETE /_local/calls    forget them
+    GET    /_local/messages the messages the pool has sent (to, triggerSource, subject, body, customMessage:
+                            whether the custom message trigger's message was used; ignored: why not), oldest first
+    DELETE /_local/messages forget them
     GET    /_local/lambda   the function endpoint, Cognito's trigger wait, and the invocations so far
     POST   /_local/lambda   {"endpoint": "http://127.0.0.1:PORT" | null, "timeoutSeconds": 0.1-5}
                             (default: --lambda-endpoint, 5 s); forgets the invocations

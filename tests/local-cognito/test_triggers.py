@@ -101,7 +101,8 @@ def emu(request, function):
     # The triggers turned on: the requesting module's TRIGGERS (test_pre_token_generation.py reuses
     # these fixtures), pre sign-up and user migration here.
     triggers = getattr(request.module, "TRIGGERS", "preSignUp,userMigration")
-    proc, ready = start_emulator("--bootstrap", "--triggers", triggers, "--lambda-endpoint", function.url)
+    options = getattr(request.module, "EMULATOR_OPTIONS", ())  # test_custom_message.py: --ses
+    proc, ready = start_emulator("--bootstrap", "--triggers", triggers, "--lambda-endpoint", function.url, *options)
     yield ready
     rc, out, _ = stop_emulator(proc)
     assert rc == 0 and out == ""

@@ -19,6 +19,7 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
 
 import oauth  # beside this file: the user pool domain's endpoints
 from controls import CALLS, CALLS_LOCK, CONTROLS, record_call
+import messages
 import triggers
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -188,6 +189,12 @@ class LocalCognitoApp:
                 except (ValueError, json.JSONDecodeError) as exc:
                     return _json_response(start_response, 400, {"error": str(exc)})
             return _json_response(start_response, 405, {"error": "use GET, POST or DELETE"})
+        if path == "/_local/messages":
+            if method == "GET":
+                return _json_response(start_response, 200, messages.outbox())
+            if method == "DELETE":
+                return _json_response(start_response, 200, messages.clear())
+            return _json_response(start_response, 405, {"error": "use GET or DELETE"})
         if path == "/_local/calls":
             if method == "GET":
                 with CALLS_LOCK:

@@ -16,6 +16,8 @@ export interface paths {
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
          *
          *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["login"];
         delete?: never;
@@ -36,6 +38,8 @@ export interface paths {
         /**
          * Finish a login that returned a challenge (TOTP code, new password, emailed code, passkey)
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["loginChallenge"];
         delete?: never;
@@ -58,6 +62,8 @@ export interface paths {
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
          *
          *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["loginStart"];
         delete?: never;
@@ -97,6 +103,8 @@ export interface paths {
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
          *
          *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["totpSetup"];
         delete?: never;
@@ -204,6 +212,8 @@ export interface paths {
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
          *
          *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["passkeyRegisterStart"];
         delete?: never;
@@ -241,6 +251,8 @@ export interface paths {
         /**
          * Start a password reset; the same answer whether or not the email exists
          * @description Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["passwordForgot"];
         delete?: never;
@@ -298,6 +310,8 @@ export interface paths {
         /**
          * Create an unconfirmed user and send a confirmation code
          * @description Cognito trigger preSignUp (on with the `signUpEmailDomains` prop): With signUpEmailDomains set, a sign-up whose address is outside those domains is refused with 403 sign_up_not_allowed (the same answer whether or not the address has an account; no user is created).
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         post: operations["register"];
         delete?: never;
@@ -315,7 +329,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a new confirmation code */
+        /**
+         * Send a new confirmation code
+         * @description Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
+         */
         post: operations["resend"];
         delete?: never;
         options?: never;
@@ -338,6 +355,8 @@ export interface paths {
          * @description Cognito trigger preTokenGeneration (on with the `tokenClaims` prop): With tokenClaims set, the ID and access tokens this operation returns carry the roles claim (default name roles) of the user's groups, and the access token's scope also lists the configured scopes (an app's own rules, apps.<id>, for that app's tokens); a refresh recomputes them from the user's groups at that time. If the trigger fails, no tokens are issued: 503 service_unavailable with Retry-After.
          *
          *     Cognito trigger userMigration (on with the `userMigration` prop): With userMigration set, a sign-in (or a password reset) for an address the pool does not know asks the legacy endpoint; when it vouches for the password, the account is created, confirmed, with that password and no email, and the sign-in succeeds. Every other outcome (unknown there, wrong password, endpoint down, slow or answering garbage) answers exactly as for an unknown user (401 invalid_credentials; the reset's usual 202) and creates nothing.
+         *
+         *     Cognito trigger customMessage (on with the `customMessages` prop): With customMessages set, any email this operation makes Cognito send (a confirmation, reset or emailed sign-in code; a password sign-in sends none) is the branded template of cdk/messages.json (the product name and links of the prop); the answer itself is unchanged. If the trigger fails, Cognito sends nothing and the operation fails: 503 service_unavailable with Retry-After.
          */
         delete: operations["deleteUser"];
         options?: never;

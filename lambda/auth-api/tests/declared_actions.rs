@@ -59,7 +59,7 @@ async fn triggers_call_exactly_the_cognito_actions_they_declare() {
         .await
         .unwrap();
     let seen: BTreeSet<String> = env.emu.invocations().await.iter().map(|i| i["triggerSource"].as_str().unwrap().to_string()).collect();
-    assert_eq!(seen, ["PreSignUp_AdminCreateUser", "PreSignUp_SignUp", "TokenGeneration_Authentication"].map(String::from).into());
+    assert_eq!(seen, ["CustomMessage_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_SignUp", "TokenGeneration_Authentication"].map(String::from).into());
     let mut federated: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(support::workspace_root().join("tests/local-cognito/trigger_events/pre-sign-up.json")).unwrap(),
     )

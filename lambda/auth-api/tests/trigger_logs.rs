@@ -30,3 +30,33 @@ async fn a_malformed_event_and_an_unknown_source_are_refused_and_audited_without
     }
     assert!(!logs.text().contains(secret_address), "the logs hold the event's address");
 }
+
+/// The custom message trigger: an event with a code placeholder that is not one (HTML in it) is refused
+/// and audited; a product name with HTML is escaped and the answer audited as a success; neither logs
+/// the address or the message.
+#[tokio::test]
+async fn a_custom_message_with_bad_placeholders_is_refused_and_a_script_in_a_value_is_escaped_both_logged() {
+    let logs = support::capture_logs(tracing::Level::INFO);
+    let config = auth_api::triggers::custom_message::MessageConfig::parse(r#"{"productName":"<script>alert(1)</script>"}"#).unwrap();
+    let state = auth_api::triggers::TriggerState { custom_messages: Some(config), ..Default::default() };
+    let trigger = auth_api::definition::triggers().by_name("customMessage").unwrap();
+    let secret_address = "leak.check.8842@example.com";
+    let event = |code: &str| {
+        json!({
+            "version": "1", "triggerSource": "CustomMessage_SignUp", "region": "us-east-1", "userPoolId": "us-east-1_EXAMPLE",
+            "userName": "4f1b2c3d", "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "c"},
+            "request": {"userAttributes": {"email": secret_address}, "codeParameter": code, "usernameParameter": null},
+            "response": {"smsMessage": null, "emailMessage": null, "emailSubject": null}
+        })
+    };
+    let err = auth_api::triggers::invoke(&state, trigger, event("<img src=x>"), "req-cm-bad").await.unwrap_err();
+    assert_eq!(err.kind(), "MalformedEvent", "{err}");
+    let ok = auth_api::triggers::invoke(&state, trigger, event("{####}"), "req-cm-ok").await.unwrap();
+    let html = ok["response"]["emailMessage"].as_str().unwrap();
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    let text = logs.text();
+    let audit = |id: &str| text.lines().find(|l| l.contains(id) && l.contains("\"audit\"")).unwrap_or_else(|| panic!("no audit line for {id}: {text}")).to_string();
+    assert!(audit("req-cm-bad").contains("\"error_code\":\"malformed_event\""));
+    assert!(audit("req-cm-ok").contains("\"outcome\":\"success\""));
+    assert!(!text.contains(secret_address) && !text.contains("Welcome to"), "the logs hold the address or the message: {text}");
+}

@@ -11,6 +11,7 @@
 //! [`TriggerError`], which Lambda hands Cognito as the function's error: Cognito then fails the
 //! operation (UserLambdaValidationException "<Trigger> failed with error <message>."), and nothing
 //! the operation would have created is created.
+pub mod custom_message;
 mod event;
 mod pre_sign_up;
 pub mod pre_token_generation;
@@ -40,6 +41,8 @@ pub struct TriggerState {
     pub cognito: Option<cip::Client>,
     /// The user migration trigger's legacy endpoint (`LEGACY_AUTH_URL` and its secret), when set.
     pub legacy_auth: Option<user_migration::legacy_endpoint::LegacyAuth>,
+    /// `CUSTOM_MESSAGES`: the custom message trigger's product name and links (`None`: Cognito's own messages).
+    pub custom_messages: Option<custom_message::MessageConfig>,
 }
 
 impl TriggerState {
@@ -64,7 +67,18 @@ impl TriggerState {
             .map(|v| pre_token_generation::TokenClaims::parse(&v))
             .transpose()
             .map_err(|reason| ConfigError::Invalid { name: "TOKEN_CLAIMS", reason })?;
-        Ok(TriggerState { sign_up_email_domains: config::sign_up_email_domains(get)?, token_claims, cognito, legacy_auth, ..Default::default() })
+        let custom_messages = get("CUSTOM_MESSAGES")
+            .map(|v| custom_message::MessageConfig::parse(&v))
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid { name: "CUSTOM_MESSAGES", reason })?;
+        Ok(TriggerState {
+            sign_up_email_domains: config::sign_up_email_domains(get)?,
+            token_claims,
+            cognito,
+            legacy_auth,
+            custom_messages,
+            ..Default::default()
+        })
     }
 }
 
@@ -160,6 +174,7 @@ handlers! {
     "preSignUp" => pre_sign_up,
     "preTokenGeneration" => pre_token_generation,
     "userMigration" => user_migration,
+    "customMessage" => custom_message,
 }
 
 /// Handles one event sent to the function of trigger `function` (its `COGNITO_TRIGGER`). Returns

@@ -526,6 +526,22 @@ impl TriggerListener {
     }
 
     async fn start_full(domains: Option<&str>, token_claims: Option<&str>, cognito_endpoint: &str, legacy_auth: Option<auth_api::triggers::user_migration::legacy_endpoint::LegacyAuth>) -> Self {
+        Self::start_changed(domains, token_claims, cognito_endpoint, legacy_auth, |s| s).await
+    }
+
+    /// As [`TriggerListener::start`], with the custom message trigger's `CUSTOM_MESSAGES` JSON.
+    pub async fn start_with_messages(custom_messages: &str, cognito_endpoint: &str) -> Self {
+        let config = auth_api::triggers::custom_message::MessageConfig::parse(custom_messages).unwrap();
+        Self::start_changed(None, None, cognito_endpoint, None, move |s| auth_api::triggers::TriggerState { custom_messages: Some(config), ..s }).await
+    }
+
+    async fn start_changed(
+        domains: Option<&str>,
+        token_claims: Option<&str>,
+        cognito_endpoint: &str,
+        legacy_auth: Option<auth_api::triggers::user_migration::legacy_endpoint::LegacyAuth>,
+        change: impl FnOnce(auth_api::triggers::TriggerState) -> auth_api::triggers::TriggerState,
+    ) -> Self {
         let sdk = sdk_for(cognito_endpoint).await;
         let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
         let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(Recorder { calls: calls.clone(), attempts }).build());
@@ -536,6 +552,7 @@ impl TriggerListener {
             legacy_auth,
             ..Default::default()
         };
+        let state = change(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve_triggers(listener, Arc::new(state)));
@@ -550,6 +567,12 @@ impl Emulator {
         let r = reqwest::Client::new().post(format!("{}/_local/lambda", self.endpoint)).json(&body).send().await.unwrap();
         assert!(r.status().is_success(), "lambda: {}", r.status());
         r.json().await.unwrap()
+    }
+
+    /// The messages the pool has sent so far (`GET /_local/messages`), oldest first.
+    pub async fn messages(&self) -> Vec<Value> {
+        let v: Value = reqwest::get(format!("{}/_local/messages", self.endpoint)).await.unwrap().json().await.unwrap();
+        v["messages"].as_array().unwrap().clone()
     }
 
     pub async fn invocations(&self) -> Vec<Value> {
@@ -574,6 +597,15 @@ impl TriggerEnv {
 
     /// Also with `token_claims`: the pre token generation trigger's `TOKEN_CLAIMS` JSON.
     pub async fn start_with(api_domains: Option<&str>, trigger_domains: Option<&str>, token_claims: Option<&str>) -> Self {
+        Self::start_on(api_domains, trigger_domains, token_claims, None).await
+    }
+
+    /// Every trigger on, the custom message trigger with `custom_messages` (`CUSTOM_MESSAGES` JSON).
+    pub async fn start_with_messages(custom_messages: &str) -> Self {
+        Self::start_on(None, None, None, Some(custom_messages)).await
+    }
+
+    async fn start_on(api_domains: Option<&str>, trigger_domains: Option<&str>, token_claims: Option<&str>, custom_messages: Option<&str>) -> Self {
         let names: Vec<&str> = auth_api::definition::triggers().triggers.iter().map(|t| t.name.as_str()).collect();
         let emu = Emulator::start_with(&["--triggers", &names.join(",")]);
         let sdk = sdk_for(&emu.endpoint).await;
@@ -585,7 +617,10 @@ impl TriggerEnv {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve(listener, state));
         let api = Api { base, http: reqwest::Client::new(), calls, attempts, server };
-        let triggers = TriggerListener::start_with(trigger_domains, token_claims, &emu.endpoint).await;
+        let triggers = match custom_messages {
+            Some(m) => TriggerListener::start_with_messages(m, &emu.endpoint).await,
+            None => TriggerListener::start_with(trigger_domains, token_claims, &emu.endpoint).await,
+        };
         emu.lambda(serde_json::json!({"endpoint": triggers.url})).await;
         TriggerEnv { emu, api, triggers }
     }
