@@ -71,7 +71,7 @@ test('a template without the code placeholder, or an invitation without the user
     [changed('invitation', (x) => ({ html: x.html.replace('{{username}}', 'you') })), /the HTML body of template invitation lacks the username placeholder/],
     [changed('invitation', (x) => ({ text: x.text.replace('{{username}}', 'you') })), /the text of template invitation lacks the username placeholder/],
     [changed('verifyEmail', (x) => ({ html: x.html.replace('{{code}}', '{{cod}}') })), /unknown placeholder \{\{cod\}\}/],
-    [changed('resendCode', (x) => ({ subject: '{{productName' })), /not closed/],
+    [changed('resendCode', () => ({ subject: '{{productName' })), /not closed/],
     [changed('signUp', (x) => ({ html: x.html + 'x'.repeat(20000) })), /template signUp can reach \d+ characters; Cognito takes at most 20000/],
     [{ ...TEMPLATES, templates: TEMPLATES.templates.filter((x) => x.name !== 'signInCode') }, /CustomMessage_Authentication has 0 templates/],
   ];
