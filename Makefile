@@ -24,7 +24,7 @@ dev: $(VENV_OK) api-reference client-build
 
 test: docs-check test-emulator test-rust test-cdk test-verify resource-servers client e2e e2e-reference contract synth-check package-check bench-smoke
 
-test-rust: $(VENV_OK)
+test-rust: $(VENV_OK) $(IDP_OK)
 	cargo nextest --version >/dev/null 2>&1 || cargo install --locked cargo-nextest
 	LOCAL_COGNITO_PYTHON=$(CURDIR)/$(PY) cargo nextest run --workspace --no-fail-fast
 

@@ -35,6 +35,7 @@ export const CONTEXT_KEYS = {
   tokenClaims: 'JSON of the tokenClaims prop (roles claim from groups, added scopes, per-app rules); turns on the pre token generation trigger (default: none)',
   legacyAuthUrl: 'https:// URL of a legacy authentication endpoint; with legacyAuthSecretArn turns on the user migration trigger (default: none)',
   legacyAuthSecretArn: 'Secrets Manager ARN (complete) of the secret the user migration trigger signs its requests to legacyAuthUrl with',
+  federation: 'JSON of the federation prop (pool domain, identity providers with clientSecretArn, returnUrls): federated sign-in through the API (docs/federation.md; default: none)',
   legacyAuthTimeoutMs: 'How long the user migration trigger waits for legacyAuthUrl, 100-3000 ms (default 2000)',
   customMessages: 'JSON of the customMessages prop ({"productName", "signInUrl", "supportUrl"}); turns on the custom message trigger (branded emails; needs sesFromEmail) (default: none)',
 };
@@ -159,6 +160,7 @@ export function buildAuthApiApp(app: App, options: { nag?: boolean } = {}): Auth
     signUpEmailDomains: ctx(app, 'signUpEmailDomains')?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     tokenClaims: jsonContext(app, 'tokenClaims'),
     customMessages: jsonContext(app, 'customMessages'),
+    federation: jsonContext(app, 'federation'),
     userMigration: userMigrationFromContext(ctx(app, 'legacyAuthUrl'), ctx(app, 'legacyAuthSecretArn'), ctx(app, 'legacyAuthTimeoutMs')),
     // This repository's app builds the Lambda code from its Rust source (the npm package ships it prebuilt).
     code: AuthApiCode.fromSource(),

@@ -15,7 +15,7 @@ import { ApiDefinition, RouteDefinition, iamActionsOf, routeKey } from './route-
 import { PoolPasswordPolicy, passwordPolicyEnv } from './user-pool-definition';
 
 /** Environment names the construct can fill itself. */
-const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS', 'SIGN_UP_EMAIL_DOMAINS', EMAIL_CODE_LIMIT_ENV];
+const PROVIDED_ENV = ['COGNITO_USER_POOL_ID', 'COGNITO_APP_CLIENT_ID', 'COGNITO_APP_CLIENT_SECRET_ARN', 'CORS_ORIGIN', 'TOTP_ISSUER', 'REQUEST_DEADLINE_MS', 'PASSWORD_POLICY', 'SESSION_COOKIE', 'SESSION_COOKIE_MAX_AGE', 'PASSKEY_RP_ID', 'PASSKEY_USER_VERIFICATION', 'FIRST_AUTH_FACTORS', 'SIGN_UP_EMAIL_DOMAINS', EMAIL_CODE_LIMIT_ENV, 'FEDERATION'];
 
 /**
  * The one deadline every request of a function gets (`REQUEST_DEADLINE_MS`), derived from the
@@ -49,6 +49,8 @@ export interface ProvidedEnvironment {
   readonly emailCodeLimitTable?: dynamodb.ITable;
   /** The `environment` prop: values for the names the construct does not provide. */
   readonly environment?: { readonly [name: string]: string };
+  /** FEDERATION (JSON, auth-api-federation.ts) when federated sign-in is configured; else empty (the routes answer 404). */
+  readonly federation?: string;
   /** AUTH_APPS (JSON) when apps have their own clients; every function that lists COGNITO_APP_CLIENT_ID gets it. */
   readonly authApps?: string;
 }
@@ -69,6 +71,7 @@ export function routeEnvironmentValues(definition: ApiDefinition, p: ProvidedEnv
     FIRST_AUTH_FACTORS: p.firstAuthFactors.join(','),
     SIGN_UP_EMAIL_DOMAINS: (p.signUpEmailDomains ?? []).join(','),
     [EMAIL_CODE_LIMIT_ENV]: p.emailCodeLimitTable?.tableName ?? '',
+    FEDERATION: p.federation ?? '',
     ...(p.environment ?? {}),
     ...(p.authApps === undefined ? {} : { AUTH_APPS: p.authApps }),
   };

@@ -2,6 +2,7 @@
 // per route of the definition (to its function), and the $default stage with its throttles and JSON access logs.
 // Created in the CognitoAuthApi's own scope, so their logical IDs and construct paths are unchanged by the split.
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { POOL_ENDPOINT_ROUTES } from './cognito-quotas';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -135,11 +136,15 @@ export function addStage(
   for (const r of routes) {
     // Without the front door the route throttles hold the quota budgets; with it, the WAF's quota rules do, since
     // direct calls to execute-api would use up these shared buckets too (only the stage's safety limit stays).
-    if (!o.frontDoor) routeSettings[routeKey(r.definition)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
+    // Exception: the routes that call the pool's token endpoint (POOL_ENDPOINT_ROUTES) keep theirs, since the web ACL
+    // has no room for another quota rule (cognito-quotas.ts); a flood of direct calls then blocks only federated sign-in.
+    if (!o.frontDoor || r.definition.name in POOL_ENDPOINT_ROUTES) {
+      routeSettings[routeKey(r.definition)] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
+    }
     // Route settings name routes by key: the routes must exist before the stage refers to them.
     for (const route of r.routes) cfnStage.node.addDependency(route);
   }
-  if (!o.frontDoor) cfnStage.routeSettings = routeSettings;
+  if (Object.keys(routeSettings).length > 0) cfnStage.routeSettings = routeSettings;
   return { stage, accessLogGroup };
 }
 

@@ -1,6 +1,6 @@
 // The throttles feature of CognitoAuthApi: route and stage throttles checked against Cognito's request-rate quotas
 // (lib/cognito-quotas.ts), as API Gateway route throttles without the front door or as WAF rules with it.
-import { QuotaRateRule, checkCognitoQuotaOverrides, QuotaUsage, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from './cognito-quotas';
+import { QuotaRateRule, checkCognitoQuotaOverrides, QuotaUsage, poolEndpointQuotaUsage, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from './cognito-quotas';
 import { ApiDefinition, RouteDefinition, RouteThrottle } from './route-definition';
 
 /** What the throttles feature takes from the construct's props (each documented on CognitoAuthApiProps). */
@@ -43,7 +43,8 @@ export function checkThrottles(definition: ApiDefinition, props: AuthApiThrottle
       }
     }
   }
-  const usage = quotaUsage(definition.routes, quotas, throttleOf);
+  // The token endpoint's calls (federated sign-in) count as well: their routes keep API Gateway throttles (auth-api-http-api.ts).
+  const usage = [...quotaUsage(definition.routes, quotas, throttleOf), ...poolEndpointQuotaUsage(definition.routes, quotas, throttleOf)];
   const over = usage.filter((u) => u.used > u.quota);
   if (over.length > 0 && !(props.allowThrottlesAboveCognitoQuotas ?? false)) {
     throw new Error(

@@ -36,6 +36,8 @@ import { AuthApiFrontDoor } from './front-door';
 import { PoolPasswordPolicy, UserPoolDefinition, loadUserPoolDefinition, parseUserPoolDefinition } from './user-pool-definition';
 import { AuthApiWebAcl, WebAclRateLimits } from './web-acl';
 import { defaultPasskeyRelyingPartyId, validatePasskeyRelyingPartyId } from './passkeys';
+import { addFederation, AuthApiFederationResources, federateAppClient, federationEnv } from './auth-api-federation';
+import { AuthApiFederation, loadFederationDefinition, parseFederation } from './federation-definition';
 import { AuthApiApp, parseApps } from './apps-definition';
 import { AuthApiAppResources, MACHINE_CLIENT_AUTH_FLOWS, addApps } from './auth-api-apps';
 
@@ -365,6 +367,13 @@ export interface CognitoAuthApiProps {
    * @default - no apps beyond the API's own app client
    */
   readonly apps?: AuthApiApp[];
+  /**
+   * Federated sign-in through the API (Google, an OpenID Connect provider such as Microsoft Entra ID, SAML): a user
+   * pool domain, the identity providers (client secrets from Secrets Manager), and the app client's authorization-code
+   * grant with the API's callback URL (docs/federation.md). Needs the app client the construct creates.
+   * @default - none: the federation routes answer 404 federation_not_configured
+   */
+  readonly federation?: AuthApiFederation;
 
   /** SNS topic for alarm and OK notifications. @default - alarms without actions */
   readonly alarmTopic?: sns.ITopic;
@@ -428,6 +437,8 @@ export class CognitoAuthApi extends Construct {
    * hour), when the pool offers EMAIL_OTP: Cognito documents no such limit of its own.
    */
   public readonly emailCodeLimitTable?: dynamodb.Table;
+  /** The user pool domain and identity providers, when the federation prop is given. */
+  public readonly federation?: AuthApiFederationResources;
   public readonly httpApi: apigwv2.HttpApi;
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogGroup: logs.LogGroup;
@@ -527,6 +538,15 @@ export class CognitoAuthApi extends Construct {
     ]);
     this.emailCodeLimitTable = addEmailCodeLimitTable(this, pool.firstAuthFactors);
 
+    // ---- federated sign-in: pool domain, identity providers (auth-api-federation.ts) ------------------
+    const federationProp = props.federation === undefined ? undefined : parseFederation(props.federation);
+    const federationDef = loadFederationDefinition();
+    if (federationProp && pool.userClientOptions === undefined) {
+      throw new Error('CognitoAuthApi: federation configures the app client the construct creates (its OAuth grant, callback URL and providers); with an existing userPoolClient, leave federation out and configure that client yourself (docs/federation.md).');
+    }
+    this.federation = federationProp ? addFederation(this, this.userPool, federationProp, federationDef) : undefined;
+    const callbackUrl = () => `${this.url}${federationDef.callbackPath.replace(/^\//, '')}`;
+
     // ---- functions' code and environment (auth-api-functions.ts) ------------------------------------
     const triggerNames = enabledTriggers(props);
     const code = (props.code ?? AuthApiCode.fromPackage()).bind(definition, architecture, triggerNames);
@@ -547,6 +567,7 @@ export class CognitoAuthApi extends Construct {
       emailCodeLimitTable: this.emailCodeLimitTable,
       environment: props.environment,
       authApps,
+      federation: this.federation ? federationEnv(this, this.federation, federationProp!, callbackUrl) : '',
     });
 
     // ---- Cognito triggers the props turn on (auth-api-triggers.ts) ----------------------------------
@@ -625,5 +646,8 @@ export class CognitoAuthApi extends Construct {
     });
 
     this.url = this.frontDoor ? this.frontDoor.url : this.stage.url;
+    if (this.federation) {
+      federateAppClient(this.userPoolClient.node.defaultChild as cognito.CfnUserPoolClient, callbackUrl(), this.federation, federationDef);
+    }
   }
 }

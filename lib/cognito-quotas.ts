@@ -40,7 +40,42 @@ export const DEFAULT_COGNITO_QUOTAS: { readonly [category: string]: number } = {
   UserToken: 120,
   UserResourceRead: 50,
   UserResourceUpdate: 25,
+  UserFederation: 25,
 };
+
+/**
+ * Routes that call the user pool domain's token endpoint (the authorization-code exchange of federated sign-in),
+ * not an SDK operation, with the quota category those requests count against. The quotas page puts "operations that
+ * federate (authenticate) users with a third-party identity provider" in UserFederation, 25 requests per second by
+ * default, adjustable (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations); AWS
+ * support describes the token endpoint's authorization_code grant as limited like UserAuthentication without consuming
+ * it (https://repost.aws/questions/QUFRuNyMQ_RVu3KimZTSc4Zw/cognito-token-endpoint-quotas). The smaller, UserFederation,
+ * is budgeted; which one AWS counts is a first-deploy check (docs/first-deploy-checklist.md). These routes keep their
+ * API Gateway throttles with the front door on: the web ACL has no room for another rate-based rule
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/limits.html), and their per-IP limit is the sensitive-paths rule.
+ */
+export const POOL_ENDPOINT_ROUTES: { readonly [routeName: string]: string } = {
+  federationCallback: 'UserFederation',
+  federationToken: 'UserFederation',
+};
+
+/** What the throttles of the POOL_ENDPOINT_ROUTES allow per category (one token endpoint call per request at most). */
+export function poolEndpointQuotaUsage(
+  routes: readonly RouteDefinition[],
+  quotas: { readonly [category: string]: number } = DEFAULT_COGNITO_QUOTAS,
+  throttleOf: (r: RouteDefinition) => RouteThrottle = (r) => r.throttle,
+): QuotaUsage[] {
+  const categories = [...new Set(Object.values(POOL_ENDPOINT_ROUTES))];
+  return categories.map((category) => {
+    const calling = routes.filter((r) => POOL_ENDPOINT_ROUTES[r.name] === category);
+    return {
+      category,
+      quota: quotas[category],
+      used: calling.reduce((n, r) => n + throttleOf(r).rateLimit, 0),
+      contributors: calling.map((r) => `${r.name} (token endpoint) ${throttleOf(r).rateLimit} rps`),
+    };
+  });
+}
 
 /**
  * The categories whose quota AWS marks as not adjustable ("Adjustable: No" in the table of

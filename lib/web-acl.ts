@@ -15,9 +15,16 @@ export const EMAIL_OR_SECRET_ACTIONS = [
   'GetTokensFromRefreshToken',
 ];
 
+/** Federated sign-in's browser routes, which get the sensitive paths' per-IP limit. */
+export const FEDERATION_BROWSER_PATHS: readonly string[] = ['/auth/federation/start', '/auth/federation/callback'];
+
 /** The paths of a definition's routes that send an email or check a secret (see EMAIL_OR_SECRET_ACTIONS). */
 export function sensitivePathsOf(definition: ApiDefinition): string[] {
-  return definition.routes.filter((r) => r.cognitoActions.some((a) => EMAIL_OR_SECRET_ACTIONS.includes(a))).map((r) => r.path);
+  // And federated sign-in's browser routes: each start sends the browser to an identity provider, each callback
+  // exchanges a code at the pool's token endpoint (one rule with several paths: the web ACL is at WAF's 10 rate-based rules).
+  return definition.routes
+    .filter((r) => r.cognitoActions.some((a) => EMAIL_OR_SECRET_ACTIONS.includes(a)) || FEDERATION_BROWSER_PATHS.includes(r.path))
+    .map((r) => r.path);
 }
 
 /** The paths that get the stricter per-IP rate rule by default: those of this repository's route definition. */

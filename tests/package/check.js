@@ -172,6 +172,7 @@ const npmFacts = {
   tokenOnlyActions: require(path.join(installed, 'dist', 'route-definition.js')).TOKEN_ONLY_COGNITO_ACTIONS,
   quotaCategoryActions: require(path.join(installed, 'dist', 'cognito-quotas.js')).COGNITO_QUOTA_CATEGORY_ACTIONS,
   quotaRateRules: require(path.join(installed, 'dist', 'cognito-quotas.js')).quotaRateRules,
+  poolEndpointRoutes: require(path.join(installed, 'dist', 'cognito-quotas.js')).POOL_ENDPOINT_ROUTES,
 };
 const verify = (label, stackName, s, expect) => verifyTemplate(check, label, stackName, s, npmFacts, expect);
 

@@ -130,6 +130,12 @@ impl Apps {
         &self.apps[index].0
     }
 
+    /// The index of the app named `id` (federated sign-in names its app in the query string: a
+    /// browser navigation sends no `X-App-Id`).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.apps.iter().position(|(a, _)| a == id)
+    }
+
     /// Every origin of every app (CORS answers them all; which app a request is for is checked here).
     pub fn all_origins(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

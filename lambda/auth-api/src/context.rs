@@ -129,7 +129,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 fn known_field(name: &str) -> &'static str {
     const KNOWN: &[&str] = &[
         "email", "password", "code", "refreshToken", "username", "currentPassword", "newPassword",
-        "challenge", "session", "answer", "deviceName", "preferredChallenge", "credential", "credentialId",
+        "challenge", "session", "answer", "deviceName", "preferredChallenge", "credential", "credentialId", "handoff",
     ];
     KNOWN.iter().find(|k| **k == name).copied().unwrap_or("body")
 }

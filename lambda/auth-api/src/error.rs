@@ -72,6 +72,12 @@ pub enum ApiError {
     AppMismatch,
     #[error("The request carries the session cookie more than once (a cookie another site of this domain set): clear this site's cookies and sign in again")]
     DuplicateSessionCookie,
+    #[error("Federated sign-in is not configured on this API (the construct's federation prop)")]
+    FederationNotConfigured,
+    #[error("returnTo is not one of the app's exact return addresses for federated sign-in")]
+    ReturnAddressNotAllowed,
+    #[error("The hand-off is invalid, expired or already used: sign in again")]
+    InvalidHandoff,
     #[error("The identity service is unavailable: retry after the Retry-After delay")]
     ServiceUnavailable,
     #[error("An internal error occurred")]
@@ -87,13 +93,13 @@ impl ApiError {
         use ApiError::*;
         match self {
             InvalidJson(_) | Validation { .. } | InvalidCode | ExpiredCode | InvalidPassword(_)
-            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | DuplicateSessionCookie => StatusCode::BAD_REQUEST,
+            | MfaNotSetUp | InvalidParameter | PasskeyRejected | UnknownApp | DuplicateSessionCookie | ReturnAddressNotAllowed => StatusCode::BAD_REQUEST,
             MissingToken | InvalidToken | InvalidCredentials | IncorrectPassword | InvalidRefreshToken | RefreshTokenReused
-            | InvalidSession | InvalidPasskey => StatusCode::UNAUTHORIZED,
+            | InvalidSession | InvalidPasskey | InvalidHandoff => StatusCode::UNAUTHORIZED,
             UserNotConfirmed | PasswordResetRequired | SignUpNotAllowed | Forbidden | OriginNotAllowed | CsrfHeaderMissing | AppMismatch => {
                 StatusCode::FORBIDDEN
             },
-            NotFound | PasskeyNotFound => StatusCode::NOT_FOUND,
+            NotFound | PasskeyNotFound | FederationNotConfigured => StatusCode::NOT_FOUND,
             MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             MfaAlreadyEnabled | PasskeyLimitReached => StatusCode::CONFLICT,
             PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -142,6 +148,9 @@ impl ApiError {
             UnknownApp => "unknown_app",
             AppMismatch => "app_mismatch",
             DuplicateSessionCookie => "duplicate_session_cookie",
+            FederationNotConfigured => "federation_not_configured",
+            ReturnAddressNotAllowed => "return_address_not_allowed",
+            InvalidHandoff => "invalid_handoff",
             ServiceUnavailable => "service_unavailable",
             Internal => "internal_error",
         }
@@ -203,6 +212,9 @@ impl ApiError {
             UnknownApp,
             AppMismatch,
             DuplicateSessionCookie,
+            FederationNotConfigured,
+            ReturnAddressNotAllowed,
+            InvalidHandoff,
             ServiceUnavailable,
             Internal,
         ]
@@ -257,7 +269,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
-        assert_eq!(codes.len(), 36, "a new ApiError variant must be added to the catalogue");
+        assert_eq!(codes.len(), 39, "a new ApiError variant must be added to the catalogue");
     }
 
     #[test]

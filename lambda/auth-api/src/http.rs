@@ -11,6 +11,9 @@ use serde::Serialize;
 pub struct ApiRequest {
     pub method: Method,
     pub path: String,
+    /// The raw query string, without `?` (empty when there is none). Only the federation routes read
+    /// it; it may carry a code or a state, so `Debug` shows its length alone.
+    pub query: String,
     /// API Gateway's route key (`POST /auth/login`) when the request came through it.
     pub route_key: Option<String>,
     pub headers: HeaderMap,
@@ -43,6 +46,7 @@ impl std::fmt::Debug for ApiRequest {
         f.debug_struct("ApiRequest")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("query_bytes", &self.query.len())
             .field("route_key", &self.route_key)
             .field("header_names", &HeaderNames(&self.headers))
             .field("body_bytes", &self.body.len())
@@ -65,6 +69,14 @@ impl std::fmt::Debug for ApiResponse {
 impl ApiRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The query parameter `name`, decoded, when it is there exactly once (twice is as good as
+    /// absent: which one to trust cannot be told).
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let mut found = form_urlencoded::parse(self.query.as_bytes()).filter(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
     }
 }
 

@@ -18,6 +18,7 @@ pub fn to_api_request(req: Request) -> ApiRequest {
         .unwrap_or_else(crate::http::new_request_id);
     let path = req.raw_http_path().to_string();
     let (parts, body) = req.into_parts();
+    let query = parts.uri.query().unwrap_or("").to_string();
     let body = match body {
         Body::Empty => bytes::Bytes::new(),
         Body::Text(t) => bytes::Bytes::from(t),
@@ -27,6 +28,7 @@ pub fn to_api_request(req: Request) -> ApiRequest {
     ApiRequest {
         method: parts.method,
         path,
+        query,
         route_key,
         headers: parts.headers,
         body,

@@ -21,6 +21,7 @@ async fn serve_one(state: &AppState, req: hyper::Request<Incoming>, peer: Socket
             let api_req = ApiRequest {
                 method: parts.method,
                 path: parts.uri.path().to_string(),
+                query: parts.uri.query().unwrap_or("").to_string(),
                 route_key: None,
                 headers: parts.headers,
                 body: collected.to_bytes(),

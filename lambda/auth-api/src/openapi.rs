@@ -111,6 +111,7 @@ pub fn document() -> Value {
                 .join("\n\n"));
         }
         crate::session_cookie::document_operation(&route.name, &mut op, doc.status);
+        crate::federation::openapi::document_operation(&route.name, &mut op);
         paths.entry(route.path.clone()).or_default().insert(route.method.to_lowercase(), op);
     }
 

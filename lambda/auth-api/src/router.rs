@@ -96,7 +96,9 @@ async fn route_request(state: &AppState, req: &ApiRequest) -> Result<ApiResponse
         used_session_cookie: std::sync::OnceLock::new(),
     };
     let result = run_route(&ctx).await;
-    if !route.cognito_actions.is_empty() {
+    // Every auth action: the routes that call Cognito, and federated sign-in (whose calls go to the
+    // pool domain's endpoints, not the SDK); not the OpenAPI document.
+    if !route.cognito_actions.is_empty() || route.path.starts_with("/auth/federation/") {
         audit(route, req, &ip, &result, ctx.event.get().copied());
     }
     match (result, &state.session_cookie) {

@@ -44,6 +44,8 @@ pub struct AppState {
     pub passkey_shape: crate::stand_in::PasskeyShape,
     /// See [`Config::email_code_limit_table`].
     pub email_code_limit: Option<crate::email_code_limit::EmailCodeLimit>,
+    /// Federated sign-in (`FEDERATION`, [`crate::federation::Federation`]); `None`: off.
+    pub federation: Option<crate::federation::Federation>,
 }
 
 /// The shared SDK configuration, as the functions run it: credentials from the environment,
@@ -144,10 +146,12 @@ impl AppState {
             .transpose()
             .map_err(|reason| config::ConfigError::Invalid { name: "AUTH_APPS", reason })?;
         let domains = config::sign_up_email_domains(|k| std::env::var(k).ok())?;
+        let federation = crate::federation::Federation::from_lookup(|k| std::env::var(k).ok())?;
         let sdk = sdk_config(&cfg.region);
         let state = Self::new(cfg, cognito_client(&sdk), &sdk)
             .with_session_cookie(session_cookie)
-            .with_sign_up_email_domains(domains);
+            .with_sign_up_email_domains(domains)
+            .with_federation(federation);
         Ok(match apps {
             Some(list) => state.with_apps(&list, &sdk),
             None => state,
@@ -181,6 +185,7 @@ impl AppState {
                 .email_code_limit_table
                 .filter(|t| !t.is_empty())
                 .map(|table| crate::email_code_limit::EmailCodeLimit::new(table, aws_sdk_dynamodb::Client::new(sdk))),
+            federation: None,
         }
     }
 
@@ -211,6 +216,12 @@ impl AppState {
     /// Sets the sign-up allow-list `POST /auth/register` checks (`None`: every domain).
     pub fn with_sign_up_email_domains(mut self, domains: Option<crate::email_domains::EmailDomains>) -> Self {
         self.sign_up_email_domains = domains;
+        self
+    }
+
+    /// Turns federated sign-in on (`Some`) or off.
+    pub fn with_federation(mut self, federation: Option<crate::federation::Federation>) -> Self {
+        self.federation = federation;
         self
     }
 

@@ -52,3 +52,13 @@ fn every_trigger_is_in_the_api_doc_trigger_table_with_its_prop_and_routes() {
         assert!(rows.iter().any(|l| l.starts_with(&row)), "docs/api.md trigger table lacks {row}");
     }
 }
+
+#[test]
+fn every_federation_error_code_is_in_the_api_doc_and_no_other() {
+    let text = api_doc();
+    let table: Vec<&str> =
+        text.lines().skip_while(|l| !l.contains("<!-- federation-error-table")).skip(1).take_while(|l| l.starts_with('|')).skip(2).collect();
+    let documented: Vec<&str> = table.iter().filter_map(|l| l.split('`').nth(1)).collect();
+    let codes: Vec<&str> = auth_api::federation::outcome::CODES.iter().map(|(c, _)| *c).collect();
+    assert_eq!(documented, codes, "docs/api.md's federation error table and federation::outcome::CODES differ");
+}

@@ -48,6 +48,7 @@ fn request_with_headers_and_body() {
     let req = ApiRequest {
         method: http::Method::POST,
         path: "/auth/password/reset".into(),
+        query: String::new(),
         route_key: None,
         headers,
         body: serde_json::json!({"email": "a@b.co", "code": "654321", "newPassword": "Hunter2-Passw0rd!"}).to_string().into(),

@@ -86,6 +86,7 @@ fn request(route: &str, body: Value) -> ApiRequest {
     ApiRequest {
         method: r.method.parse().unwrap(),
         path: r.path.clone(),
+        query: String::new(),
         route_key: Some(r.key().to_string()),
         headers,
         body: body.to_string().into(),

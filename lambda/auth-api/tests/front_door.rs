@@ -103,6 +103,7 @@ fn login(request_id: &str, headers: &[(&str, &str)]) -> ApiRequest {
     ApiRequest {
         method: http::Method::POST,
         path: r.path.clone(),
+        query: String::new(),
         route_key: Some(r.key().to_string()),
         headers: h,
         body: json!({"email": "jane@example.com", "password": "Corr3ct-horse!"}).to_string().into(),

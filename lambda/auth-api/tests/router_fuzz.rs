@@ -131,7 +131,7 @@ proptest! {
         }
         let Ok(method) = http::Method::from_bytes(method.as_bytes()) else { return Ok(()) };
         let route_key = with_route_key.then(|| format!("{method} {path}"));
-        let req = ApiRequest { method: method.clone(), path, route_key, headers: map, body: Bytes::from(body), peer_ip: "192.0.2.1".into(), request_id: "fuzz".into() };
+        let req = ApiRequest { method: method.clone(), path, query: String::new(), route_key, headers: map, body: Bytes::from(body), peer_ip: "192.0.2.1".into(), request_id: "fuzz".into() };
         let resp = rt.block_on(auth_api::handle(&state, req));
         prop_assert!(resp.status.as_u16() < 500, "5xx for input: {} {:?}", resp.status, String::from_utf8_lossy(&resp.body));
         if resp.status == http::StatusCode::NO_CONTENT {

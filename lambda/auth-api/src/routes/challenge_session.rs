@@ -190,14 +190,33 @@ pub fn seal(key: &SealKey, s: &Sealed) -> Result<String, ApiError> {
     let size = PLAINTEXT_SIZES.into_iter().find(|n| plain.len() <= *n).expect("the lengths were checked above");
     plain.resize(size, 0);
 
+    Ok(format!("{PREFIX}{}", seal_bytes(key, AAD, &plain)))
+}
+
+/// base64url(nonce ‖ ciphertext ‖ tag): XChaCha20-Poly1305 of `plain` under `key` with associated
+/// data `aad`, a fresh random 192-bit nonce each time. The one sealing of the API's own values (this
+/// session, federated sign-in's state and hand-off: [`crate::federation::sealed`]).
+pub fn seal_bytes(key: &SealKey, aad: &[u8], plain: &[u8]) -> String {
     let mut nonce = [0u8; NONCE_BYTES];
     getrandom::getrandom(&mut nonce).expect("the OS random source is available");
     let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: AAD }).expect("encryption of a bounded plaintext cannot fail");
+    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad }).expect("encryption of a bounded plaintext cannot fail");
     let mut raw = Vec::with_capacity(NONCE_BYTES + ct.len());
     raw.extend_from_slice(&nonce);
     raw.extend_from_slice(&ct);
-    Ok(format!("{PREFIX}{}", B64.encode(raw)))
+    B64.encode(raw)
+}
+
+/// What [`seal_bytes`] sealed with `key` and `aad`; `None` for anything else (another key or
+/// purpose, altered, not base64url).
+pub fn open_bytes(key: &SealKey, aad: &[u8], value: &str) -> Option<Vec<u8>> {
+    let raw = B64.decode(value).ok()?;
+    if raw.len() < NONCE_BYTES + TAG_BYTES {
+        return None;
+    }
+    let (nonce, ct) = raw.split_at(NONCE_BYTES);
+    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).ok()
 }
 
 /// What `value` holds, if [`seal`] made it with `key`, for the challenge `answered` (the name the
@@ -219,13 +238,7 @@ pub fn open(key: &SealKey, value: &str, answered: &str, now: u64, validity: Dura
 const CLOCK_SKEW_SECS: u64 = 30;
 
 fn decrypt(key: &SealKey, value: &str) -> Option<Sealed> {
-    let raw = B64.decode(value.strip_prefix(PREFIX)?).ok()?;
-    if raw.len() < NONCE_BYTES + TAG_BYTES {
-        return None;
-    }
-    let (nonce, ct) = raw.split_at(NONCE_BYTES);
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let plain = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: AAD }).ok()?;
+    let plain = open_bytes(key, AAD, value.strip_prefix(PREFIX)?)?;
     if !PLAINTEXT_SIZES.contains(&plain.len()) {
         return None;
     }

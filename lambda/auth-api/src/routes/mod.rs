@@ -9,6 +9,9 @@ pub mod input;
 pub mod output;
 
 mod delete_user;
+mod federation_callback;
+mod federation_start;
+mod federation_token;
 mod login;
 mod login_challenge;
 mod login_start;
@@ -95,6 +98,9 @@ handlers! {
     "passkeyRegisterComplete" => passkey_register_complete [body],
     "passkeysList" => passkeys_list [],
     "passkeyDelete" => passkey_delete [body],
+    "federationStart" => federation_start [],
+    "federationCallback" => federation_callback [],
+    "federationToken" => federation_token [body],
     "openapi" => openapi [],
 }
 

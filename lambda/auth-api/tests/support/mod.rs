@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod authenticator;
+pub mod browser;
 
 use auth_api::config::{Config, Secret};
 use auth_api::AppState;
@@ -238,12 +239,18 @@ impl Api {
 
     /// Like [`Api::start`], the state changed by `f` first (e.g. `AppState::with_apps`).
     pub async fn start_with(cfg: Config, endpoint: &str, f: impl FnOnce(AppState, &aws_config::SdkConfig) -> AppState) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, cfg, endpoint, f).await
+    }
+
+    /// Like [`Api::start_with`], on a listener the test bound first (its address is part of the
+    /// state: federated sign-in's callback URL).
+    pub async fn start_on(listener: tokio::net::TcpListener, cfg: Config, endpoint: &str, f: impl FnOnce(AppState, &aws_config::SdkConfig) -> AppState) -> Self {
         let sdk = sdk_for(endpoint).await;
         let (calls, attempts): (Calls, Calls) = (Arc::default(), Arc::default());
         let recorder = Recorder { calls: calls.clone(), attempts: attempts.clone() };
         let client = cip::Client::from_conf(auth_api::state::cognito_config(&sdk).interceptor(recorder).build());
         let state = Arc::new(f(AppState::new(cfg, client, &sdk), &sdk));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(auth_api::local::serve(listener, state));
         Api { base, http: reqwest::Client::new(), calls, attempts, server }

@@ -1,8 +1,7 @@
 //! The legacy authentication endpoint the user migration trigger asks (`LEGACY_AUTH_URL`): its
 //! configuration, the signed request and the answer it must give. The contract is docs/api.md's
 //! "Moving users in from a legacy system"; tests/legacy/legacy_server.py is a server that answers it.
-//! The HTTP client is hyper-rustls over hyper-util, both already in the build for the AWS SDK (rustls
-//! with ring): no second TLS stack.
+//! The HTTP client is the one of [`crate::outbound_https`] (hyper-rustls, the SDK's TLS stack).
 //!
 //! Request: `POST <LEGACY_AUTH_URL>`, `Content-Type: application/json`, body
 //! `{"action":"authenticate","username":…,"password":…}` (sign-in) or `{"action":"lookup","username":…}`
@@ -41,7 +40,7 @@ pub const MIN_SECRET_BYTES: usize = 32;
 pub const TIMESTAMP_HEADER: &str = "x-legacy-auth-timestamp";
 pub const SIGNATURE_HEADER: &str = "x-legacy-auth-signature";
 
-type HttpsClient = hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>, Full<Bytes>>;
+use crate::outbound_https::HttpsClient;
 
 /// The configured endpoint. Built once at start-up, with no network call.
 pub struct LegacyAuth {
@@ -127,14 +126,7 @@ pub fn signature(secret: &[u8], timestamp: u64, body: &[u8]) -> String {
 
 /// `LEGACY_AUTH_URL`: https, or http to this machine only (`make dev`, the tests).
 pub fn parse_url(v: &str) -> Result<http::Uri, String> {
-    let uri: http::Uri = v.parse().map_err(|_| "not a URL".to_string())?;
-    let host = uri.host().unwrap_or("");
-    match uri.scheme_str() {
-        Some("https") if !host.is_empty() => Ok(uri),
-        Some("http") if matches!(host, "127.0.0.1" | "localhost" | "[::1]") => Ok(uri),
-        Some("http") => Err("must be https (http only to 127.0.0.1 or localhost, for local development)".into()),
-        _ => Err("must be an https:// URL".into()),
-    }
+    crate::outbound_https::parse_url(v)
 }
 
 impl LegacyAuth {
@@ -196,7 +188,7 @@ impl LegacyAuth {
             .body(Full::new(Bytes::from(body)))
             .map_err(|_| Failure::Unreachable)?;
         let exchange = async {
-            let client = self.client.get_or_init(https_client).as_ref().ok_or(Failure::Unreachable)?;
+            let client = self.client.get_or_init(crate::outbound_https::client).as_ref().ok_or(Failure::Unreachable)?;
             let response = client.request(request).await.map_err(|_| Failure::Unreachable)?;
             if response.status() != http::StatusCode::OK {
                 return Err(Failure::BadStatus);
@@ -212,23 +204,6 @@ impl LegacyAuth {
     }
 }
 
-/// One client per process: rustls with ring (the SDK's TLS stack, no second one) and the system's
-/// roots. None when the system has no CA certificates at all (a stripped image): every call then fails
-/// closed as Unreachable, which the log line and the LegacyAuthFailures metric show.
-fn https_client() -> Option<HttpsClient> {
-    let connector = match hyper_rustls::HttpsConnectorBuilder::new().with_native_roots() {
-        Ok(b) => b.https_or_http().enable_http1().build(),
-        Err(e) => {
-            tracing::error!(error = %e, "no system CA certificates for the legacy endpoint's TLS");
-            return None;
-        }
-    };
-    Some(
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_idle_timeout(crate::config::POOL_IDLE_TIMEOUT)
-            .build(connector),
-    )
-}
 #[cfg(test)]
 mod tests {
     use super::*;
