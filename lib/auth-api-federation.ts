@@ -79,7 +79,7 @@ export function federateAppClient(client: cognito.CfnUserPoolClient, callbackUrl
   client.callbackUrLs = [callbackUrl];
   client.supportedIdentityProviders = ['COGNITO', ...res.providerNames];
   // SupportedIdentityProviders must name providers that exist.
-  for (const idp of res.identityProviders) client.addDependency(idp);
+  for (const idp of res.identityProviders) client.node.addDependency(idp);
 }
 
 /** The functions' FEDERATION value (JSON), resolved once the API's URL is known. */

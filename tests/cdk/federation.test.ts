@@ -95,7 +95,7 @@ describe('federated sign-in', () => {
   test('the functions get FEDERATION; no template string holds a secret value; no Cognito action in their roles', () => {
     const { t } = build({ federation: FEDERATION });
     const env = JSON.stringify(envOf(t, 'federationStart').FEDERATION);
-    for (const part of ['poolDomain', 'example-auth.auth.us-east-1.amazoncognito.com', 'callbackUrl', '/auth/federation/callback', 'EntraID', 'https://app.example.com/signed-in']) {
+    for (const part of ['poolDomain', 'FederationDomain', '.auth.us-east-1.amazoncognito.com', 'callbackUrl', '/auth/federation/callback', 'EntraID', 'https://app.example.com/signed-in']) {
       expect(env).toContain(part);
     }
     expect(JSON.stringify(envOf(t, 'login'))).not.toContain('FEDERATION');

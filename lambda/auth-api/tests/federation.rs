@@ -110,6 +110,12 @@ impl Fed {
         (b, url)
     }
 
+    /// A GET as a browser sends it, without following the answer's redirect.
+    async fn get(&self, url: String) -> Resp {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        self.api.send(http.get(url)).await
+    }
+
     async fn redeem(&self, handoff: &str) -> Resp {
         self.api.post("/auth/federation/token", json!({"handoff": handoff})).await
     }
@@ -282,21 +288,23 @@ async fn the_return_address_must_be_exactly_the_apps() {
         "https://evil.test",
         "",
     ] {
-        let r = fed.api.send(fed.api.http.get(fed.start_url("Google", trick))).await;
+        let r = fed.get(fed.start_url("Google", trick)).await;
         assert_eq!((r.status, r.error()), (400, "return_address_not_allowed"), "{trick:?}: {}", r.json);
         assert!(r.headers.get("location").is_none() && r.headers.get("set-cookie").is_none(), "{trick:?}");
     }
     // An exact address with its own query is kept as it is.
-    let r = fed.api.send(fed.api.http.get(fed.start_url("Google", "http://localhost:9/app/other?tab=1"))).await;
+    let r = fed.get(fed.start_url("Google", "http://localhost:9/app/other?tab=1")).await;
     assert_eq!(r.status, 302);
+    let state = query(r.headers["location"].to_str().unwrap())["state"].clone();
+    assert!(state.starts_with("fs1."), "{state}");
     // An unknown provider ends on the (allowed) return address.
-    let r = fed.api.send(fed.api.http.get(fed.start_url("Facebook", RETURN))).await;
+    let r = fed.get(fed.start_url("Facebook", RETURN)).await;
     assert_eq!(r.status, 302);
     assert_eq!(r.headers["location"], format!("{RETURN}?error=provider_not_allowed"));
     // An unknown app, a missing returnTo: JSON 400s.
-    let r = fed.api.send(fed.api.http.get(format!("{}/auth/federation/start?provider=Google&returnTo={RETURN}&app=nope", fed.api.base))).await;
+    let r = fed.get(format!("{}/auth/federation/start?provider=Google&returnTo={RETURN}&app=nope", fed.api.base)).await;
     assert_eq!((r.status, r.error()), (400, "unknown_app"));
-    let r = fed.api.send(fed.api.http.get(format!("{}/auth/federation/start?provider=Google", fed.api.base))).await;
+    let r = fed.get(format!("{}/auth/federation/start?provider=Google", fed.api.base)).await;
     assert_eq!((r.status, r.error()), (400, "validation_error"));
 }
 

@@ -129,7 +129,11 @@ impl Browser {
     pub async fn sign_in(&mut self, start: &str, email: &str, password: &str, consent: &str) -> String {
         let mut at = match self.go(start.to_string(), None).await {
             Err(url) => return url,
-            Ok(page) => self.submit(&page, &[("login", email), ("password", password)], None).await,
+            Ok(page) => {
+                // A SAML IdP's sign-in page carries the refusal itself (tests/idp/server.mjs): deny there.
+                let deny_here = consent == "deny" && forms(&page.body).first().is_some_and(|f| f.buttons.iter().any(|(n, v)| n == "decision" && v == "deny"));
+                self.submit(&page, &[("login", email), ("password", password)], deny_here.then_some(("decision", "deny"))).await
+            }
         };
         loop {
             let page = match at {
