@@ -2,6 +2,57 @@
 // run `npm run gen` in client/ (or `make openapi`); `npm run gen:check` fails when this file is stale.
 
 export interface paths {
+    "/auth/federation/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where Cognito returns a federated sign-in: check its state and hand the session to the app's return address */
+        get: operations["federationCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/federation/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a federated sign-in: redirect the browser to the named identity provider through Cognito */
+        get: operations["federationStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/federation/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem a federated sign-in's hand-off for tokens (once) */
+        post: operations["federationToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -649,12 +700,16 @@ export interface components {
         PasskeyDeleteResponse: {
             deleted: boolean;
         };
+        FederationTokenRequest: {
+            /** @description The `handoff` query parameter the return address received, unchanged. */
+            handoff: string;
+        };
         Error: {
             /**
              * @description Stable machine-readable code (see the error table of docs/api.md)
              * @enum {string}
              */
-            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "refresh_token_reused" | "origin_not_allowed" | "csrf_header_missing" | "duplicate_session_cookie" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found";
+            error: "invalid_password" | "sign_up_not_allowed" | "invalid_json" | "validation_error" | "unsupported_media_type" | "payload_too_large" | "invalid_parameter" | "limit_exceeded" | "too_many_requests" | "forbidden" | "service_unavailable" | "internal_error" | "unknown_app" | "app_mismatch" | "invalid_code" | "expired_code" | "invalid_credentials" | "user_not_confirmed" | "password_reset_required" | "invalid_session" | "invalid_passkey" | "invalid_refresh_token" | "refresh_token_reused" | "origin_not_allowed" | "csrf_header_missing" | "duplicate_session_cookie" | "missing_token" | "invalid_token" | "incorrect_password" | "mfa_already_enabled" | "mfa_not_set_up" | "passkey_limit_reached" | "passkey_rejected" | "passkey_not_found" | "federation_not_configured" | "return_address_not_allowed" | "invalid_handoff";
             /** @description Human-readable explanation; never contains secrets */
             message: string;
             /** @description Quote it when reporting a problem */
@@ -671,6 +726,255 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    federationCallback: {
+        parameters: {
+            query: {
+                /** @description The state the start route sealed, as Cognito passes it back */
+                state: string;
+                /** @description Cognito's authorization code */
+                code?: string;
+                /** @description Cognito's or the provider's error (e.g. `access_denied`) */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the app's return address: with `handoff=<value>` (redeem it with POST /auth/federation/token), with nothing in browser session mode (the refresh cookie is set), or with `error=<code>`. Error codes on the return address: `access_denied`: the user refused consent at the provider (or cancelled its sign-in); `idp_error`: the provider or Cognito answered another error; `provider_not_allowed`: the provider named at start is not one of the API's; `invalid_state`: the callback's state is not one the API gave (altered or from elsewhere); `expired_state`: the sign-in took longer than the state's lifetime (stateTtlSeconds of cdk/federation.json); `state_mismatch`: the callback came to another browser than the one that started it (login CSRF, or a replayed callback); `code_rejected`: Cognito refused the authorization code (already used, expired): start again; `temporarily_unavailable`: Cognito's token endpoint could not be reached: start again later. */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    /** @description Clears `__Host-auth_federation`; in browser session mode also sets the app's refresh cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `validation_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `federation_not_configured` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    federationStart: {
+        parameters: {
+            query: {
+                /** @description The identity provider's name on the pool (e.g. `Google`) */
+                provider: string;
+                /** @description Exactly one of the app's return addresses (no prefix match): where the sign-in ends */
+                returnTo: string;
+                /** @description The app's id (default: the API's own app, `default`) */
+                app?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the pool's authorize endpoint for the provider (PKCE S256, a sealed state), setting the browser binding cookie. A provider the API does not have ends on the return address with `error=provider_not_allowed`. Error codes on the return address: `access_denied`: the user refused consent at the provider (or cancelled its sign-in); `idp_error`: the provider or Cognito answered another error; `provider_not_allowed`: the provider named at start is not one of the API's; `invalid_state`: the callback's state is not one the API gave (altered or from elsewhere); `expired_state`: the sign-in took longer than the state's lifetime (stateTtlSeconds of cdk/federation.json); `state_mismatch`: the callback came to another browser than the one that started it (login CSRF, or a replayed callback); `code_rejected`: Cognito refused the authorization code (already used, expired): start again; `temporarily_unavailable`: Cognito's token endpoint could not be reached: start again later. */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    /** @description Sets `__Host-auth_federation` (the browser binding of the state: HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=stateTtlSeconds) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `validation_error`, `return_address_not_allowed`, `unknown_app` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `federation_not_configured` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    federationToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The calling app's id; it must be the app the hand-off was given to */
+                "X-App-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FederationTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Error: `unknown_app`, `invalid_json`, `validation_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `invalid_handoff` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `app_mismatch`, `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `federation_not_configured` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

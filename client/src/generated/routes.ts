@@ -19,6 +19,12 @@ export interface RouteSpec {
 export const routes = {
   /** DELETE /auth/user: Delete the signed-in user's own account (current password required) */
   deleteUser: { method: 'DELETE', path: '/auth/user', bearer: true, body: 'required' },
+  /** GET /auth/federation/callback: Where Cognito returns a federated sign-in: check its state and hand the session to the app's return address */
+  federationCallback: { method: 'GET', path: '/auth/federation/callback', bearer: false, body: 'none' },
+  /** GET /auth/federation/start: Start a federated sign-in: redirect the browser to the named identity provider through Cognito */
+  federationStart: { method: 'GET', path: '/auth/federation/start', bearer: false, body: 'none' },
+  /** POST /auth/federation/token: Redeem a federated sign-in's hand-off for tokens (once) */
+  federationToken: { method: 'POST', path: '/auth/federation/token', bearer: false, body: 'required' },
   /** POST /auth/login: Sign in with email and password; answers tokens or a challenge */
   login: { method: 'POST', path: '/auth/login', bearer: false, body: 'required' },
   /** POST /auth/login/challenge: Finish a login that returned a challenge (TOTP code, new password, emailed code, passkey) */
@@ -97,11 +103,17 @@ export type ApiErrorCode =
   | 'mfa_not_set_up'
   | 'passkey_limit_reached'
   | 'passkey_rejected'
-  | 'passkey_not_found';
+  | 'passkey_not_found'
+  | 'federation_not_configured'
+  | 'return_address_not_allowed'
+  | 'invalid_handoff';
 
 /** The error codes each operation can answer, by operationId. */
 export interface OperationErrorCodes {
   deleteUser: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'incorrect_password' | 'missing_token' | 'invalid_token' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  federationCallback: 'validation_error' | 'forbidden' | 'federation_not_configured' | 'payload_too_large' | 'internal_error';
+  federationStart: 'validation_error' | 'return_address_not_allowed' | 'unknown_app' | 'forbidden' | 'federation_not_configured' | 'payload_too_large' | 'internal_error';
+  federationToken: 'unknown_app' | 'invalid_json' | 'validation_error' | 'invalid_handoff' | 'app_mismatch' | 'forbidden' | 'federation_not_configured' | 'payload_too_large' | 'unsupported_media_type' | 'internal_error' | 'service_unavailable';
   login: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'invalid_credentials' | 'user_not_confirmed' | 'password_reset_required' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   loginChallenge: 'invalid_code' | 'expired_code' | 'invalid_password' | 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'invalid_session' | 'invalid_passkey' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
   loginStart: 'invalid_json' | 'validation_error' | 'invalid_parameter' | 'unknown_app' | 'forbidden' | 'app_mismatch' | 'payload_too_large' | 'unsupported_media_type' | 'limit_exceeded' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
