@@ -1,10 +1,10 @@
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, MAX_QUOTA_RULES, NON_ADJUSTABLE_COGNITO_QUOTAS, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../lib/cognito-quotas';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, MAX_QUOTA_RULES, NON_ADJUSTABLE_COGNITO_QUOTAS, POOL_ENDPOINT_ROUTES, poolEndpointQuotaUsage, quotaCategoryOf, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../lib/cognito-quotas';
 import { definition, stackWith } from './helpers';
 
 describe('Cognito quota alignment of the default throttles', () => {
   const usage = quotaUsage(definition.routes);
 
-  test.each(Object.keys(DEFAULT_COGNITO_QUOTAS))('%s: sum over routes of rateLimit x actions in the category <= quota', (category) => {
+  test.each(Object.keys(COGNITO_QUOTA_CATEGORY_ACTIONS))('%s: sum over routes of rateLimit x actions in the category <= quota', (category) => {
     const u = usage.find((x) => x.category === category)!;
     // Recompute independently of quotaUsage: rateLimit x (number of the route's actions in the category).
     const expected = definition.routes.reduce(
@@ -20,15 +20,23 @@ describe('Cognito quota alignment of the default throttles', () => {
   test('the table is the documented one', () => {
     expect(DEFAULT_COGNITO_QUOTAS).toEqual({
       UserCreation: 50, UserAccountRecovery: 30, UserUpdate: 25, UserAuthentication: 120,
-      UserRead: 120, UserToken: 120, UserResourceRead: 50, UserResourceUpdate: 25,
+      UserRead: 120, UserToken: 120, UserResourceRead: 50, UserResourceUpdate: 25, UserFederation: 25,
     });
     const all = Object.values(COGNITO_QUOTA_CATEGORY_ACTIONS).flat();
     expect(new Set(all).size).toBe(all.length); // each action in exactly one category
   });
 
+  test('UserFederation: the token endpoint routes\' rateLimit (one exchange per request) <= quota', () => {
+    const [u] = poolEndpointQuotaUsage(definition.routes);
+    const expected = definition.routes.filter((r) => POOL_ENDPOINT_ROUTES[r.name] === 'UserFederation').reduce((sum, r) => sum + r.throttle.rateLimit, 0);
+    expect(u).toMatchObject({ category: 'UserFederation', used: expected, quota: 25 });
+    expect(expected).toBeGreaterThan(0);
+    expect(u.used).toBeLessThanOrEqual(u.quota);
+  });
+
   test('the construct exposes the same usage and synthesizes with the defaults', () => {
     const stack = stackWith();
-    expect(stack.authApi.quotaUsage).toEqual(usage);
+    expect(stack.authApi.quotaUsage).toEqual([...usage, ...poolEndpointQuotaUsage(definition.routes)]);
   });
 
   test('overridden throttles above a quota fail at synth with the category, the routes and the fix', () => {
