@@ -11,7 +11,7 @@ import { CognitoAuthApiStack } from '../../lib/cognito-auth-api-stack';
 import { COGNITO_QUOTA_CATEGORY_ACTIONS, quotaRateRules, quotaRuleUsage } from '../../lib/cognito-quotas';
 import { FRONT_DOOR_SAFETY_THROTTLE, VIEWER_IP_FUNCTION_FILE } from '../../lib/front-door';
 import {
-  EMAIL_OR_SECRET_ACTIONS, MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_SETTINGS, PATH_TRANSFORMATIONS, QUOTA_RULE_WINDOW_SECONDS, WCU_INCLUDED, escapeRegex, webAclCapacity,
+  EMAIL_OR_SECRET_ACTIONS, FEDERATION_BROWSER_PATHS, MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_SETTINGS, PATH_TRANSFORMATIONS, QUOTA_RULE_WINDOW_SECONDS, WCU_INCLUDED, escapeRegex, webAclCapacity,
 } from '../../lib/web-acl';
 import { appFromContext, definition, FROM_SOURCE, logicalId, resourcesOf, SKIP_BUNDLING, stackWith, template } from './helpers';
 
@@ -108,14 +108,17 @@ describe('IPv6 and custom domain', () => {
 
 describe('WAF rules from the route definition', () => {
   const emailOrSecret = definition.routes.filter((r) => r.cognitoActions.some((a) => EMAIL_OR_SECRET_ACTIONS.includes(a)));
+  const sensitive = definition.routes.filter((r) => emailOrSecret.includes(r) || FEDERATION_BROWSER_PATHS.includes(r.path));
 
-  test('the strict per-IP rule covers every route that sends an email or checks a secret, and no other', () => {
+  test('the strict per-IP rule covers every route that sends an email or checks a secret, and federated sign-in\'s browser routes, and no other', () => {
     expect(emailOrSecret.map((r) => r.path).sort()).toEqual([
       '/auth/login', '/auth/login/challenge', '/auth/login/start', '/auth/mfa/totp/setup', '/auth/mfa/totp/verify', '/auth/passkeys/register/start',
       '/auth/password/change', '/auth/password/forgot', '/auth/password/reset', '/auth/refresh', '/auth/register', '/auth/resend', '/auth/user', '/auth/verify',
     ]);
+    // And federated sign-in's browser routes (a start sends the browser to a provider; a callback exchanges a code).
+    expect(sensitive.map((r) => r.path).sort()).toEqual([...emailOrSecret.map((r) => r.path), '/auth/federation/callback', '/auth/federation/start'].sort());
     const scope = rule(t, 'PerIpSensitivePaths').Statement.RateBasedStatement.ScopeDownStatement;
-    for (const r of definition.routes) expect([r.path, matches(scope, r.path)]).toEqual([r.path, emailOrSecret.includes(r)]);
+    for (const r of definition.routes) expect([r.path, matches(scope, r.path)]).toEqual([r.path, sensitive.includes(r)]);
     // Exact paths: /auth/user (account deletion) must not catch /auth/userinfo.
     expect([matches(scope, '/auth/user'), matches(scope, '/auth/userinfo')]).toEqual([true, false]);
     for (const tr of transformsOf(scope)) expect(tr).toEqual([{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }, { Priority: 2, Type: 'LOWERCASE' }]);

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod outbound_https;
 pub mod password_policy;
 pub mod router;
+pub mod seal;
 pub mod routes;
 pub mod secrets;
 pub mod session_cookie;

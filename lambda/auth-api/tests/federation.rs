@@ -262,7 +262,7 @@ async fn refused_consent_tampered_and_expired_state_end_on_the_return_address() 
 
     // A state the API sealed, older than its lifetime, from the browser it is bound to.
     let nonce = binding::new_nonce();
-    let issued = auth_api::routes::challenge_session::now() - auth_api::federation::state_ttl().as_secs();
+    let issued = auth_api::seal::now() - auth_api::federation::state_ttl().as_secs();
     let old = FlowState { app: "default".into(), return_to: RETURN.into(), provider: "Google".into(), verifier: "v".repeat(43), nonce_hash: binding::nonce_hash(&nonce), issued_at: issued }
         .seal(&sealed::state_key(&fed.emulator.client_secret));
     b.set_cookie(&fed.api.base, binding::COOKIE_NAME, &nonce);

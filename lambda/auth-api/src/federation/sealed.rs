@@ -1,5 +1,5 @@
-//! The two values the API seals for federated sign-in, with the challenge session's sealing
-//! (XChaCha20-Poly1305, [`crate::routes::challenge_session::seal_bytes`]) under keys HKDF derives from
+//! The two values the API seals for federated sign-in, with the API's one sealing
+//! (XChaCha20-Poly1305, [`crate::seal`]) under keys HKDF derives from
 //! the app client secret, one per purpose, so neither value is accepted as the other or as a
 //! challenge session:
 //! - the `state` of the authorize request ([`FlowState`]): which app, its return address, the
@@ -8,7 +8,7 @@
 //! - the hand-off ([`Handoff`]) given to the app: the app, Cognito's one-time authorization code, the
 //!   verifier, and the issue time.
 //! Both are JSON inside the ciphertext; the visible prefix names the format version.
-use crate::routes::challenge_session::{open_bytes, seal_bytes, SealKey};
+use crate::seal::{open_bytes, seal_bytes, SealKey};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

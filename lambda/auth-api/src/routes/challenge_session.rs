@@ -36,10 +36,8 @@
 //! authentication-session validity (`authSessionValidityMinutes` of cdk/user-pool.json, which the
 //! construct gives the app client; Cognito refuses its own sessions after it too).
 use crate::error::ApiError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+pub use crate::seal::{now, SealKey};
+use crate::seal::{open_bytes, seal_bytes, NONCE_BYTES, TAG_BYTES};
 use std::time::Duration;
 
 /// The visible prefix: the format's version, so an older value is told apart without a decryption
@@ -48,8 +46,6 @@ const PREFIX: &str = "v2.";
 /// The format version inside the ciphertext (and, with the prefix, its associated data).
 const VERSION: u8 = 2;
 const AAD: &[u8] = b"auth-api challenge session v2";
-const NONCE_BYTES: usize = 24;
-const TAG_BYTES: usize = 16;
 
 /// The longest Cognito session this format holds. The service model gives `SessionType` 20 to
 /// 2048 characters (botocore's cognito-idp service-2.json); the API accepts twice that so a longer
@@ -112,35 +108,6 @@ impl Kind {
     }
 }
 
-/// The sealing key: 32 bytes HKDF-SHA256 derives from the app client secret (or the client id
-/// when the client has none) with this purpose as its `info`. `Debug` never shows it.
-#[derive(Clone)]
-pub struct SealKey([u8; 32]);
-
-impl std::fmt::Debug for SealKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SealKey(<redacted>)")
-    }
-}
-
-impl SealKey {
-    /// The key for `purpose` from `secret` (RFC 5869 extract-then-expand, no salt).
-    pub fn derive(secret: &str, purpose: &[u8]) -> SealKey {
-        let mut key = [0u8; 32];
-        hkdf::Hkdf::<sha2::Sha256>::new(None, secret.as_bytes()).expand(purpose, &mut key).expect("32 bytes is a valid HKDF-SHA256 length");
-        SealKey(key)
-    }
-
-    /// The challenge-session key.
-    pub fn for_sessions(secret: &str) -> SealKey {
-        Self::derive(secret, b"auth-api challenge session v2")
-    }
-
-    pub fn bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-}
-
 /// What a sealed value holds.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Sealed {
@@ -157,11 +124,6 @@ impl std::fmt::Debug for Sealed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sealed").field("kind", &self.kind).field("challenge", &self.challenge).field("issued_at", &self.issued_at).finish_non_exhaustive()
     }
-}
-
-/// Seconds since the epoch, now.
-pub fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// The value given to the client for `s`. A username or Cognito session longer than this format
@@ -191,32 +153,6 @@ pub fn seal(key: &SealKey, s: &Sealed) -> Result<String, ApiError> {
     plain.resize(size, 0);
 
     Ok(format!("{PREFIX}{}", seal_bytes(key, AAD, &plain)))
-}
-
-/// base64url(nonce ‖ ciphertext ‖ tag): XChaCha20-Poly1305 of `plain` under `key` with associated
-/// data `aad`, a fresh random 192-bit nonce each time. The one sealing of the API's own values (this
-/// session, federated sign-in's state and hand-off: [`crate::federation::sealed`]).
-pub fn seal_bytes(key: &SealKey, aad: &[u8], plain: &[u8]) -> String {
-    let mut nonce = [0u8; NONCE_BYTES];
-    getrandom::getrandom(&mut nonce).expect("the OS random source is available");
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad }).expect("encryption of a bounded plaintext cannot fail");
-    let mut raw = Vec::with_capacity(NONCE_BYTES + ct.len());
-    raw.extend_from_slice(&nonce);
-    raw.extend_from_slice(&ct);
-    B64.encode(raw)
-}
-
-/// What [`seal_bytes`] sealed with `key` and `aad`; `None` for anything else (another key or
-/// purpose, altered, not base64url).
-pub fn open_bytes(key: &SealKey, aad: &[u8], value: &str) -> Option<Vec<u8>> {
-    let raw = B64.decode(value).ok()?;
-    if raw.len() < NONCE_BYTES + TAG_BYTES {
-        return None;
-    }
-    let (nonce, ct) = raw.split_at(NONCE_BYTES);
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).ok()
 }
 
 /// What `value` holds, if [`seal`] made it with `key`, for the challenge `answered` (the name the
@@ -276,6 +212,8 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
 
     const VALIDITY: Duration = Duration::from_secs(180);
 

@@ -17,7 +17,7 @@ use crate::federation::outcome::{self, Failure};
 use crate::federation::sealed::{self, FlowState, Handoff, Refused};
 use crate::federation::token_endpoint::{self, ExchangeError};
 use crate::federation::{binding, state_ttl, Federation};
-use crate::routes::challenge_session::now;
+use crate::seal::now;
 
 pub type Response = ();
 pub const STATUS: u16 = 302;

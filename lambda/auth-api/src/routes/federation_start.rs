@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::federation::outcome::{self, Failure};
 use crate::federation::sealed::{self, FlowState};
 use crate::federation::{binding, definition, state_ttl};
-use crate::routes::challenge_session::now;
+use crate::seal::now;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use sha2::{Digest, Sha256};

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::federation::sealed::{self, Handoff};
 use crate::federation::token_endpoint::{self, ExchangeError};
 use crate::federation::handoff_ttl;
-use crate::routes::challenge_session::now;
+use crate::seal::now;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
