@@ -78,14 +78,15 @@ async fn callback(ctx: &Ctx<'_>, fed: &Federation) -> Result<Reply, ApiError> {
     };
     apps::with_app(index, async {
         let secret = cognito.client_secret().await?;
-        let exchanged = token_endpoint::exchange(&token_endpoint::Exchange {
+        let exchanged = // Boxed: the HTTP exchange's future is large, and every route's future is as large as the largest.
+        Box::pin(token_endpoint::exchange(&token_endpoint::Exchange {
             token_url: &fed.token_url(),
             client_id: cognito.client_id(),
             client_secret: secret,
             code: &code,
             redirect_uri: &fed.callback_url,
             verifier: &state.verifier,
-        })
+        }))
         .await;
         Ok(match exchanged {
             Ok(tokens) => {

@@ -41,14 +41,15 @@ pub async fn handle(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     }
     apps::with_app(index, async {
         let secret = cognito.client_secret().await?;
-        let t = token_endpoint::exchange(&token_endpoint::Exchange {
+        let t = // Boxed: the HTTP exchange's future is large, and every route's future is as large as the largest.
+        Box::pin(token_endpoint::exchange(&token_endpoint::Exchange {
             token_url: &fed.token_url(),
             client_id: cognito.client_id(),
             client_secret: secret,
             code: &h.code,
             redirect_uri: &fed.callback_url,
             verifier: &h.verifier,
-        })
+        }))
         .await
         .map_err(|e| match e {
             ExchangeError::Rejected(_) => ApiError::InvalidHandoff,

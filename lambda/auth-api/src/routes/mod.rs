@@ -48,10 +48,12 @@ macro_rules! handlers {
         /// Route names that have a handler.
         pub const HANDLED: &[&str] = &[$($name),*];
 
-        /// Runs the route's handler; `None` when the definition names a route with no handler.
+        /// Runs the route's handler; `None` when the definition names a route with no handler. Each
+        /// handler's future is boxed: unboxed, this one would be as large as the largest of them, on the
+        /// stack of every request (a debug build's test thread overflowed its 2 MiB).
         pub async fn dispatch(ctx: &Ctx<'_>) -> Option<Result<Reply, ApiError>> {
             match ctx.route.name.as_str() {
-                $($name => Some($module::handle(ctx).await),)*
+                $($name => Some(Box::pin($module::handle(ctx)).await),)*
                 _ => None,
             }
         }
