@@ -30,8 +30,8 @@ export interface AuthApiFederationResources {
  * to whoever may call DescribeIdentityProvider: docs/federation.md.)
  */
 export function providerDetails(p: AuthApiIdentityProvider, def: FederationDefinition): { [key: string]: string } {
-  const t = def.providerTypes[p.type];
-  if (p.type === 'SAML') {
+  const t = def.providerTypes[p.providerType];
+  if (p.providerType === 'SAML') {
     return p.metadataUrl !== undefined ? { MetadataURL: p.metadataUrl } : { MetadataFile: fs.readFileSync(p.metadataFile!, 'utf8') };
   }
   const details: { [key: string]: string } = {
@@ -40,7 +40,7 @@ export function providerDetails(p: AuthApiIdentityProvider, def: FederationDefin
     client_secret: SecretValue.secretsManager(p.clientSecretArn!).unsafeUnwrap(),
     authorize_scopes: (p.scopes ?? t.authorizeScopes ?? ['openid', 'email', 'profile']).join(' '),
   };
-  if (p.type === 'OIDC') {
+  if (p.providerType === 'OIDC') {
     details.oidc_issuer = p.issuerUrl!;
     details.attributes_request_method = t.attributesRequestMethod ?? 'GET';
   }
@@ -60,9 +60,9 @@ export function addFederation(scope: Construct, userPool: cognito.IUserPool, f: 
   const identityProviders = f.providers.map((p) => new cognito.CfnUserPoolIdentityProvider(scope, `IdP-${p.name}`, {
     userPoolId: userPool.userPoolId,
     providerName: p.name!,
-    providerType: p.type,
+    providerType: p.providerType,
     providerDetails: providerDetails(p, def),
-    attributeMapping: p.attributeMapping ?? def.providerTypes[p.type].attributeMapping,
+    attributeMapping: p.attributeMapping ?? def.providerTypes[p.providerType].attributeMapping,
   }));
   return { domain, identityProviders, providerNames: f.providers.map((p) => p.name!) };
 }

@@ -8,11 +8,11 @@ import * as path from 'path';
 /** One identity provider of the pool. */
 export interface AuthApiIdentityProvider {
   /** `Google`, `OIDC` (any OpenID Connect provider, e.g. Microsoft Entra ID) or `SAML`. */
-  readonly type: string;
+  readonly providerType: string;
   /**
    * The provider's name on the pool: the `provider` of `GET /auth/federation/start`, the prefix of its users' usernames
    * (`<name>_<id>`). 3 to 32 letters, digits, `.` or `-`. Google's is always `Google` (Cognito's name for it).
-   * @default - `Google` for type Google; required otherwise
+   * @default - `Google` for providerType Google; required otherwise
    */
   readonly name?: string;
   /** Google and OIDC: the client id the provider gave the app registration. */
@@ -108,28 +108,28 @@ export function parseFederation(raw: unknown, source = 'CognitoAuthApi: federati
   const providers = (o.providers as any[]).map((p, i): AuthApiIdentityProvider => {
     const where = `providers[${i}]`;
     if (typeof p !== 'object' || p === null) fail(`${where} must be an object`);
-    const pk = ['type', 'name', 'clientId', 'clientSecretArn', 'issuerUrl', 'metadataUrl', 'metadataFile', 'scopes', 'attributeMapping'];
+    const pk = ['providerType', 'name', 'clientId', 'clientSecretArn', 'issuerUrl', 'metadataUrl', 'metadataFile', 'scopes', 'attributeMapping'];
     const bad = Object.keys(p).filter((k) => !pk.includes(k));
     if (bad.length > 0) fail(`${where} has unknown field(s) ${bad.join(', ')} (known: ${pk.join(', ')})`);
-    if (!PROVIDER_TYPES.includes(p.type)) fail(`${where}.type must be one of ${PROVIDER_TYPES.join(', ')} (got ${JSON.stringify(p.type)})`);
-    const name = p.type === 'Google' ? (p.name ?? 'Google') : p.name;
-    if (p.type === 'Google' && name !== 'Google') fail(`${where}: a Google provider's name is always Google (Cognito's name for it)`);
+    if (!PROVIDER_TYPES.includes(p.providerType)) fail(`${where}.providerType must be one of ${PROVIDER_TYPES.join(', ')} (got ${JSON.stringify(p.providerType)})`);
+    const name = p.providerType === 'Google' ? (p.name ?? 'Google') : p.name;
+    if (p.providerType === 'Google' && name !== 'Google') fail(`${where}: a Google provider's name is always Google (Cognito's name for it)`);
     if (typeof name !== 'string' || !NAME.test(name)) fail(`${where}.name must be 3 to 32 letters, digits, '.' or '-' (no '_': it separates the provider from the user id in usernames); got ${JSON.stringify(name)}`);
-    if (['COGNITO', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'].includes(name) && p.type !== 'Google') fail(`${where}.name ${name} is reserved by Cognito`);
+    if (['COGNITO', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'].includes(name) && p.providerType !== 'Google') fail(`${where}.name ${name} is reserved by Cognito`);
     if (names.has(name)) fail(`${where}.name ${name} is used twice`);
     names.add(name);
-    if (p.type === 'SAML') {
+    if (p.providerType === 'SAML') {
       if ((p.metadataUrl === undefined) === (p.metadataFile === undefined)) fail(`${where} (SAML) needs exactly one of metadataUrl and metadataFile`);
       if (p.metadataUrl !== undefined && !httpsUrl(p.metadataUrl)) fail(`${where}.metadataUrl must be an https URL`);
       if (p.metadataFile !== undefined && (typeof p.metadataFile !== 'string' || !fs.existsSync(p.metadataFile))) fail(`${where}.metadataFile ${JSON.stringify(p.metadataFile)} does not exist`);
       for (const k of ['clientId', 'clientSecretArn', 'issuerUrl', 'scopes']) if (p[k] !== undefined) fail(`${where}.${k} is not for SAML providers`);
     } else {
-      if (typeof p.clientId !== 'string' || p.clientId.length === 0) fail(`${where}.clientId is required for ${p.type}`);
+      if (typeof p.clientId !== 'string' || p.clientId.length === 0) fail(`${where}.clientId is required for ${p.providerType}`);
       if (typeof p.clientSecretArn !== 'string' || !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+/.test(p.clientSecretArn)) {
         fail(`${where}.clientSecretArn must be the ARN of a Secrets Manager secret holding the provider's client secret (never the secret itself)`);
       }
-      if (p.type === 'OIDC' && !httpsUrl(p.issuerUrl)) fail(`${where}.issuerUrl must be the provider's https issuer URL (Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0)`);
-      if (p.type === 'Google' && p.issuerUrl !== undefined) fail(`${where}.issuerUrl is not for Google`);
+      if (p.providerType === 'OIDC' && !httpsUrl(p.issuerUrl)) fail(`${where}.issuerUrl must be the provider's https issuer URL (Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0)`);
+      if (p.providerType === 'Google' && p.issuerUrl !== undefined) fail(`${where}.issuerUrl is not for Google`);
       if (p.metadataUrl !== undefined || p.metadataFile !== undefined) fail(`${where}: metadata is for SAML providers`);
       if (p.scopes !== undefined && (!Array.isArray(p.scopes) || p.scopes.length === 0 || !p.scopes.every((s: unknown) => typeof s === 'string' && /^\S+$/.test(s)))) fail(`${where}.scopes must be a non-empty list of scope names`);
     }

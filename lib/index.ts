@@ -13,7 +13,7 @@ export * from './user-pool-definition';
 export * from './definitions';
 export * from './apps-definition';
 export * from './trigger-definition';
-export * from './federation-definition';
+export type { AuthApiFederation, AuthApiIdentityProvider } from './federation-definition';
 export type { AuthApiFederationResources } from './auth-api-federation';
 export type { TokenClaims, TokenClaimsRules, TokenClaimsGroupRule } from './token-claims';
 export type { CustomMessageOptions } from './custom-messages';

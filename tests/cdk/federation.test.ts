@@ -19,9 +19,9 @@ const FEDERATION = {
   domainPrefix: 'example-auth',
   returnUrls: ['https://app.example.com/signed-in'],
   providers: [
-    { type: 'Google', clientId: 'g-client', clientSecretArn: SECRET },
-    { type: 'OIDC', name: 'EntraID', clientId: 'e-client', clientSecretArn: ENTRA_SECRET, issuerUrl: 'https://login.microsoftonline.com/tenant/v2.0' },
-    { type: 'SAML', name: 'CorpSAML', metadataUrl: 'https://idp.example.com/saml/metadata' },
+    { providerType: 'Google', clientId: 'g-client', clientSecretArn: SECRET },
+    { providerType: 'OIDC', name: 'EntraID', clientId: 'e-client', clientSecretArn: ENTRA_SECRET, issuerUrl: 'https://login.microsoftonline.com/tenant/v2.0' },
+    { providerType: 'SAML', name: 'CorpSAML', metadataUrl: 'https://idp.example.com/saml/metadata' },
   ],
 };
 const FEDERATION_ROUTES = ['federationStart', 'federationCallback', 'federationToken'];
@@ -139,7 +139,7 @@ describe('federated sign-in', () => {
   test('SAML metadata from a file is read at synth', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fed-')), 'idp.xml');
     fs.writeFileSync(file, '<EntityDescriptor entityID="urn:idp"/>');
-    const { t } = build({ federation: { ...FEDERATION, providers: [{ type: 'SAML', name: 'CorpSAML', metadataFile: file }] } });
+    const { t } = build({ federation: { ...FEDERATION, providers: [{ providerType: 'SAML', name: 'CorpSAML', metadataFile: file }] } });
     const idp = resourcesOf(t, 'AWS::Cognito::UserPoolIdentityProvider')[0][1].Properties;
     expect(idp.ProviderDetails).toEqual({ MetadataFile: '<EntityDescriptor entityID="urn:idp"/>' });
   });
@@ -148,13 +148,13 @@ describe('federated sign-in', () => {
     [{ ...FEDERATION, domainPrefix: undefined }, /exactly one of domainPrefix/],
     [{ ...FEDERATION, domainPrefix: 'my-cognito' }, /domainPrefix/],
     [{ ...FEDERATION, providers: [] }, /at least one/],
-    [{ ...FEDERATION, providers: [{ type: 'Google', clientId: 'x', clientSecret: 'plain' }] }, /unknown field/],
-    [{ ...FEDERATION, providers: [{ type: 'Google', clientId: 'x', clientSecretArn: 'the-secret-itself' }] }, /clientSecretArn/],
-    [{ ...FEDERATION, providers: [{ type: 'Google', name: 'Gmail', clientId: 'x', clientSecretArn: SECRET }] }, /always Google/],
-    [{ ...FEDERATION, providers: [{ type: 'OIDC', name: 'Entra_ID', clientId: 'x', clientSecretArn: SECRET, issuerUrl: 'https://x' }] }, /no '_'/],
-    [{ ...FEDERATION, providers: [{ type: 'OIDC', name: 'EntraID', clientId: 'x', clientSecretArn: SECRET }] }, /issuerUrl/],
-    [{ ...FEDERATION, providers: [{ type: 'SAML', name: 'CorpSAML' }] }, /metadataUrl and metadataFile/],
-    [{ ...FEDERATION, providers: [{ type: 'Facebook', clientId: 'x', clientSecretArn: SECRET }] }, /type must be one of/],
+    [{ ...FEDERATION, providers: [{ providerType: 'Google', clientId: 'x', clientSecret: 'plain' }] }, /unknown field/],
+    [{ ...FEDERATION, providers: [{ providerType: 'Google', clientId: 'x', clientSecretArn: 'the-secret-itself' }] }, /clientSecretArn/],
+    [{ ...FEDERATION, providers: [{ providerType: 'Google', name: 'Gmail', clientId: 'x', clientSecretArn: SECRET }] }, /always Google/],
+    [{ ...FEDERATION, providers: [{ providerType: 'OIDC', name: 'Entra_ID', clientId: 'x', clientSecretArn: SECRET, issuerUrl: 'https://x' }] }, /no '_'/],
+    [{ ...FEDERATION, providers: [{ providerType: 'OIDC', name: 'EntraID', clientId: 'x', clientSecretArn: SECRET }] }, /issuerUrl/],
+    [{ ...FEDERATION, providers: [{ providerType: 'SAML', name: 'CorpSAML' }] }, /metadataUrl and metadataFile/],
+    [{ ...FEDERATION, providers: [{ providerType: 'Facebook', clientId: 'x', clientSecretArn: SECRET }] }, /providerType must be one of/],
     [{ ...FEDERATION, returnUrls: [] }, /returnUrls/],
     [{ ...FEDERATION, returnUrls: ['https://app.example.com/in#x'] }, /fragment/],
     [{ ...FEDERATION, returnUrls: ['http://app.example.com/in'] }, /https/],
