@@ -1,7 +1,7 @@
 // Checklist group "Front door and network".
 import * as dns from 'dns/promises';
 import { DescribeManagedRuleGroupCommand, GetWebACLCommand } from '@aws-sdk/client-wafv2';
-import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../cognito-quotas';
+import { COGNITO_QUOTA_CATEGORY_ACTIONS, DEFAULT_COGNITO_QUOTAS, POOL_ENDPOINT_ROUTES, poolEndpointQuotaUsage, quotaRateRules, quotaRuleUsage, quotaUsage } from '../../cognito-quotas';
 import { loadApiDefinition, routeKey } from '../../route-definition';
 import { Check, Ctx, fail, login, logGroupOf, pass, skip, unknownAddress, verdict } from '../check';
 import { SoftAuthenticator } from '../authenticator';
@@ -263,7 +263,16 @@ export const frontDoorChecks: Check[] = [
       const dflt = `default route throttle ${s.defaultThrottle?.rateLimit ?? '?'} rps / ${s.defaultThrottle?.burstLimit ?? '?'} burst`;
       const settings = Object.keys(s.routeSettings);
       if (ctx.d.frontDoor) {
-        return verdict([[s.defaultThrottle?.rateLimit !== undefined, dflt], [settings.length === 0, `${settings.length} per-route throttles (the quota budgets are WAF rules)`]]);
+        // Only the routes that call the pool's token endpoint keep theirs (no room for another WAF quota rule: POOL_ENDPOINT_ROUTES).
+        const own = loadApiDefinition().routes.filter((r) => r.name in POOL_ENDPOINT_ROUTES).map(routeKey).sort();
+        const others = settings.filter((k) => !own.includes(k));
+        const ownOk = own.every((k) => s.routeSettings[k] !== undefined);
+        const usage = poolEndpointQuotaUsage(loadApiDefinition().routes, DEFAULT_COGNITO_QUOTAS, (r) => ({ rateLimit: s.routeSettings[routeKey(r)]?.rateLimit ?? s.defaultThrottle?.rateLimit ?? 0, burstLimit: 0 }));
+        return verdict([
+          [s.defaultThrottle?.rateLimit !== undefined, dflt],
+          [others.length === 0, `${others.length} other per-route throttles (the quota budgets are WAF rules)`],
+          [ownOk && usage.every((u) => u.used <= u.quota), `the token endpoint routes' throttles (${own.join(', ')}): ${usage.map((u) => `${u.category} ${u.used} <= ${u.quota} rps`).join('; ')}`],
+        ]);
       }
       const routes = loadApiDefinition().routes;
       const missing = routes.filter((r) => !s.routeSettings[routeKey(r)]).map(routeKey);

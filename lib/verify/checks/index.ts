@@ -4,17 +4,19 @@
 import type { Check } from '../check';
 import { accountChecks } from './account';
 import { buildChecks } from './build';
+import { federationChecks } from './federation';
 import { frontDoorChecks } from './front-door';
 import { passkeyChecks } from './passkeys';
 import { signInChecks } from './sign-in';
 
-const byId = new Map([...buildChecks, ...frontDoorChecks, ...signInChecks, ...accountChecks, ...passkeyChecks].map((c) => [c.id, c]));
+const byId = new Map([...buildChecks, ...frontDoorChecks, ...signInChecks, ...accountChecks, ...passkeyChecks, ...federationChecks].map((c) => [c.id, c]));
 
 export const RUN_ORDER = [
   'openapi-served', 'first-login', 'routes-deployed', 'request-deadline', 'init-duration',
   'viewer-ip', 'direct-call-refused', 'path-variants', 'waf-rules', 'waf-ip-reputation', 'waf-common-rule-set', 'waf-known-bad-inputs', 'waf-managed-overrides', 'body-size-limit',
   'stage-throttles', 'id-token-refused', 'cors-expose-headers', 'ipv6', 'session-cookie',
   'new-password-required', 'totp-login', 'password-attempts-exceeded', 'lockout-reset', 'token-signing-keys', 'refresh-rotation', 'refresh-after-logout', 'refresh-wrong-secret',
+  'federation-refusals',
   'passkey-preferred-without-passkey', 'passkey-register-sign-in', 'passkey-origin-outside-refused', 'passkey-uv-required', 'passkey-bad-assertion', 'passkey-delete', 'passkey-limit',
   'email-sender', 'enumeration-timing', 'register-taken', 'forgot-unknown', 'reset-without-code', 'case-insensitive-email',
   'reauth-wrong-password', 'delete-signed-out-token', 'logout-revoke', 'password-change',
